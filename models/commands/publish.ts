@@ -1,0 +1,57 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { InputError } from '../data/input-error.js';
+import { openLocalKv, remoteKv } from '../publish/kv-targets.js';
+import { publishPack } from '../publish/publish.js';
+import type { CommandIO } from './io.js';
+
+/**
+ * `edgepick publish <pack> --site <id> [--local|--remote] [--catalog <json>] [--config wrangler.toml]
+ *  [--persist-to dir] [--binding PACKS]`
+ */
+export async function runPublish(argv: string[], io: CommandIO): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      site: { type: 'string' },
+      local: { type: 'boolean' },
+      remote: { type: 'boolean' },
+      catalog: { type: 'string' },
+      config: { type: 'string', default: 'wrangler.toml' },
+      'persist-to': { type: 'string' },
+      binding: { type: 'string', default: 'PACKS' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  const [packPath, ...extra] = positionals;
+  if (!packPath) throw new InputError('publish needs a pack file: edgepick publish <pack> --site <id> --local');
+  if (extra.length) throw new InputError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  if (!values.site) throw new InputError('publish needs --site <id>');
+  if (values.local && values.remote) throw new InputError('choose one of --local and --remote');
+  if (!existsSync(packPath)) throw new InputError(`pack file not found: ${packPath}`);
+  if (!existsSync(values.config)) throw new InputError(`wrangler config not found: ${values.config} (run from the project root or pass --config)`);
+  let catalog: unknown;
+  if (values.catalog) {
+    if (!existsSync(values.catalog)) throw new InputError(`catalog file not found: ${values.catalog}`);
+    try {
+      catalog = JSON.parse(readFileSync(values.catalog, 'utf8'));
+    } catch {
+      throw new InputError(`catalog is not valid JSON: ${values.catalog}`);
+    }
+  }
+  const bytes = new Uint8Array(readFileSync(packPath));
+  const kv = values.remote
+    ? remoteKv({ config: values.config, binding: values.binding })
+    : await openLocalKv({ config: values.config, binding: values.binding, persistTo: values['persist-to'] });
+  try {
+    const res = await publishPack(kv, values.site, bytes, catalog);
+    const where = values.remote ? 'remote KV' : 'local KV';
+    io.stdout(
+      `published pack ${res.packId} as ${res.site}@${res.version} to ${where} (${res.chunks} chunk${res.chunks === 1 ? '' : 's'}` +
+        `${res.catalogItems !== undefined ? `, catalog of ${res.catalogItems} items` : ''})${res.previous ? `; previous ${res.previous}` : ''}\n`,
+    );
+  } finally {
+    await kv.close();
+  }
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { decodePack, encodePack, fileToParts, openPack, PackReadError, PackWriteError, buildPack, splitChunks, gramMatrix } from './index.js';
+import type { PackInput } from './writer.js';
+
+function sample(nItems = 50, nUsers = 7, f = 4): PackInput {
+  let s = 12345;
+  const rnd = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) - 0.5;
+  return {
+    params: { factors: f, regularization: 0.1, alpha: 2, eventWeights: { view: 1, click: 2 } },
+    factors: f,
+    itemIds: Array.from({ length: nItems }, (_, i) => `item-${i}`),
+    itemFactors: Float32Array.from({ length: nItems * f }, rnd),
+    itemPopularity: Float32Array.from({ length: nItems }, (_, i) => nItems - i),
+    userIds: Array.from({ length: nUsers }, (_, i) => `user-${i}`),
+    userFactors: Float32Array.from({ length: nUsers * f }, rnd),
+    interactions: 123,
+  };
+}
+
+const scores = (p: { itemFactors: Float32Array; userFactors?: Float32Array; factors: number }, u: number) => {
+  const f = p.factors;
+  const out: number[] = [];
+  for (let i = 0; i < p.itemFactors.length / f; i++) {
+    let s = 0;
+    for (let k = 0; k < f; k++) s += p.itemFactors[i * f + k] * p.userFactors![u * f + k];
+    out.push(s);
+  }
+  return out;
+};
+
+describe('pack round trip', () => {
+  it('write → read gives identical factors, ids and scores', async () => {
+    const input = sample();
+    const pack = await decodePack(await encodePack(input));
+    expect(pack.itemIds).toEqual(input.itemIds);
+    expect(pack.userIds).toEqual(input.userIds);
+    expect(Array.from(pack.itemFactors)).toEqual(Array.from(input.itemFactors));
+    expect(Array.from(pack.itemPopularity)).toEqual(Array.from(input.itemPopularity));
+    for (let u = 0; u < 7; u++) expect(scores(pack, u)).toEqual(scores(input, u));
+    expect(pack.manifest.counts).toEqual({ items: 50, users: 7, interactions: 123 });
+  });
+
+  it('stores YᵀY computed in float64', async () => {
+    const input = sample(20, 0, 3);
+    const pack = await decodePack(await encodePack({ ...input, userIds: undefined, userFactors: undefined }));
+    let g01 = 0;
+    for (let i = 0; i < 20; i++) g01 += input.itemFactors[i * 3] * input.itemFactors[i * 3 + 1];
+    expect(pack.gram[1]).toBeCloseTo(g01, 10);
+    expect(pack.gram[3]).toBe(pack.gram[1]);
+    expect(pack.userFactors).toBeUndefined();
+    expect(Array.from(gramMatrix(input.itemFactors, 20, 3))).toEqual(Array.from(pack.gram));
+  });
+
+  it('reads a body split into KV-sized chunks', async () => {
+    const { manifest, body } = await buildPack(sample(), { chunkSize: 64 });
+    const chunks = splitChunks(manifest, body);
+    expect(chunks.length).toBe(manifest.chunks);
+    expect(chunks.length).toBeGreaterThan(3);
+    const pack = await openPack(manifest, chunks.map((c) => c.slice().buffer));
+    expect(Array.from(pack.itemFactors)).toEqual(Array.from(sample().itemFactors));
+  });
+});
+
+describe('pack refusals', () => {
+  it('refuses to write NaN or infinite factors', async () => {
+    const input = sample();
+    input.itemFactors[17] = Number.NaN;
+    await expect(encodePack(input)).rejects.toThrow(PackWriteError);
+    const input2 = sample();
+    input2.userFactors![3] = Number.POSITIVE_INFINITY;
+    await expect(encodePack(input2)).rejects.toThrow(/userFactors\[3\] is Infinity/);
+  });
+
+  it('refuses duplicate ids and wrong shapes', async () => {
+    const input = sample();
+    input.itemIds[3] = 'item-2';
+    await expect(encodePack(input)).rejects.toThrow(/duplicate item id/);
+    await expect(encodePack({ ...sample(), itemPopularity: new Float32Array(3) })).rejects.toThrow(/itemPopularity/);
+  });
+
+  it('refuses a corrupted body (checksum)', async () => {
+    const bytes = await encodePack(sample());
+    bytes[bytes.length - 10] ^= 0xff;
+    await expect(decodePack(bytes)).rejects.toThrow(/checksum mismatch/);
+  });
+
+  it('refuses a truncated file', async () => {
+    const bytes = await encodePack(sample());
+    await expect(decodePack(bytes.subarray(0, bytes.length - 8))).rejects.toThrow(/truncated/);
+    await expect(decodePack(bytes.subarray(0, 40))).rejects.toThrow(PackReadError);
+    await expect(decodePack(bytes.subarray(0, 4))).rejects.toThrow(/shorter than the header/);
+  });
+
+  it('refuses a missing chunk and a foreign file', async () => {
+    const { manifest, body } = await buildPack(sample(), { chunkSize: 64 });
+    const chunks = splitChunks(manifest, body);
+    await expect(openPack(manifest, chunks.slice(1))).rejects.toThrow(/chunks/);
+    await expect(decodePack(new TextEncoder().encode('user,item\n1,2\n3,4\n5,6\n'))).rejects.toThrow(/not an edgepick pack/);
+  });
+
+  it('refuses a tampered manifest (section shape, format version)', async () => {
+    const bytes = await encodePack(sample());
+    const { manifest, body } = fileToParts(bytes) as { manifest: any; body: Uint8Array };
+    const bad = structuredClone(manifest);
+    bad.sections[0].shape = [49, 4];
+    await expect(openPack(bad, body)).rejects.toThrow(/section item_factors has shape/);
+    await expect(openPack({ ...manifest, formatVersion: 2 }, body)).rejects.toThrow(/unsupported pack format version 2/);
+    await expect(openPack({ ...manifest, itemIds: manifest.itemIds.slice(1) }, body)).rejects.toThrow(/itemIds/);
+  });
+});

@@ -1,0 +1,99 @@
+import { PACK_FORMAT, PACK_FORMAT_VERSION, PackManifest, type PackSection, type SectionName } from '../../schema/pack-manifest.js';
+import { sha256Hex } from './sha256.js';
+
+/** A loaded pack: typed-array views over one body buffer (no per-section copies). */
+export interface Pack {
+  manifest: PackManifest;
+  factors: number;
+  itemIds: string[];
+  /** nItems × factors, row-major. */
+  itemFactors: Float32Array;
+  itemPopularity: Float32Array;
+  /** YᵀY, factors × factors, row-major float64. */
+  gram: Float64Array;
+  userIds?: string[];
+  userFactors?: Float32Array;
+}
+
+/** A pack that must not be served: wrong format, failed checksum, truncated, inconsistent. */
+export class PackReadError extends Error {
+  override name = 'PackReadError';
+}
+
+const DTYPE_BYTES = { float32: 4, float64: 8, utf8: 1 } as const;
+
+/**
+ * Validates a manifest and a body (one buffer, or the KV chunks in order) and returns the pack.
+ * Checks, in order: manifest schema, body length, SHA-256, every section's bounds and shape.
+ */
+export async function openPack(manifestInput: unknown, bodyInput: Uint8Array | ArrayBuffer | (Uint8Array | ArrayBuffer)[]): Promise<Pack> {
+  const parsed = PackManifest.safeParse(manifestInput);
+  if (!parsed.success) {
+    const m = manifestInput as { format?: unknown; formatVersion?: unknown } | null;
+    if (m && typeof m === 'object' && m.format === PACK_FORMAT && m.formatVersion !== PACK_FORMAT_VERSION) {
+      throw new PackReadError(`unsupported pack format version ${String(m.formatVersion)} (this reader understands ${PACK_FORMAT_VERSION})`);
+    }
+    const first = parsed.error.issues[0];
+    throw new PackReadError(`invalid pack manifest: ${first.path.join('.') || '(root)'}: ${first.message}`);
+  }
+  const manifest = parsed.data;
+  const body = joinBody(bodyInput, manifest);
+  if (body.byteLength !== manifest.byteLength) {
+    throw new PackReadError(`pack body is ${body.byteLength} bytes, manifest says ${manifest.byteLength} (truncated or padded)`);
+  }
+  const hash = await sha256Hex(body);
+  if (hash !== manifest.checksum.value) throw new PackReadError(`pack checksum mismatch: body sha256 ${hash.slice(0, 16)}…, manifest ${manifest.checksum.value.slice(0, 16)}…`);
+
+  const f = manifest.dims.factors;
+  const nItems = manifest.counts.items;
+  const nUsers = manifest.counts.users;
+  const section = (name: SectionName, dtype: PackSection['dtype'], shape: number[], required: boolean) => {
+    const s = manifest.sections.find((x) => x.name === name);
+    if (!s) {
+      if (required) throw new PackReadError(`pack has no ${name} section`);
+      return undefined;
+    }
+    if (s.dtype !== dtype) throw new PackReadError(`section ${name} has dtype ${s.dtype}, expected ${dtype}`);
+    if (s.shape.length !== shape.length || s.shape.some((d, i) => d !== shape[i])) {
+      throw new PackReadError(`section ${name} has shape [${s.shape}], expected [${shape}]`);
+    }
+    const expected = dtype === 'utf8' ? s.byteLength : shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype];
+    if (s.byteLength !== expected) throw new PackReadError(`section ${name} is ${s.byteLength} bytes, expected ${expected}`);
+    if (s.offset + s.byteLength > body.byteLength) throw new PackReadError(`section ${name} runs past the end of the body`);
+    return s;
+  };
+  const view32 = (s: PackSection) => new Float32Array(body.buffer, body.byteOffset + s.offset, s.byteLength / 4);
+  const itemFactors = view32(section('item_factors', 'float32', [nItems, f], true)!);
+  const itemPopularity = view32(section('item_popularity', 'float32', [nItems], true)!);
+  const g = section('gram', 'float64', [f, f], true)!;
+  const gram = new Float64Array(body.buffer, body.byteOffset + g.offset, f * f);
+  const pack: Pack = { manifest, factors: f, itemIds: manifest.itemIds, itemFactors, itemPopularity, gram };
+  if (nUsers > 0) {
+    const uf = section('user_factors', 'float32', [nUsers, f], true)!;
+    const ui = section('user_ids', 'utf8', [nUsers], true)!;
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(body.subarray(ui.offset, ui.offset + ui.byteLength));
+    const userIds = text.split('\n');
+    if (userIds.length !== nUsers) throw new PackReadError(`user_ids holds ${userIds.length} ids, expected ${nUsers}`);
+    pack.userIds = userIds;
+    pack.userFactors = view32(uf);
+  }
+  return pack;
+}
+
+/** One contiguous, 8-byte-aligned buffer (copies only when given chunks or an unaligned view). */
+function joinBody(input: Uint8Array | ArrayBuffer | (Uint8Array | ArrayBuffer)[], manifest: PackManifest): Uint8Array {
+  if (!Array.isArray(input)) {
+    const u = input instanceof Uint8Array ? input : new Uint8Array(input);
+    return u.byteOffset % 8 === 0 ? u : u.slice();
+  }
+  if (input.length !== manifest.chunks) throw new PackReadError(`pack has ${input.length} chunks, manifest says ${manifest.chunks}`);
+  if (input.length === 1) return joinBody(input[0], manifest);
+  const parts = input.map((c) => (c instanceof Uint8Array ? c : new Uint8Array(c)));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,155 @@
+import {
+  DEFAULT_CHUNK_SIZE,
+  KV_VALUE_LIMIT,
+  PACK_FORMAT,
+  PACK_FORMAT_VERSION,
+  type PackManifest,
+  type PackSection,
+  type SectionName,
+} from '../../schema/pack-manifest.js';
+import type { AlsParams } from '../model.js';
+import { sha256Hex } from './sha256.js';
+
+/** What a pack holds; a `TrainedModel` satisfies it, and so does a model imported from elsewhere. */
+export interface PackInput {
+  params: Pick<AlsParams, 'factors' | 'regularization' | 'alpha' | 'eventWeights'> & Partial<AlsParams>;
+  factors: number;
+  itemIds: string[];
+  itemFactors: Float32Array;
+  itemPopularity: Float32Array;
+  userIds?: string[];
+  userFactors?: Float32Array;
+  interactions: number;
+  metrics?: Record<string, number>;
+}
+
+export interface EncodeOptions {
+  /** Leave user factors out (smaller pack; known users are then folded in like visitors). @default false */
+  omitUsers?: boolean;
+  /** Largest body chunk in bytes. @default 24 MiB */
+  chunkSize?: number;
+  /** Fixed creation time, for reproducible packs in tests. */
+  createdAt?: string;
+}
+
+export class PackWriteError extends Error {
+  override name = 'PackWriteError';
+}
+
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
+
+/** YᵀY in float64: the fold-in solve needs it, and computing it once at write time keeps requests cheap. */
+export function gramMatrix(itemFactors: Float32Array, nItems: number, f: number): Float64Array {
+  const g = new Float64Array(f * f);
+  for (let i = 0; i < nItems; i++) {
+    const o = i * f;
+    for (let a = 0; a < f; a++) {
+      const ya = itemFactors[o + a];
+      if (ya === 0) continue;
+      const row = a * f;
+      for (let b = a; b < f; b++) g[row + b] += ya * itemFactors[o + b];
+    }
+  }
+  for (let a = 0; a < f; a++) for (let b = 0; b < a; b++) g[a * f + b] = g[b * f + a];
+  return g;
+}
+
+function assertFinite(name: string, arr: ArrayLike<number>) {
+  for (let i = 0; i < arr.length; i++) {
+    if (!Number.isFinite(arr[i])) throw new PackWriteError(`refusing to write a pack: ${name}[${i}] is ${arr[i]}`);
+  }
+}
+
+function checkIds(kind: string, ids: string[]) {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (id.length === 0 || id.includes('\n')) throw new PackWriteError(`${kind} id ${JSON.stringify(id)} is empty or contains a newline`);
+    if (seen.has(id)) throw new PackWriteError(`duplicate ${kind} id ${JSON.stringify(id)}`);
+    seen.add(id);
+  }
+}
+
+/** Serialises a model into the self-describing pack: `{manifest, body}` (see models/FORMAT.md). */
+export async function buildPack(input: PackInput, options: EncodeOptions = {}): Promise<{ manifest: PackManifest; body: Uint8Array }> {
+  const f = input.factors;
+  const nItems = input.itemIds.length;
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (!Number.isInteger(f) || f < 1 || f > 1024) throw new PackWriteError(`factors must be an integer in 1..1024, got ${f}`);
+  if (chunkSize < 8 || chunkSize > KV_VALUE_LIMIT) throw new PackWriteError(`chunkSize must be in 8..${KV_VALUE_LIMIT}`);
+  if (input.itemFactors.length !== nItems * f) throw new PackWriteError(`itemFactors has ${input.itemFactors.length} values, expected ${nItems}×${f}`);
+  if (input.itemPopularity.length !== nItems) throw new PackWriteError(`itemPopularity has ${input.itemPopularity.length} values, expected ${nItems}`);
+  checkIds('item', input.itemIds);
+  assertFinite('itemFactors', input.itemFactors);
+  assertFinite('itemPopularity', input.itemPopularity);
+  const withUsers = !options.omitUsers && input.userIds !== undefined && input.userFactors !== undefined;
+  if (withUsers) {
+    const nUsers = input.userIds!.length;
+    if (input.userFactors!.length !== nUsers * f) throw new PackWriteError(`userFactors has ${input.userFactors!.length} values, expected ${nUsers}×${f}`);
+    checkIds('user', input.userIds!);
+    assertFinite('userFactors', input.userFactors!);
+  }
+  const gram = gramMatrix(input.itemFactors, nItems, f);
+
+  const parts: { name: SectionName; dtype: PackSection['dtype']; shape: number[]; bytes: Uint8Array }[] = [
+    { name: 'item_factors', dtype: 'float32', shape: [nItems, f], bytes: leBytes(input.itemFactors) },
+    { name: 'item_popularity', dtype: 'float32', shape: [nItems], bytes: leBytes(input.itemPopularity) },
+    { name: 'gram', dtype: 'float64', shape: [f, f], bytes: leBytes(gram) },
+  ];
+  if (withUsers) {
+    parts.push({ name: 'user_factors', dtype: 'float32', shape: [input.userIds!.length, f], bytes: leBytes(input.userFactors!) });
+    const ids = new TextEncoder().encode(input.userIds!.join('\n'));
+    parts.push({ name: 'user_ids', dtype: 'utf8', shape: [input.userIds!.length], bytes: ids });
+  }
+  const sections: PackSection[] = [];
+  let offset = 0;
+  for (const p of parts) {
+    sections.push({ name: p.name, dtype: p.dtype, shape: p.shape, offset, byteLength: p.bytes.byteLength });
+    offset = align8(offset + p.bytes.byteLength);
+  }
+  const body = new Uint8Array(offset);
+  parts.forEach((p, i) => body.set(p.bytes, sections[i].offset));
+  const hash = await sha256Hex(body);
+  const p = input.params;
+  const manifest: PackManifest = {
+    format: PACK_FORMAT,
+    formatVersion: PACK_FORMAT_VERSION,
+    id: hash.slice(0, 16),
+    createdAt: options.createdAt ?? new Date().toISOString(),
+    model: { type: 'als-implicit', params: { ...p, factors: f, regularization: p.regularization, alpha: p.alpha, eventWeights: p.eventWeights } },
+    dims: { factors: f },
+    counts: { items: nItems, users: withUsers ? input.userIds!.length : 0, interactions: input.interactions },
+    itemIds: input.itemIds,
+    quantization: 'none',
+    sections,
+    byteLength: body.byteLength,
+    chunkSize,
+    chunks: Math.ceil(body.byteLength / chunkSize),
+    checksum: { algorithm: 'sha256', value: hash },
+    ...(input.metrics ? { metrics: input.metrics } : {}),
+  };
+  return { manifest, body };
+}
+
+/** Little-endian bytes of a typed array (a copy; byte-swapped on big-endian hosts). */
+function leBytes(a: Float32Array | Float64Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength);
+  const view = new DataView(out.buffer);
+  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  if (little) {
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    return out;
+  }
+  const step = a.BYTES_PER_ELEMENT;
+  for (let i = 0; i < a.length; i++) {
+    if (step === 4) view.setFloat32(i * 4, a[i], true);
+    else view.setFloat64(i * 8, a[i], true);
+  }
+  return out;
+}
+
+/** Splits a body into KV-sized chunks (views, no copy). */
+export function splitChunks(manifest: PackManifest, body: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let o = 0; o < body.byteLength; o += manifest.chunkSize) out.push(body.subarray(o, Math.min(o + manifest.chunkSize, body.byteLength)));
+  return out;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** A product as the site's catalog holds it (published to KV beside the pack). */
+export const CatalogItem = z
+  .object({
+    id: z.string().min(1).max(128),
+    title: z.string().max(500),
+    price: z.number().nonnegative().optional(),
+    currency: z.string().length(3).optional(),
+    /** Absolute URL, or a path on the worker (`/demo/img/…`) that responses make absolute. */
+    image: z.string().max(2048).optional(),
+    url: z.string().max(2048).optional(),
+    category: z.string().max(128).optional(),
+  })
+  .catchall(z.unknown());
+export type CatalogItem = z.infer<typeof CatalogItem>;
+
+export const Catalog = z.object({ items: z.array(CatalogItem) });
+export type Catalog = z.infer<typeof Catalog>;
+
+/** Per-site settings read at the edge (KV `site:{site}:config`). */
+export const SiteConfig = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  name: z.string().max(200).optional(),
+  /** Origins allowed to call the public API from a browser. `http://localhost:*` matches any port. */
+  allowedOrigins: z.array(z.string().max(200)).max(100).default([]),
+  currency: z.string().length(3).default('CNY'),
+});
+export type SiteConfig = z.infer<typeof SiteConfig>;

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/** Format name and version written into every pack; readers refuse anything else. */
+export const PACK_FORMAT = 'edgepick-pack';
+export const PACK_FORMAT_VERSION = 1;
+/** Cloudflare KV's value limit is 25 MiB; chunks stay 1 MiB under it. */
+export const KV_VALUE_LIMIT = 25 * 1024 * 1024;
+export const DEFAULT_CHUNK_SIZE = 24 * 1024 * 1024;
+
+export const SectionName = z.enum(['item_factors', 'item_popularity', 'gram', 'user_factors', 'user_ids']);
+export type SectionName = z.infer<typeof SectionName>;
+export const Dtype = z.enum(['float32', 'float64', 'utf8']);
+export type Dtype = z.infer<typeof Dtype>;
+
+const Count = z.number().int().nonnegative();
+
+export const PackSection = z.object({
+  name: SectionName,
+  dtype: Dtype,
+  shape: z.array(Count).min(1).max(2),
+  /** Byte offset in the body; a multiple of 8 so every typed-array view is aligned. */
+  offset: Count.refine((n) => n % 8 === 0, 'offset must be a multiple of 8'),
+  byteLength: Count,
+});
+export type PackSection = z.infer<typeof PackSection>;
+
+export const PackManifest = z
+  .object({
+    format: z.literal(PACK_FORMAT),
+    formatVersion: z.literal(PACK_FORMAT_VERSION),
+    /** Content id: first 16 hex digits of the body's SHA-256. */
+    id: z.string().regex(/^[0-9a-f]{16}$/),
+    createdAt: z.string(),
+    model: z.object({
+      type: z.literal('als-implicit'),
+      params: z
+        .object({
+          factors: z.number().int().positive(),
+          regularization: z.number().nonnegative(),
+          alpha: z.number().positive(),
+          eventWeights: z.record(z.string(), z.number().nonnegative()),
+        })
+        .catchall(z.unknown()),
+    }),
+    dims: z.object({ factors: z.number().int().min(1).max(1024) }),
+    counts: z.object({ items: Count, users: Count, interactions: Count }),
+    itemIds: z.array(z.string().min(1)),
+    /** `none`: factors stored as little-endian float32. */
+    quantization: z.literal('none'),
+    sections: z.array(PackSection),
+    /** Body size in bytes; split into `chunks` pieces of at most `chunkSize` for KV. */
+    byteLength: Count,
+    chunkSize: z.number().int().positive().max(KV_VALUE_LIMIT),
+    chunks: Count,
+    checksum: z.object({ algorithm: z.literal('sha256'), value: z.string().regex(/^[0-9a-f]{64}$/) }),
+    metrics: z.record(z.string(), z.number()).optional(),
+  })
+  .refine((m) => m.itemIds.length === m.counts.items, { message: 'itemIds length ≠ counts.items', path: ['itemIds'] })
+  .refine((m) => m.chunks === Math.ceil(m.byteLength / m.chunkSize), { message: 'chunks ≠ ceil(byteLength / chunkSize)', path: ['chunks'] });
+export type PackManifest = z.infer<typeof PackManifest>;
+
+/** KV value `site/{site}/active`: which pack version a site serves. Written last, so a switch is atomic. */
+export const ActivePointer = z.object({
+  version: z.string().min(1),
+  packId: z.string(),
+  /** KV key prefix of the pack: `${prefix}/manifest`, `${prefix}/chunk/${i}`. */
+  packPrefix: z.string(),
+  catalogKey: z.string().optional(),
+  publishedAt: z.string(),
+  /** Earlier pointers, newest first, for rollback and as fallbacks when a pack fails to load. */
+  previous: z.array(z.object({ version: z.string(), packPrefix: z.string(), catalogKey: z.string().optional() })).max(10).default([]),
+});
+export type ActivePointer = z.infer<typeof ActivePointer>;
+
+/** KV key layout, in one place. */
+export const kvKeys = {
+  active: (site: string) => `site/${site}/active`,
+  config: (site: string) => `site/${site}/config`,
+  packPrefix: (site: string, version: string) => `site/${site}/pack/${version}`,
+  manifest: (prefix: string) => `${prefix}/manifest`,
+  chunk: (prefix: string, i: number) => `${prefix}/chunk/${i}`,
+  catalog: (site: string, version: string) => `site/${site}/catalog/${version}`,
+};

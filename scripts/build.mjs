@@ -1,0 +1,40 @@
+// Builds every artefact: the CLI (dist/cli.js + its ALS thread entry), the SDK (ESM for bundlers,
+// IIFE for the script tag) and the static public site the worker serves (demo storefront, SDK).
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const only = process.argv[2];
+await mkdir('dist/public', { recursive: true });
+
+const jobs = [];
+if (!only || only === 'cli') {
+  jobs.push(
+    build({
+      entryPoints: { cli: 'models/cli.ts', 'als-worker': 'models/als/als-worker.ts' },
+      outdir: 'dist',
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      packages: 'external',
+      sourcemap: true,
+      logLevel: 'warning',
+    }),
+  );
+}
+if (!only || only === 'sdk') {
+  const common = { bundle: true, target: 'es2020', logLevel: 'warning', legalComments: 'none' };
+  jobs.push(
+    // ESM for bundlers: unminified, tree-shakable; types come from tsc (see package.json exports).
+    build({ ...common, entryPoints: { index: 'sdk/src/index.ts' }, outdir: 'dist/sdk', format: 'esm', platform: 'neutral', sourcemap: true }),
+    // Minified ESM entries only used to measure the size budgets (test/node/sdk-size.test.ts).
+    build({ ...common, entryPoints: { core: 'sdk/src/core.ts', full: 'sdk/src/index.ts' }, outdir: 'dist/size', format: 'esm', platform: 'neutral', minify: true }),
+    // IIFE for `<script src=".../sdk/edgepick.js" data-site="…">`.
+    build({ ...common, entryPoints: { edgepick: 'sdk/src/script-tag.ts' }, outdir: 'dist/public/sdk', format: 'iife', minify: true, sourcemap: true }),
+  );
+}
+await Promise.all(jobs);
+if ((!only || only === 'sdk') && existsSync('examples/demo')) {
+  await cp('examples/demo', 'dist/public', { recursive: true });
+}
