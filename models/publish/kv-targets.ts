@@ -5,6 +5,12 @@ import { join } from 'node:path';
 import { InputError } from '../data/input-error.js';
 import type { KvTarget } from './publish.js';
 
+/** The slice of a Workers KV binding that publishing uses (the runtime types are not loaded in Node code). */
+interface KvBinding {
+  get(key: string, type: 'text'): Promise<string | null>;
+  put(key: string, value: string | Uint8Array): Promise<void>;
+}
+
 /**
  * The local KV that `wrangler dev` serves (persisted under `.wrangler/state/v3` by default),
  * opened through wrangler's `getPlatformProxy` — the same Miniflare storage, no HTTP in between.
@@ -16,7 +22,7 @@ export async function openLocalKv(options: { config: string; persistTo?: string;
   } catch {
     throw new InputError('publish --local needs the `wrangler` package (npm install -D wrangler)');
   }
-  const proxy = await wrangler.getPlatformProxy<Record<string, KVNamespace>>({
+  const proxy = await wrangler.getPlatformProxy<Record<string, KvBinding>>({
     configPath: options.config,
     ...(options.persistTo ? { persist: { path: options.persistTo } } : {}),
   });

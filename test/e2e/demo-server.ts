@@ -33,7 +33,7 @@ function freePort(): Promise<number> {
  * The real pipeline a user runs with `npm start`: demo-data → train → publish --local into a
  * fresh persisted store, then `wrangler dev` (workerd) serving that store on a free port.
  */
-export async function startDemoServer(): Promise<DemoServer> {
+export async function startDemoServer(options: { beforeServe?: (dir: string, state: string) => Promise<void> | void } = {}): Promise<DemoServer> {
   const dir = mkdtempSync(join(tmpdir(), 'edgepick-e2e-'));
   const state = join(dir, 'state');
   for (const args of [
@@ -44,6 +44,7 @@ export async function startDemoServer(): Promise<DemoServer> {
     const res = cli(args);
     if (res.status !== 0) throw new Error(`edgepick ${args[0]} failed (${res.status}): ${res.stderr}`);
   }
+  await options.beforeServe?.(dir, state);
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,

@@ -1,0 +1,75 @@
+// Recommendation latency on the local worker (wrangler dev → workerd), for the demo pack and a
+// 100k-item × 64-factor pack, with and without request-time fold-in, next to a trivial route
+// (/health) measured in the same run. Sequential requests over loopback; p50/p99 in ms.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodePack } from '../models/pack/index.js';
+import { cli, startDemoServer } from '../test/e2e/demo-server.js';
+
+const N = Number(process.env.BENCH_REQUESTS ?? 400);
+
+function bigPack(nItems = 100_000, f = 64, nUsers = 2000) {
+  let s = 99;
+  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+  const clusters = Array.from({ length: 50 }, () => Float32Array.from({ length: f }, rnd));
+  const itemFactors = new Float32Array(nItems * f);
+  for (let i = 0; i < nItems; i++) {
+    const c = clusters[i % 50];
+    for (let k = 0; k < f; k++) itemFactors[i * f + k] = 0.3 * c[k] + 0.1 * rnd();
+  }
+  return {
+    params: { factors: f, regularization: 0.1, alpha: 1, eventWeights: { view: 1, click: 2, add_to_cart: 3, share: 4, purchase: 5 } },
+    factors: f,
+    itemIds: Array.from({ length: nItems }, (_, i) => `b${i}`),
+    itemFactors,
+    itemPopularity: Float32Array.from({ length: nItems }, (_, i) => 1 / (i + 1)),
+    userIds: Array.from({ length: nUsers }, (_, i) => `bu${i}`),
+    userFactors: Float32Array.from({ length: nUsers * f }, rnd),
+    interactions: nItems * 10,
+  };
+}
+
+async function measure(url: string, init?: RequestInit) {
+  for (let i = 0; i < 30; i++) await (await fetch(url, init)).arrayBuffer();
+  const times: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const t = performance.now();
+    const res = await fetch(url, init);
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`${url} → ${res.status}`);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const q = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))] * 100) / 100;
+  return { p50: q(0.5), p99: q(0.99) };
+}
+
+const server = await startDemoServer({
+  beforeServe: async (dir, state) => {
+    const file = join(dir, 'big.pack');
+    writeFileSync(file, await encodePack(bigPack()));
+    const res = cli(['publish', file, '--site', 'big', '--local', '--persist-to', state]);
+    if (res.status !== 0) throw new Error(res.stderr);
+  },
+});
+try {
+  const u = server.url;
+  const recent = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i * 7 + 1}:click`).join(',');
+  const cases: [string, string][] = [
+    ['trivial route (/health)', `${u}/health`],
+    ['demo: popular', `${u}/v1/sites/demo/popular?k=20`],
+    ['demo: trained user', `${u}/v1/sites/demo/recommendations?userId=u0001&k=20`],
+    ['demo: fold-in (10 recent)', `${u}/v1/sites/demo/recommendations?visitorId=v1&k=20&recent=${recent('p000', 1)},p0002:view,p0003:click,p0010:view,p0011:click,p0012:view,p0013:click,p0020:view,p0021:view,p0022:view`],
+    ['100k×64: trained user', `${u}/v1/sites/big/recommendations?userId=bu7&k=20`],
+    ['100k×64: fold-in (10 recent)', `${u}/v1/sites/big/recommendations?visitorId=v1&k=20&recent=${recent('b', 10)}`],
+  ];
+  const rows: Record<string, { p50: number; p99: number }> = {};
+  for (const [name, url] of cases) rows[name] = await measure(url);
+  const base = rows['trivial route (/health)'].p50;
+  console.log('| case | p50 ms | p99 ms | p50 ÷ trivial |');
+  console.log('|---|---|---|---|');
+  for (const [name, r] of Object.entries(rows)) console.log(`| ${name} | ${r.p50} | ${r.p99} | ${(r.p50 / base).toFixed(1)}× |`);
+  console.log(JSON.stringify({ bench: 'worker-latency', requests: N, rows }));
+} finally {
+  await server.stop();
+}

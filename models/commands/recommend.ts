@@ -1,0 +1,67 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { InputError } from '../data/input-error.js';
+import { readInteractions } from '../data/read-interactions.js';
+import { decodePack } from '../pack/index.js';
+import { recommendTopK } from '../recommend/recommend.js';
+import type { CommandIO } from './io.js';
+
+/** `edgepick recommend --pack <pack> --users <csv> --k 20 [--exclude <train csv>] --out <tsv>` */
+export async function runRecommend(argv: string[], io: CommandIO): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { pack: { type: 'string' }, users: { type: 'string' }, k: { type: 'string', default: '20' }, exclude: { type: 'string' }, out: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length) throw new InputError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (!values.pack || !values.users || !values.out) throw new InputError('recommend needs --pack <pack>, --users <csv> and --out <tsv>');
+  const k = Number(values.k);
+  if (!Number.isInteger(k) || k < 1 || k > 1000) throw new InputError(`--k must be an integer in 1..1000, got ${JSON.stringify(values.k)}`);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(values.pack);
+  } catch {
+    throw new InputError(`pack file not found: ${values.pack}`);
+  }
+  const pack = await decodePack(new Uint8Array(bytes));
+  const users = await readUserColumn(values.users);
+  const exclude = new Map<string, Set<string>>();
+  if (values.exclude) {
+    const x = await readInteractions(values.exclude);
+    for (let j = 0; j < x.users.length; j++) {
+      const u = x.userIds[x.users[j]];
+      let set = exclude.get(u);
+      if (!set) exclude.set(u, (set = new Set()));
+      set.add(x.itemIds[x.items[j]]);
+    }
+  }
+  const recs = recommendTopK(pack, users, k, exclude);
+  const lines = users.map((u) => `${u}\t${recs.get(u)!.join(',')}`);
+  await writeFile(values.out, `${lines.join('\n')}\n`);
+  const known = new Set(pack.userIds ?? []);
+  const unknown = users.filter((u) => !known.has(u)).length;
+  io.stdout(`wrote ${values.out}: top ${k} for ${users.length} users${unknown ? ` (${unknown} unknown to the pack got popular items)` : ''}\n`);
+}
+
+/** Distinct values of the `user` column (header required), in file order. */
+async function readUserColumn(path: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new InputError(`users file not found: ${path}`);
+  }
+  const lines = text.split(/\r?\n/);
+  const col = (lines[0] ?? '').split(',').map((c) => c.trim().toLowerCase()).indexOf('user');
+  if (col < 0) throw new InputError(`${path}:1: header must name a user column`);
+  const seen = new Set<string>();
+  for (let n = 1; n < lines.length; n++) {
+    if (!lines[n].trim()) continue;
+    const id = lines[n].split(',')[col]?.trim();
+    if (!id) throw new InputError(`${path}:${n + 1}: missing user id`);
+    seen.add(id);
+  }
+  if (seen.size === 0) throw new InputError(`${path} lists no users`);
+  return [...seen];
+}

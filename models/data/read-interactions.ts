@@ -1,0 +1,194 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { DEFAULT_EVENT_WEIGHTS } from '../model.js';
+import { InputError } from './input-error.js';
+
+/** Interactions in coordinate form: parallel arrays indexing into the id lists (ids in first-seen order). */
+export interface Interactions {
+  userIds: string[];
+  itemIds: string[];
+  users: Int32Array;
+  items: Int32Array;
+  weights: Float32Array;
+}
+
+export interface ReadOptions {
+  eventWeights?: Record<string, number>;
+}
+
+/**
+ * Reads CSV (`user,item[,weight][,event][,timestamp]` with a header row; columns found by name) or
+ * JSONL events (`{"userId","itemId","type","weight"?}`). Weight = weight column, else the event's
+ * weight, else 1; rows of weight 0 are skipped; repeated (user, item) pairs are summed.
+ */
+export async function readInteractions(path: string, options: ReadOptions = {}): Promise<Interactions> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    throw new InputError(`file not found: ${path}`);
+  }
+  if (size === 0) throw new InputError(`${basename(path)} is empty`);
+  const text = await readFile(path, 'utf8');
+  const weights = { ...DEFAULT_EVENT_WEIGHTS, ...options.eventWeights };
+  const jsonl = /\.(jsonl|ndjson)$/i.test(path) || text.trimStart().startsWith('{');
+  const acc = new Accumulator();
+  (jsonl ? parseJsonl : parseCsv)(text, basename(path), weights, acc);
+  return acc.finish(basename(path));
+}
+
+/** Parses from a string (used by tests and by callers that already hold the text). */
+export function parseInteractions(text: string, name: string, options: ReadOptions & { format?: 'csv' | 'jsonl' } = {}): Interactions {
+  const weights = { ...DEFAULT_EVENT_WEIGHTS, ...options.eventWeights };
+  const acc = new Accumulator();
+  const jsonl = options.format ? options.format === 'jsonl' : text.trimStart().startsWith('{');
+  (jsonl ? parseJsonl : parseCsv)(text, name, weights, acc);
+  return acc.finish(name);
+}
+
+class Accumulator {
+  userIndex = new Map<string, number>();
+  itemIndex = new Map<string, number>();
+  userIds: string[] = [];
+  itemIds: string[] = [];
+  pairs = new Map<number, number>(); // u * 2^26 + i → position in arrays (ids < 2^26 items)
+  users: number[] = [];
+  items: number[] = [];
+  weights: number[] = [];
+
+  add(user: string, item: string, w: number) {
+    let u = this.userIndex.get(user);
+    if (u === undefined) {
+      u = this.userIds.length;
+      this.userIds.push(user);
+      this.userIndex.set(user, u);
+    }
+    let i = this.itemIndex.get(item);
+    if (i === undefined) {
+      i = this.itemIds.length;
+      this.itemIds.push(item);
+      this.itemIndex.set(item, i);
+    }
+    const key = u * 67108864 + i;
+    const at = this.pairs.get(key);
+    if (at !== undefined) this.weights[at] += w;
+    else {
+      this.pairs.set(key, this.users.length);
+      this.users.push(u);
+      this.items.push(i);
+      this.weights.push(w);
+    }
+  }
+
+  finish(name: string): Interactions {
+    if (this.users.length === 0) throw new InputError(`${name} has no interactions (empty dataset, or every row has weight 0)`);
+    if (this.itemIds.length >= 67108864) throw new InputError(`${name} has more than 2^26 distinct items`);
+    return {
+      userIds: this.userIds,
+      itemIds: this.itemIds,
+      users: Int32Array.from(this.users),
+      items: Int32Array.from(this.items),
+      weights: Float32Array.from(this.weights),
+    };
+  }
+}
+
+function weightOf(raw: string | undefined, event: string | undefined, weights: Record<string, number>, where: string): number {
+  if (raw !== undefined && raw !== '') {
+    const w = Number(raw);
+    if (!Number.isFinite(w) || w < 0) throw new InputError(`${where}: weight must be a non-negative number, got ${JSON.stringify(raw)}`);
+    return w;
+  }
+  if (event !== undefined && event !== '') {
+    const w = weights[event];
+    if (w === undefined) throw new InputError(`${where}: unknown event type ${JSON.stringify(event)} (known: ${Object.keys(weights).join(', ')})`);
+    return w;
+  }
+  return 1;
+}
+
+function parseCsv(text: string, name: string, weights: Record<string, number>, acc: Accumulator) {
+  let pos = 0;
+  let line = 0;
+  const next = (): string | undefined => {
+    if (pos >= text.length) return undefined;
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    let s = text.slice(pos, end);
+    if (s.endsWith('\r')) s = s.slice(0, -1);
+    pos = end + 1;
+    line++;
+    return s;
+  };
+  let header = next();
+  while (header !== undefined && header.trim() === '') header = next();
+  if (header === undefined) throw new InputError(`${name} is empty`);
+  const cols = header.replace(/^\uFEFF/, '').split(',').map((c) => c.trim().toLowerCase());
+  const ui = cols.indexOf('user');
+  const ii = cols.indexOf('item');
+  if (ui < 0 || ii < 0) {
+    throw new InputError(`${name}:${line}: header must name the columns user and item (got ${JSON.stringify(header.slice(0, 80))})`);
+  }
+  const wi = cols.indexOf('weight');
+  const ei = cols.indexOf('event');
+  const need = Math.max(ui, ii) + 1;
+  for (let row = next(); row !== undefined; row = next()) {
+    if (row.length === 0) continue;
+    const f = row.split(',');
+    if (f.length < need) throw new InputError(`${name}:${line}: expected at least ${need} columns (${cols.slice(0, need).join(',')}), got ${f.length}`);
+    const user = f[ui].trim();
+    const item = f[ii].trim();
+    if (!user || !item) throw new InputError(`${name}:${line}: empty ${!user ? 'user' : 'item'} id`);
+    const w = weightOf(wi >= 0 ? f[wi]?.trim() : undefined, ei >= 0 ? f[ei]?.trim() : undefined, weights, `${name}:${line}`);
+    if (w > 0) acc.add(user, item, w);
+  }
+}
+
+function parseJsonl(text: string, name: string, weights: Record<string, number>, acc: Accumulator) {
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const s = lines[n].trim();
+    if (!s) continue;
+    const where = `${name}:${n + 1}`;
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(s);
+    } catch {
+      throw new InputError(`${where}: not valid JSON`);
+    }
+    if (!o || typeof o !== 'object' || Array.isArray(o)) throw new InputError(`${where}: expected a JSON object`);
+    const user = o.userId ?? o.user ?? o.visitorId;
+    const item = o.itemId ?? o.item;
+    if ((typeof user !== 'string' && typeof user !== 'number') || user === '') throw new InputError(`${where}: missing userId`);
+    if ((typeof item !== 'string' && typeof item !== 'number') || item === '') throw new InputError(`${where}: missing itemId`);
+    const ev = o.type ?? o.event;
+    const w = weightOf(o.weight === undefined ? undefined : String(o.weight), ev === undefined ? undefined : String(ev), weights, where);
+    if (w > 0) acc.add(String(user), String(item), w);
+  }
+}
+
+/** Compressed sparse rows: for row r, entries [indptr[r], indptr[r+1]) of `indices`/`values`. */
+export interface Csr {
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float32Array;
+}
+
+/** CSR by user (`byUser: true`) or by item. */
+export function toCsr(x: Interactions, byUser: boolean): Csr {
+  const rows = byUser ? x.users : x.items;
+  const cols = byUser ? x.items : x.users;
+  const n = byUser ? x.userIds.length : x.itemIds.length;
+  const indptr = new Int32Array(n + 1);
+  for (let k = 0; k < rows.length; k++) indptr[rows[k] + 1]++;
+  for (let r = 0; r < n; r++) indptr[r + 1] += indptr[r];
+  const fill = indptr.slice(0, n);
+  const indices = new Int32Array(rows.length);
+  const values = new Float32Array(rows.length);
+  for (let k = 0; k < rows.length; k++) {
+    const at = fill[rows[k]]++;
+    indices[at] = cols[k];
+    values[at] = x.weights[k];
+  }
+  return { indptr, indices, values };
+}
