@@ -1,4 +1,4 @@
-import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 // Three projects: plain Node (trainer, pack, SDK, CLI), workerd (the worker, with real local
@@ -15,9 +15,15 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations('worker/migrations') } },
+          })),
+        ],
         test: {
           name: 'workers',
+          setupFiles: ['test/workers/apply-migrations.ts'],
           include: ['worker/**/*.test.ts', 'test/workers/**/*.test.ts'],
           testTimeout: 30_000,
         },

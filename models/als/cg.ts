@@ -7,11 +7,11 @@
  */
 export interface SolveInput {
   /** Rows being solved (users, or items on the other half-sweep), n × f, updated in place. */
-  X: Float32Array;
+  X: Float32Array<ArrayBufferLike>;
   /** The fixed side, m × f. */
-  Y: Float32Array;
+  Y: Float32Array<ArrayBufferLike>;
   /** YᵀY + λI, f × f float64. */
-  G: Float64Array;
+  G: Float64Array<ArrayBufferLike>;
   indptr: Int32Array;
   indices: Int32Array;
   values: Float32Array;
@@ -85,7 +85,7 @@ export function solveRows(s: SolveInput, from: number, to: number): void {
 }
 
 /** out = sign · G v (G symmetric f × f). */
-function matVec(G: Float64Array, v: Float64Array, out: Float64Array, f: number, sign: number) {
+function matVec(G: Float64Array<ArrayBufferLike>, v: Float64Array, out: Float64Array, f: number, sign: number) {
   for (let a = 0; a < f; a++) {
     const row = a * f;
     let s0 = 0;
@@ -132,7 +132,7 @@ function axpy(a: number, Y: Float64Array, o: number, out: Float64Array, f: numbe
 }
 
 /** YᵀY + λI in float64 (f × f). */
-export function gramPlusReg(Y: Float32Array, m: number, f: number, lambda: number, out = new Float64Array(f * f)): Float64Array {
+export function gramPlusReg(Y: Float32Array, m: number, f: number, lambda: number, out: Float64Array<ArrayBufferLike> = new Float64Array(f * f)): Float64Array<ArrayBufferLike> {
   out.fill(0);
   const row = new Float64Array(f);
   for (let i = 0; i < m; i++) {

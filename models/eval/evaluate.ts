@@ -1,6 +1,6 @@
 import type { Interactions } from '../data/read-interactions.js';
 import { toCsr } from '../data/read-interactions.js';
-import { topK } from './top-k.js';
+import { topK } from '../pack/top-k.js';
 
 /** What evaluation needs from a model: factor matrices plus id lists (TrainedModel and Pack fit). */
 export interface FactorModel {

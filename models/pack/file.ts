@@ -31,7 +31,7 @@ export function fileToParts(bytes: Uint8Array): { manifest: unknown; body: Uint8
   if (HEADER + len > bytes.byteLength) throw new PackReadError('pack file is truncated inside its manifest');
   let manifest: unknown;
   try {
-    manifest = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(HEADER, HEADER + len)));
+    manifest = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes.subarray(HEADER, HEADER + len)));
   } catch {
     throw new PackReadError('pack manifest is not valid JSON');
   }

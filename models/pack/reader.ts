@@ -71,7 +71,7 @@ export async function openPack(manifestInput: unknown, bodyInput: Uint8Array | A
   if (nUsers > 0) {
     const uf = section('user_factors', 'float32', [nUsers, f], true)!;
     const ui = section('user_ids', 'utf8', [nUsers], true)!;
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(body.subarray(ui.offset, ui.offset + ui.byteLength));
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body.subarray(ui.offset, ui.offset + ui.byteLength));
     const userIds = text.split('\n');
     if (userIds.length !== nUsers) throw new PackReadError(`user_ids holds ${userIds.length} ids, expected ${nUsers}`);
     pack.userIds = userIds;

@@ -1,5 +1,5 @@
 import type { FactorModel } from '../eval/evaluate.js';
-import { topK } from '../eval/top-k.js';
+import { topK } from '../pack/top-k.js';
 
 /**
  * Top-K item ids per user, best first, excluding `exclude.get(user)`. Users unknown to the model

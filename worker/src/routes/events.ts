@@ -1,0 +1,59 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { Event, EventsBatch, type EventsResponse } from '../../../schema/events.js';
+import { toIssues } from '../../../schema/errors.js';
+import { ApiError, invalid, readJson } from '../errors.js';
+import type { SiteEnv } from '../site.js';
+
+/** Largest events body: 100 events of ≤ ~2 KiB each. */
+export const EVENTS_BODY_LIMIT = 256 * 1024;
+
+/**
+ * `POST /v1/sites/:site/events`: validates each event on its own (bad ones are listed in
+ * `rejected` with the reason, the rest are kept) and stores accepted events in D1, idempotently
+ * on (site, client event id). Accepts `text/plain` bodies too (navigator.sendBeacon).
+ */
+export const eventsRoutes = new Hono<SiteEnv>();
+
+eventsRoutes.post(
+  '/',
+  bodyLimit({
+    maxSize: EVENTS_BODY_LIMIT,
+    onError: () => {
+      throw new ApiError('payload_too_large', `events body is larger than ${EVENTS_BODY_LIMIT} bytes; send at most 100 events per batch`);
+    },
+  }),
+  async (c) => {
+    const parsed = EventsBatch.safeParse(await readJson(c));
+    if (!parsed.success) throw invalid(parsed.error, 'body');
+    const site = c.get('site');
+    const now = Date.now();
+    const res: EventsResponse = { accepted: 0, duplicates: 0, rejected: [] };
+    const accepted: { index: number; event: Event }[] = [];
+    parsed.data.events.forEach((raw, index) => {
+      const ev = Event.safeParse(raw);
+      if (ev.success) accepted.push({ index, event: ev.data });
+      else {
+        const issue = toIssues(ev.error)[0];
+        const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id as string).slice(0, 64) : undefined;
+        res.rejected.push({ index, ...(id ? { id } : {}), code: 'invalid_event', message: `${issue.path.join('.') || 'event'}: ${issue.message}` });
+      }
+    });
+    if (accepted.length) {
+      const stmt = c.env.DB.prepare(
+        `INSERT INTO events (site, id, type, visitor_id, user_id, item_id, recommendation_id, placement, ref, quantity, price, client_ts, received_at, raw)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (site, id) DO NOTHING`,
+      );
+      const results = await c.env.DB.batch(
+        accepted.map(({ event: e }) =>
+          stmt.bind(site, e.id, e.type, e.visitorId, e.userId ?? null, e.itemId, e.recommendationId ?? null, e.placement ?? null, e.ref ?? null, e.quantity ?? null, e.price ?? null, e.ts ?? null, now, JSON.stringify(e)),
+        ),
+      );
+      for (const r of results) {
+        if ((r.meta.changes ?? 0) > 0) res.accepted++;
+        else res.duplicates++;
+      }
+    }
+    return c.json(res);
+  },
+);

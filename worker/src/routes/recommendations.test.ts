@@ -1,0 +1,119 @@
+import { env, SELF } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { catalog, publish } from '../../../test/workers/fixtures.js';
+import { kvKeys } from '../../../schema/pack-manifest.js';
+
+type Recs = { recommendationId: string; source: string; modelVersion: string; items: { id: string; score: number; title?: string; image?: string; url?: string }[] };
+const get = async (path: string) => SELF.fetch(`https://edge.test${path}`);
+const post = async (path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  SELF.fetch(`https://edge.test${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+describe('recommendations', () => {
+  it('serves a trained user from the model, best first, with catalog fields', async () => {
+    await publish('rec-model', 'v1');
+    const res = await get('/v1/sites/rec-model/recommendations?userId=alice&k=5');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Recs;
+    expect(body.source).toBe('model');
+    expect(body.modelVersion).toBe('v1');
+    expect(body.recommendationId).toMatch(/^r_[0-9a-f]{18}$/);
+    expect(body.items.map((i) => i.id)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+    expect(body.items[0].title).toBe('Tea 0');
+    // Worker-relative catalog paths become absolute; absolute ones are kept.
+    expect(body.items[0].image).toBe('https://edge.test/demo/img/a0.svg?c=tea');
+    const bob = (await (await get('/v1/sites/rec-model/recommendations?userId=bob&k=3')).json()) as Recs;
+    expect(bob.items.map((i) => i.id)).toEqual(['b0', 'b1', 'b2']);
+    expect(bob.items[0].url).toBe('https://shop.example/p/b0');
+  });
+
+  it('falls back to popular items for an unknown visitor', async () => {
+    await publish('rec-popular', 'v1');
+    const body = (await (await get('/v1/sites/rec-popular/recommendations?visitorId=v1&k=3')).json()) as Recs;
+    expect(body.source).toBe('popular');
+    expect(body.items.map((i) => i.id)).toEqual(['b0', 'b1', 'b2']);
+  });
+
+  it('folds recent clicks into a visitor vector at request time and excludes them', async () => {
+    await publish('rec-realtime', 'v1');
+    const res = await post('/v1/sites/rec-realtime/recommendations', { visitorId: 'v2', k: 4, recent: [{ itemId: 'a3', type: 'click' }, { itemId: 'a5', type: 'view' }, { itemId: 'unknown-item' }] });
+    const body = (await res.json()) as Recs;
+    expect(body.source).toBe('realtime');
+    const ids = body.items.map((i) => i.id);
+    expect(ids.every((id) => id.startsWith('a'))).toBe(true);
+    expect(ids).not.toContain('a3');
+    expect(ids).not.toContain('a5');
+    // GET form: itemId:type pairs.
+    const viaGet = (await (await get('/v1/sites/rec-realtime/recommendations?k=4&recent=a3:click,a5')).json()) as Recs;
+    expect(viaGet.items.map((i) => i.id)).toEqual(ids);
+  });
+
+  it('moves a known user towards what they just did', async () => {
+    await publish('rec-blend', 'v1');
+    const before = (await (await post('/v1/sites/rec-blend/recommendations', { userId: 'alice', k: 10 })).json()) as Recs;
+    expect(before.items.every((i) => i.id.startsWith('a'))).toBe(true);
+    const body = (await (await post('/v1/sites/rec-blend/recommendations', { userId: 'alice', k: 10, recent: [0, 1, 2, 3, 4, 5].map((i) => ({ itemId: `b${i}`, type: 'purchase' })) })).json()) as Recs;
+    expect(body.source).toBe('realtime');
+    expect(body.items.filter((i) => i.id.startsWith('b')).length).toBeGreaterThanOrEqual(2);
+    expect(body.items.map((i) => i.id)).not.toContain('b0');
+  });
+
+  it('applies exclude and filter', async () => {
+    await publish('rec-filter', 'v1');
+    const ex = (await (await post('/v1/sites/rec-filter/recommendations', { userId: 'alice', k: 3, exclude: ['a0', 'a2'] })).json()) as Recs;
+    expect(ex.items.map((i) => i.id)).toEqual(['a1', 'a3', 'a4']);
+    const cat = (await (await post('/v1/sites/rec-filter/recommendations', { userId: 'alice', k: 3, filter: { category: 'pets' } })).json()) as Recs;
+    expect(cat.items.every((i) => i.id.startsWith('b'))).toBe(true);
+    const price = (await (await get('/v1/sites/rec-filter/recommendations?userId=alice&k=20&minPrice=30&maxPrice=60')).json()) as Recs;
+    expect(price.items.map((i) => i.id).sort()).toEqual(['a2', 'a3', 'a4', 'a5']);
+  });
+
+  it.each([
+    ['k=0', 'k'],
+    ['k=101', 'k'],
+    ['k=abc', 'k'],
+    ['k=2.5', 'k'],
+    ['minPrice=9&maxPrice=1', 'filter'],
+  ])('answers 400 with issues for %s', async (query, field) => {
+    await publish('rec-bad', 'v1');
+    const res = await get(`/v1/sites/rec-bad/recommendations?${query}`);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; message: string; issues: { path: (string | number)[] }[] } };
+    expect(body.error.code).toBe('invalid_request');
+    expect(body.error.issues[0].path[0]).toBe(field);
+  });
+
+  it('answers invalid JSON, wrong types and oversized bodies with 4xx', async () => {
+    await publish('rec-body', 'v1');
+    const bad = await post('/v1/sites/rec-body/recommendations', '{"k": 3,');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_json');
+    const types = await post('/v1/sites/rec-body/recommendations', { k: '3', recent: 'a1' });
+    expect(types.status).toBe(400);
+    const big = await post('/v1/sites/rec-body/recommendations', { userId: 'x'.repeat(70_000) });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+  });
+
+  it('answers 404 for an unknown site and 503 for a site without a model', async () => {
+    const unknown = await get('/v1/sites/nobody-here/recommendations');
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('site_not_found');
+    expect((await get('/v1/sites/Bad_Site!/recommendations')).status).toBe(404);
+    await env.PACKS.put(kvKeys.config('no-model'), JSON.stringify({ id: 'no-model', allowedOrigins: [] }));
+    const none = await get('/v1/sites/no-model/recommendations');
+    expect(none.status).toBe(503);
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe('model_unavailable');
+  });
+
+  it('refuses a corrupt or truncated pack and serves the previous version', async () => {
+    await publish('rec-corrupt', 'v1');
+    await publish('rec-corrupt', 'v2', { previous: ['v1'], corrupt: 'flip' });
+    const body = (await (await get('/v1/sites/rec-corrupt/recommendations?userId=alice&k=2')).json()) as Recs;
+    expect(body.modelVersion).toBe('v1');
+    expect(body.items.map((i) => i.id)).toEqual(['a0', 'a1']);
+    await publish('rec-trunc', 'v1');
+    await publish('rec-trunc', 'v2', { previous: ['v1'], corrupt: 'truncate' });
+    expect(((await (await get('/v1/sites/rec-trunc/recommendations?k=1')).json()) as Recs).modelVersion).toBe('v1');
+    expect(catalog.items.length).toBe(20);
+  });
+});
