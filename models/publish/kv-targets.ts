@@ -24,7 +24,8 @@ export async function openLocalKv(options: { config: string; persistTo?: string;
   }
   const proxy = await wrangler.getPlatformProxy<Record<string, KvBinding>>({
     configPath: options.config,
-    ...(options.persistTo ? { persist: { path: options.persistTo } } : {}),
+    // `--persist-to dir` means what it means to `wrangler dev`: state lives in dir/v3.
+    ...(options.persistTo ? { persist: { path: join(options.persistTo, 'v3') } } : {}),
   });
   const ns = proxy.env[options.binding];
   if (!ns) {

@@ -1,0 +1,220 @@
+import type { RecommendedItem } from '../../../schema/recommendations.js';
+import { type Client, type ClientOptions, createClient, type Picks } from '../core.js';
+import { ValidationError } from '../errors.js';
+import { card, skeleton } from './cards.js';
+import { adoptStyles } from './styles.js';
+import { type Locale, pickLocale, type Placement, TEXTS, type Texts } from './texts.js';
+
+export interface WidgetOptions {
+  /** A client from createClient(), or `site` (+ `endpoint`) to make one. */
+  client?: Client;
+  site?: string;
+  endpoint?: string;
+  /** @default 'for-you' */
+  placement?: Placement;
+  /** Required for `similar`. */
+  itemId?: string;
+  /** Cards to show (1–100). @default 8 */
+  limit?: number;
+  /** @default 'grid' */
+  layout?: 'grid' | 'carousel';
+  /** Heading; '' hides it. @default the placement's text */
+  title?: string;
+  /** @default from navigator.language ('en…' → en, else zh-CN) */
+  locale?: Locale;
+  texts?: Partial<Texts>;
+  /** Your own card: return an element (render data as text). */
+  renderItem?: (item: RecommendedItem) => HTMLElement;
+  /** Render inside a shadow root. @default false */
+  shadow?: boolean;
+  /** On error or no items: show popular items, or hide the widget. @default 'popular' */
+  fallback?: 'popular' | 'hide';
+}
+
+export interface WidgetHandle {
+  update(options: Partial<WidgetOptions>): void;
+  refresh(): Promise<void>;
+  destroy(): void;
+}
+
+/**
+ * Renders recommendations into `el` and keeps them current: personal picks refresh after the
+ * visitor interacts. Never spins forever: errors fall back to popular items, or hide.
+ * @example mountRecommendations(document.querySelector('#recs'), { site: 'demo', placement: 'for-you' })
+ */
+export function mountRecommendations(el: HTMLElement, options: WidgetOptions): WidgetHandle {
+  if (!el || typeof el.appendChild !== 'function') throw new ValidationError('edgepick: mountRecommendations needs an element');
+  let o = check({ placement: 'for-you', limit: 8, layout: 'grid', fallback: 'popular', ...options });
+  const client = o.client ?? createClient({ site: o.site!, endpoint: o.endpoint } as ClientOptions);
+  const root: HTMLElement | ShadowRoot = o.shadow ? (el.shadowRoot ?? el.attachShadow({ mode: 'open' })) : el;
+  adoptStyles(o.shadow ? (root as ShadowRoot) : document);
+  let seq = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const observers: IntersectionObserver[] = [];
+  const unsubscribe = client.subscribe(() => {
+    if (o.placement !== 'for-you') return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void refresh(), 250);
+  });
+
+  const texts = () => ({ ...TEXTS[o.locale ?? pickLocale()], ...o.texts });
+
+  function frame(count: number, make: (i: number) => HTMLElement) {
+    const t = texts();
+    const wrap = document.createElement('section');
+    wrap.className = `ep${o.layout === 'carousel' ? ' ep-car' : ''}`;
+    wrap.setAttribute('part', 'widget');
+    const title = o.title ?? t[o.placement!];
+    const headingId = `ep-h-${Math.random().toString(36).slice(2, 8)}`;
+    if (title) {
+      const h = document.createElement('h2');
+      h.className = 'ep-h';
+      h.id = headingId;
+      h.setAttribute('part', 'heading');
+      h.textContent = title;
+      wrap.append(h);
+    }
+    const list = document.createElement('ul');
+    list.className = 'ep-list';
+    list.setAttribute('part', 'list');
+    for (let i = 0; i < count; i++) {
+      const li = document.createElement('li');
+      li.append(make(i));
+      list.append(li);
+    }
+    if (o.layout === 'carousel') carousel(wrap, list, t, title ? headingId : undefined);
+    wrap.append(list);
+    root.replaceChildren(wrap);
+    return list;
+  }
+
+  async function load(): Promise<Picks> {
+    const k = o.limit;
+    if (o.placement === 'similar') return client.similar(o.itemId!, { k });
+    if (o.placement === 'popular') return client.popular({ k });
+    return client.recommend({ k, placement: o.placement });
+  }
+
+  async function refresh(): Promise<void> {
+    const mine = ++seq;
+    if (!root.firstChild) frame(o.limit!, () => skeleton());
+    let picks: Picks | undefined;
+    try {
+      picks = await load();
+      if (!picks.items.length) throw new Error('no items');
+    } catch {
+      picks = o.fallback === 'popular' && o.placement !== 'popular' ? await client.popular({ k: o.limit }).catch(() => undefined) : undefined;
+    }
+    if (mine !== seq) return; // a newer refresh owns the widget
+    if (!picks?.items.length) {
+      el.hidden = true;
+      root.replaceChildren();
+      return;
+    }
+    el.hidden = false;
+    render(picks);
+    el.dispatchEvent(new CustomEvent('edgepick:load', { detail: picks, bubbles: true }));
+  }
+
+  function render(picks: Picks) {
+    observers.splice(0).forEach((ob) => ob.disconnect());
+    const locale = o.locale ?? pickLocale();
+    const items = picks.items;
+    const list = frame(items.length, (i) => {
+      const node = o.renderItem ? o.renderItem(items[i]) : card(items[i], locale);
+      node.addEventListener('click', () => client.track({ type: 'click', itemId: items[i].id, recommendationId: picks.recommendationId, placement: o.placement }));
+      return node;
+    });
+    watchImpressions(list, items, picks.recommendationId);
+  }
+
+  /** An impression: a card ≥ 50% visible for ≥ 1 s while the tab is visible; once per card per response. */
+  function watchImpressions(list: HTMLElement, items: RecommendedItem[], recommendationId: string) {
+    if (typeof IntersectionObserver === 'undefined') return;
+    const timers = new Map<Element, ReturnType<typeof setTimeout>>();
+    const ob = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          if (e.isIntersecting && e.intersectionRatio >= 0.5) {
+            const i = [...list.children].indexOf(e.target);
+            timers.set(
+              e.target,
+              setTimeout(() => {
+                if (document.visibilityState !== 'visible') return;
+                ob.unobserve(e.target);
+                client.track({ type: 'impression', itemId: items[i].id, recommendationId, placement: o.placement });
+              }, 1000),
+            );
+          } else clearTimeout(timers.get(e.target));
+        }
+      },
+      { threshold: [0, 0.5] },
+    );
+    for (const li of list.children) ob.observe(li);
+    observers.push(ob);
+  }
+
+  void refresh();
+  return {
+    update(next) {
+      o = check({ ...o, ...next });
+      void refresh();
+    },
+    refresh,
+    destroy() {
+      seq++;
+      clearTimeout(timer);
+      unsubscribe();
+      observers.splice(0).forEach((ob) => ob.disconnect());
+      root.replaceChildren();
+    },
+  };
+}
+
+function check(o: WidgetOptions): WidgetOptions {
+  if (!o.client && !o.site) throw new ValidationError('edgepick: widget options need a client or a site');
+  if (!['for-you', 'similar', 'popular'].includes(o.placement!)) throw new ValidationError(`edgepick: placement must be for-you, similar or popular, got ${JSON.stringify(o.placement)}`);
+  if (o.placement === 'similar' && !o.itemId) throw new ValidationError('edgepick: placement "similar" needs itemId');
+  if (!Number.isInteger(o.limit) || o.limit! < 1 || o.limit! > 100) throw new ValidationError(`edgepick: limit must be an integer in 1..100, got ${JSON.stringify(o.limit)}`);
+  if (o.layout !== 'grid' && o.layout !== 'carousel') throw new ValidationError(`edgepick: layout must be grid or carousel, got ${JSON.stringify(o.layout)}`);
+  return o;
+}
+
+/** WAI-ARIA APG carousel: labelled region, slide groups "3 of 8", prev/next buttons, arrow keys. */
+function carousel(wrap: HTMLElement, list: HTMLElement, t: Texts, headingId?: string) {
+  wrap.setAttribute('role', 'region');
+  wrap.setAttribute('aria-roledescription', 'carousel');
+  if (headingId) wrap.setAttribute('aria-labelledby', headingId);
+  else wrap.setAttribute('aria-label', t.carousel);
+  const slides = [...list.children] as HTMLElement[];
+  slides.forEach((li, i) => {
+    li.setAttribute('role', 'group');
+    li.setAttribute('aria-roledescription', 'slide');
+    li.setAttribute('aria-label', t.slide.replace('{i}', String(i + 1)).replace('{n}', String(slides.length)));
+  });
+  let current = 0;
+  const go = (i: number, focus: boolean) => {
+    current = Math.max(0, Math.min(slides.length - 1, i));
+    list.scrollTo({ left: slides[current].offsetLeft - list.offsetLeft });
+    if (focus) (slides[current].querySelector('a,button,[tabindex]') as HTMLElement | null)?.focus();
+  };
+  const nav = document.createElement('div');
+  nav.className = 'ep-nav';
+  for (const [label, delta, part] of [[t.previous, -1, 'prev'], [t.next, 1, 'next']] as const) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.setAttribute('aria-label', label);
+    b.setAttribute('aria-controls', (list.id ||= `ep-l-${Math.random().toString(36).slice(2, 8)}`));
+    b.setAttribute('part', `button ${part}`);
+    b.textContent = delta < 0 ? '‹' : '›';
+    b.addEventListener('click', () => go(current + delta, false));
+    nav.append(b);
+  }
+  wrap.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    e.preventDefault();
+    const focused = slides.findIndex((s) => s.contains(document.activeElement) || s.contains((wrap.getRootNode() as ShadowRoot).activeElement ?? null));
+    go((focused >= 0 ? focused : current) + (e.key === 'ArrowRight' ? 1 : -1), true);
+  });
+  wrap.append(nav);
+}

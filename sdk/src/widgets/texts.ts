@@ -1,0 +1,24 @@
+export type Placement = 'for-you' | 'similar' | 'popular';
+export type Locale = 'zh-CN' | 'en';
+
+/** Every visible string, per locale; override any of them with `texts`. */
+export interface Texts {
+  'for-you': string;
+  similar: string;
+  popular: string;
+  previous: string;
+  next: string;
+  /** `{i}` and `{n}` are replaced: the carousel slide label. */
+  slide: string;
+  carousel: string;
+}
+
+export const TEXTS: Record<Locale, Texts> = {
+  'zh-CN': { 'for-you': '为你推荐', similar: '相似商品', popular: '热门商品', previous: '上一个', next: '下一个', slide: '第 {i} 个，共 {n} 个', carousel: '商品轮播' },
+  en: { 'for-you': 'Recommended for you', similar: 'Similar items', popular: 'Popular', previous: 'Previous', next: 'Next', slide: '{i} of {n}', carousel: 'Products' },
+};
+
+export function pickLocale(requested?: string): Locale {
+  const lang = requested ?? (typeof navigator !== 'undefined' ? navigator.language : 'zh-CN');
+  return /^en\b/i.test(lang ?? '') ? 'en' : 'zh-CN';
+}
