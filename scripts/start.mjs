@@ -18,9 +18,13 @@ if (!existsSync('dist/cli.js') || !existsSync('dist/public/sdk/edgepick.js') || 
 }
 step('generate the demo store', ['demo-data', '--out', dir]);
 step('train', ['train', `${dir}/interactions.csv`, '--out', `${dir}/model.pack`]);
+console.log('\n▶ apply D1 migrations (local)');
+const wrangler = 'node_modules/wrangler/bin/wrangler.js';
+const mig = spawnSync(process.execPath, [wrangler, 'd1', 'migrations', 'apply', 'edgepick', '--local'], { stdio: 'inherit', env: { ...process.env, CI: 'true' } });
+if (mig.status !== 0) process.exit(mig.status ?? 1);
 step('publish to local KV', ['publish', `${dir}/model.pack`, '--site', 'demo', '--local', '--catalog', `${dir}/catalog.json`]);
 
 console.log(`\n▶ serving on http://127.0.0.1:${port}/ (demo storefront), API under /v1, docs at /openapi.json\n`);
-const dev = spawn(process.execPath, ['node_modules/wrangler/bin/wrangler.js', 'dev', '--ip', '127.0.0.1', '--port', port], { stdio: 'inherit' });
+const dev = spawn(process.execPath, [wrangler, 'dev', '--ip', '127.0.0.1', '--port', port], { stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => dev.kill(sig));
 dev.on('exit', (code) => process.exit(code ?? 0));
