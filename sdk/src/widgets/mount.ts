@@ -20,7 +20,7 @@ export interface WidgetOptions {
   layout?: 'grid' | 'carousel';
   /** Heading; '' hides it. @default the placement's text */
   title?: string;
-  /** @default from navigator.language ('en…' → en, else zh-CN) */
+  /** @default from <html lang>, else navigator.language ('en…' → en, else zh-CN) */
   locale?: Locale;
   texts?: Partial<Texts>;
   /** Your own card: return an element (render data as text). */

@@ -15,7 +15,7 @@ export const CSS = `
 .ep-p{color:var(--_a);font-weight:600;height:1.4em;margin:0 8px 10px}
 .ep-sk .ep-img,.ep-sk .ep-t,.ep-sk .ep-p{background:#eee;border-radius:4px;color:transparent}
 .ep-nav{display:flex;gap:8px;justify-content:flex-end;margin-bottom:6px}
-.ep-nav button{font:inherit;border:1px solid #ccc;background:#fff;border-radius:999px;width:2.2em;height:2.2em;cursor:pointer}
+.ep-nav button{font:inherit;color:var(--edgepick-color,#333);border:1px solid #ccc;background:#fff;border-radius:999px;width:2.2em;height:2.2em;cursor:pointer}
 .ep-nav button:focus-visible{outline:2px solid var(--_a)}
 `;
 
