@@ -24,14 +24,15 @@ if (!only || only === 'cli') {
   );
 }
 if (!only || only === 'sdk') {
-  const common = { bundle: true, target: 'es2020', logLevel: 'warning', legalComments: 'none' };
+  // ESM for bundlers targets ES2022 (native class fields); the script tag targets ES2020 for older in-app browsers.
+  const common = { bundle: true, target: 'es2022', logLevel: 'warning', legalComments: 'none' };
   jobs.push(
     // ESM for bundlers: unminified, tree-shakable; types come from tsc (see package.json exports).
     build({ ...common, entryPoints: { index: 'sdk/src/index.ts' }, outdir: 'dist/sdk', format: 'esm', platform: 'neutral', sourcemap: true }),
     // Minified ESM entries only used to measure the size budgets (test/node/sdk-size.test.ts).
     build({ ...common, entryPoints: { core: 'sdk/src/core.ts', full: 'sdk/src/index.ts' }, outdir: 'dist/size', format: 'esm', platform: 'neutral', minify: true }),
     // IIFE for `<script src=".../sdk/edgepick.js" data-site="…">`.
-    build({ ...common, entryPoints: { edgepick: 'sdk/src/script-tag.ts' }, outdir: 'dist/public/sdk', format: 'iife', minify: true, sourcemap: true }),
+    build({ ...common, entryPoints: { edgepick: 'sdk/src/script-tag.ts' }, outdir: 'dist/public/sdk', format: 'iife', target: 'es2020', minify: true, sourcemap: true }),
   );
 }
 await Promise.all(jobs);

@@ -89,9 +89,8 @@ export function createClient(options: ClientOptions) {
   const o = { timeout: 5000, retries: 2, flushInterval: 2000, batchSize: 20, endpoint: '', ...options };
   if (!o.site || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(o.site)) throw bad(`options.site must be a site id like "demo", got ${JSON.stringify(o.site)}`);
   for (const k of ['timeout', 'retries', 'flushInterval', 'batchSize'] as const) {
-    if (!(Number.isInteger(o[k]) && o[k] >= (k === 'retries' ? 0 : 1))) throw bad(`options.${k} must be a positive integer, got ${JSON.stringify(o[k])}`);
+    if (!(Number.isInteger(o[k]) && o[k] >= (k === 'retries' ? 0 : 1) && (k !== 'batchSize' || o[k] <= 100))) throw bad(`options.${k} must be a positive integer${k === 'batchSize' ? ' ≤ 100' : ''}, got ${JSON.stringify(o[k])}`);
   }
-  if (o.batchSize > 100) throw bad('options.batchSize must be at most 100');
   if (o.endpoint && !/^https?:\/\/[^/]+/.test(o.endpoint)) throw bad(`options.endpoint must be an http(s) origin, got ${JSON.stringify(o.endpoint)}`);
   const mini = (o.transport === 'wx' || o.transport === 'swan' ? (g as Record<string, unknown>)[o.transport] : !g.fetch ? (g.wx ?? g.swan) : undefined) as MiniApi | undefined;
   if ((o.transport === 'wx' || o.transport === 'swan') && !mini) throw bad(`transport ${o.transport} needs the ${o.transport} global`);

@@ -36,8 +36,7 @@ export function miniProgramStorage(api: MiniStorageApi): KeyValueStorage {
 export function webStorage(): KeyValueStorage {
   try {
     const ls = globalThis.localStorage;
-    ls.setItem('ep:t', '1');
-    ls.removeItem('ep:t');
+    ls.length; // throws where storage is blocked
     return {
       get: (k) => ls.getItem(k),
       set: (k, v) => {

@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+// Built by `npm test` (scripts/build.mjs) before the suite runs.
+const read = (file: string) => readFileSync(new URL(`../../${file}`, import.meta.url));
+const gz = (file: string) => gzipSync(read(file), { level: 9 }).byteLength;
+
+describe('SDK size budgets (minified + gzip)', () => {
+  it('headless core ≤ 3 kB', () => {
+    expect(gz('dist/size/core.js')).toBeLessThanOrEqual(3072);
+  });
+  it('core + widgets ≤ 8 kB', () => {
+    expect(gz('dist/size/full.js')).toBeLessThanOrEqual(8192);
+  });
+  it('script-tag bundle ≤ 8 kB and free of eval and innerHTML', () => {
+    expect(gz('dist/public/sdk/edgepick.js')).toBeLessThanOrEqual(8192);
+    expect(read('dist/public/sdk/edgepick.js').toString()).not.toMatch(/\beval\(|new Function\(|innerHTML/);
+  });
+});
