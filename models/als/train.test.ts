@@ -51,6 +51,23 @@ describe('trainAls', () => {
     expect(Buffer.from(a.itemFactors.buffer).equals(Buffer.from(d.itemFactors.buffer))).toBe(false);
   });
 
+  it('the float32 SIMD kernel and the float64 JS solver agree', async () => {
+    const store = generateDemoStore({ products: 200, users: 600, interactions: 6000 });
+    const data = parseInteractions(['user,item,event', ...store.interactions.map((x) => `${x.user},${x.item},${x.event}`)].join('\n'), 'demo.csv');
+    const opts = { factors: 8, iterations: 1, seed: 3 };
+    const wasm = await trainAls(data, opts, { threads: 1, backend: 'wasm' });
+    const js = await trainAls(data, opts, { threads: 1, backend: 'js' });
+    let maxDiff = 0;
+    let maxAbs = 0;
+    for (let k = 0; k < js.itemFactors.length; k++) {
+      maxDiff = Math.max(maxDiff, Math.abs(js.itemFactors[k] - wasm.itemFactors[k]));
+      maxAbs = Math.max(maxAbs, Math.abs(js.itemFactors[k]));
+    }
+    // float32 vs float64 arithmetic in the same 3-step CG: close, not identical.
+    expect(maxDiff / maxAbs).toBeLessThan(0.01);
+    expect(maxDiff).toBeGreaterThan(0); // really two different code paths
+  });
+
   it('CG converges to the exact least-squares solution', () => {
     const data = checkerboard();
     const f = 3;

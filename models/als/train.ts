@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../data/input-error.js';
-import { type Interactions, toCsr } from '../data/read-interactions.js';
+import { type Csr, type Interactions, toCsr } from '../data/read-interactions.js';
 import { type AlsParams, DEFAULT_EVENT_WEIGHTS, type TrainedModel } from '../model.js';
 import { gramPlusReg, type SolveInput, solveRows } from './cg.js';
 import { mulberry32 } from './random.js';
+import { kernelModule, kernelSolver, type WasmLayout } from './wasm-kernel.js';
 
 /**
  * Defaults tuned on MovieLens 1M (BENCHMARKS.md): with c = 1 + α·w, α = 4 matches implicit's
@@ -30,6 +31,8 @@ export interface Progress {
 export interface TrainOptions {
   /** Worker threads; results are identical for any count. @default os.availableParallelism() */
   threads?: number;
+  /** `wasm`: the float32 SIMD kernel (needs factors % 4 = 0); `js`: the float64 reference solver. @default 'wasm' when possible */
+  backend?: 'wasm' | 'js';
   onProgress?: (p: Progress) => void;
 }
 
@@ -46,42 +49,116 @@ function validate(p: AlsParams, threads: number) {
   if (!Number.isFinite(p.alpha) || p.alpha <= 0) throw new InputError(`--alpha must be a number > 0, got ${p.alpha}`);
 }
 
-const shared = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4));
+/** Where the factors and CSR arrays live: plain SharedArrayBuffers (JS) or one shared wasm memory. */
+interface Store {
+  X: Float32Array;
+  Y: Float32Array;
+  Gu: Float32Array | Float64Array;
+  Gi: Float32Array | Float64Array;
+  users: SolveInput;
+  items: SolveInput;
+  wasm?: WasmLayout;
+}
+
+function jsStore(data: Interactions, f: number, p: AlsParams): Store {
+  const shared = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4));
+  const X = shared(data.userIds.length * f);
+  const Y = shared(data.itemIds.length * f);
+  const Gu = new Float64Array(new SharedArrayBuffer(f * f * 8));
+  const Gi = new Float64Array(new SharedArrayBuffer(f * f * 8));
+  const csr = (c: Csr) => ({ indptr: copyShared(c.indptr), indices: copyShared(c.indices), values: copyShared(c.values) });
+  const users: SolveInput = { X, Y, G: Gu, ...csr(toCsr(data, true)), factors: f, alpha: p.alpha, cgSteps: p.cgSteps };
+  const items: SolveInput = { X: Y, Y: X, G: Gi, ...csr(toCsr(data, false)), factors: f, alpha: p.alpha, cgSteps: p.cgSteps };
+  return { X, Y, Gu, Gi, users, items };
+}
+
+function wasmStore(data: Interactions, f: number, p: AlsParams, threads: number, module: WebAssembly.Module): Store | undefined {
+  const byUser = toCsr(data, true);
+  const byItem = toCsr(data, false);
+  let top = 0;
+  const take = (bytes: number) => {
+    const at = top;
+    top += Math.ceil(bytes / 16) * 16;
+    return at;
+  };
+  const nU = data.userIds.length;
+  const nI = data.itemIds.length;
+  const nnz = data.users.length;
+  const at = {
+    X: take(nU * f * 4),
+    Y: take(nI * f * 4),
+    Gu: take(f * f * 4),
+    Gi: take(f * f * 4),
+    uPtr: take((nU + 1) * 4),
+    uIdx: take(nnz * 4),
+    uVal: take(nnz * 4),
+    iPtr: take((nI + 1) * 4),
+    iIdx: take(nnz * 4),
+    iVal: take(nnz * 4),
+    scratch: take(threads * 16 * f),
+  };
+  const pages = Math.ceil(top / 65536) + 1;
+  if (pages > 32768) return undefined; // over 2 GiB: the JS solver handles it
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: 32768, shared: true });
+  const buf = memory.buffer;
+  const f32 = (o: number, n: number) => new Float32Array(buf, o, n);
+  const i32 = (o: number, n: number) => new Int32Array(buf, o, n);
+  i32(at.uPtr, nU + 1).set(byUser.indptr);
+  i32(at.uIdx, nnz).set(byUser.indices);
+  f32(at.uVal, nnz).set(byUser.values);
+  i32(at.iPtr, nI + 1).set(byItem.indptr);
+  i32(at.iIdx, nnz).set(byItem.indices);
+  f32(at.iVal, nnz).set(byItem.values);
+  const X = f32(at.X, nU * f);
+  const Y = f32(at.Y, nI * f);
+  const Gu = f32(at.Gu, f * f);
+  const Gi = f32(at.Gi, f * f);
+  const side = (x: number, y: number, g: number, ptr: number, idx: number, val: number) => ({ X: x, Y: y, G: g, indptr: ptr, indices: idx, values: val });
+  const wasm: WasmLayout = {
+    memory,
+    module,
+    users: side(at.X, at.Y, at.Gu, at.uPtr, at.uIdx, at.uVal),
+    items: side(at.Y, at.X, at.Gi, at.iPtr, at.iIdx, at.iVal),
+    scratch: at.scratch,
+    factors: f,
+    alpha: p.alpha,
+    cgSteps: p.cgSteps,
+  };
+  // indptr views for load balancing (same numbers as the CSR arrays in wasm memory).
+  const users = { indptr: byUser.indptr } as SolveInput;
+  const items = { indptr: byItem.indptr } as SolveInput;
+  return { X, Y, Gu, Gi, users, items, wasm };
+}
 
 /** Implicit-feedback ALS (Hu, Koren & Volinsky 2008) with conjugate-gradient row solves. */
 export async function trainAls(data: Interactions, params: Partial<AlsParams> = {}, options: TrainOptions = {}): Promise<TrainedModel> {
   const p: AlsParams = { ...DEFAULT_PARAMS, ...params, eventWeights: { ...DEFAULT_PARAMS.eventWeights, ...params.eventWeights } };
   const nUsers = data.userIds.length;
   const nItems = data.itemIds.length;
-  const threads = Math.min(options.threads ?? availableParallelism(), Math.max(1, Math.floor(Math.max(nUsers, nItems) / 256)) || 1);
-  validate(p, options.threads ?? threads);
+  validate(p, options.threads ?? 1);
+  // Small problems do not pay for threads.
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), Math.floor(Math.max(nUsers, nItems) / 256)));
   const f = p.factors;
+  const module = options.backend !== 'js' && f % 4 === 0 ? kernelModule() : null;
+  if (options.backend === 'wasm' && !module) throw new InputError('the wasm backend needs factors divisible by 4 and WebAssembly SIMD');
+  const store = (module && wasmStore(data, f, p, threads, module)) || jsStore(data, f, p);
+  const { X, Y } = store;
   // Initial factors: uniform [0, 0.01) like implicit, from the seed, in a fixed order.
   const rand = mulberry32(p.seed);
-  const X = shared(nUsers * f);
-  const Y = shared(nItems * f);
   for (let k = 0; k < X.length; k++) X[k] = rand() * 0.01;
   for (let k = 0; k < Y.length; k++) Y[k] = rand() * 0.01;
-  const byUser = toCsr(data, true);
-  const byItem = toCsr(data, false);
-  const sharedCsr = (c: typeof byUser) => ({
-    indptr: copyShared(c.indptr),
-    indices: copyShared(c.indices),
-    values: copyShared(c.values),
-  });
-  const Gu = new Float64Array(new SharedArrayBuffer(f * f * 8));
-  const Gi = new Float64Array(new SharedArrayBuffer(f * f * 8));
-  const users: SolveInput = { X, Y, G: Gu, ...sharedCsr(byUser), factors: f, alpha: p.alpha, cgSteps: p.cgSteps };
-  const items: SolveInput = { X: Y, Y: X, G: Gi, ...sharedCsr(byItem), factors: f, alpha: p.alpha, cgSteps: p.cgSteps };
+  const gram = new Float64Array(f * f);
 
-  const pool = threads > 1 ? await startPool(threads, users, items) : undefined;
+  const pool = threads > 1 ? await startPool(threads, store) : undefined;
+  const local = !pool && store.wasm ? kernelSolver(store.wasm, 0) : undefined;
+  const solveLocal = (side: 'users' | 'items', from: number, to: number) => (local ? local(side, from, to) : solveRows(store[side], from, to));
   const start = performance.now();
   try {
     for (let it = 0; it < p.iterations; it++) {
-      gramPlusReg(Y, nItems, f, p.regularization, Gu);
-      await sweep(pool, users, 'users', nUsers);
-      gramPlusReg(X, nUsers, f, p.regularization, Gi);
-      await sweep(pool, items, 'items', nItems);
+      store.Gu.set(gramPlusReg(Y, nItems, f, p.regularization, gram));
+      await sweep(pool, solveLocal, store.users.indptr, 'users', nUsers);
+      store.Gi.set(gramPlusReg(X, nUsers, f, p.regularization, gram));
+      await sweep(pool, solveLocal, store.items.indptr, 'items', nItems);
       const elapsedMs = performance.now() - start;
       options.onProgress?.({ iteration: it + 1, iterations: p.iterations, elapsedMs, etaMs: (elapsedMs / (it + 1)) * (p.iterations - it - 1) });
     }
@@ -137,24 +214,23 @@ function once(w: Worker): Promise<void> {
  * Worker threads run `als-worker`: next to this module when bundled (dist/als-worker.js), or the
  * TypeScript source through tsx's loader when running from source (tests, `tsx`).
  */
-async function startPool(n: number, users: SolveInput, items: SolveInput): Promise<Pool> {
+async function startPool(n: number, store: Store): Promise<Pool> {
   const fromSource = import.meta.url.endsWith('.ts');
   const url = new URL(fromSource ? './als-worker.ts' : './als-worker.js', import.meta.url);
   const workers = Array.from({ length: n }, () => new Worker(url, fromSource ? { execArgv: ['--import', 'tsx'] } : {}));
   await Promise.all(
     workers.map((w, id) => {
       const ready = once(w);
-      w.postMessage({ kind: 'init', id, users, items });
+      w.postMessage(store.wasm ? { kind: 'init-wasm', id, layout: store.wasm } : { kind: 'init', id, users: store.users, items: store.items });
       return ready;
     }),
   );
   return { workers, close: async () => void (await Promise.all(workers.map((w) => w.terminate()))) };
 }
 
-async function sweep(pool: Pool | undefined, input: SolveInput, side: 'users' | 'items', n: number) {
-  if (!pool) return solveRows(input, 0, n);
-  // Split by interaction count, not row count, so threads finish together on skewed data.
-  const { indptr } = input;
+/** One half-sweep; with a pool, rows are split by interaction count so threads finish together. */
+async function sweep(pool: Pool | undefined, solveLocal: (side: 'users' | 'items', from: number, to: number) => void, indptr: Int32Array, side: 'users' | 'items', n: number) {
+  if (!pool) return solveLocal(side, 0, n);
   const total = indptr[n];
   const k = pool.workers.length;
   let from = 0;
