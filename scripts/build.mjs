@@ -1,6 +1,7 @@
 // Builds every artefact: the CLI (dist/cli.js + its ALS thread entry), the SDK (ESM for bundlers,
 // IIFE for the script tag) and the static public site the worker serves (demo storefront, SDK).
 import { cp, mkdir, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -36,6 +37,11 @@ if (!only || only === 'sdk') {
   );
 }
 await Promise.all(jobs);
+if (!only || only === 'sdk') {
+  // Declarations for `import … from 'edgepick'` (package.json exports: types first).
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'sdk/tsconfig.json', '--noEmit', 'false', '--declaration', '--emitDeclarationOnly', '--rootDir', '.', '--outDir', 'dist/types'], { stdio: 'inherit' });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+}
 if ((!only || only === 'sdk') && existsSync('examples/demo')) {
   await cp('examples/demo', 'dist/public', { recursive: true });
 }
