@@ -34,7 +34,9 @@ for (const c of configs) {
   results.push({ label: c.label, seconds, ndcg10: r.model['ndcg@10'], recall20: r.model['recall@20'] });
   rows.push(`| ${c.label} | ${seconds.toFixed(2)} s | ${r.model['recall@20'].toFixed(3)} | ${r.model['ndcg@10'].toFixed(3)} |`);
 }
-console.log(`ML-1M: ${data.users.length} interactions, ${data.userIds.length} users × ${data.itemIds.length} items (read in ${readSeconds.toFixed(2)} s); 64 factors, 15 iterations, 3 CG steps.\n`);
+console.log(
+  `ML-1M: ${data.users.length} interactions, ${data.userIds.length} users × ${data.itemIds.length} items (read in ${readSeconds.toFixed(2)} s); 64 factors, 15 iterations, 3 CG steps.\n`,
+);
 console.log('| model | train time | Recall@20 | NDCG@10 |');
 console.log('|---|---|---|---|');
 console.log(`| popularity | – | ${popularity!['recall@20'].toFixed(3)} | ${popularity!['ndcg@10'].toFixed(3)} |`);

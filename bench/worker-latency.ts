@@ -10,7 +10,7 @@ const N = Number(process.env.BENCH_REQUESTS ?? 400);
 
 function bigPack(nItems = 100_000, f = 64, nUsers = 2000) {
   let s = 99;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5;
   const clusters = Array.from({ length: 50 }, () => Float32Array.from({ length: f }, rnd));
   const itemFactors = new Float32Array(nItems * f);
   for (let i = 0; i < nItems; i++) {
@@ -59,7 +59,10 @@ try {
     ['trivial route (/health)', `${u}/health`],
     ['demo: popular', `${u}/v1/sites/demo/popular?k=20`],
     ['demo: trained user', `${u}/v1/sites/demo/recommendations?userId=u0001&k=20`],
-    ['demo: fold-in (10 recent)', `${u}/v1/sites/demo/recommendations?visitorId=v1&k=20&recent=${recent('p000', 1)},p0002:view,p0003:click,p0010:view,p0011:click,p0012:view,p0013:click,p0020:view,p0021:view,p0022:view`],
+    [
+      'demo: fold-in (10 recent)',
+      `${u}/v1/sites/demo/recommendations?visitorId=v1&k=20&recent=${recent('p000', 1)},p0002:view,p0003:click,p0010:view,p0011:click,p0012:view,p0013:click,p0020:view,p0021:view,p0022:view`,
+    ],
     ['100k×64: trained user', `${u}/v1/sites/big/recommendations?userId=bu7&k=20`],
     ['100k×64: fold-in (10 recent)', `${u}/v1/sites/big/recommendations?visitorId=v1&k=20&recent=${recent('b', 10)}`],
   ];

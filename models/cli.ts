@@ -1,11 +1,11 @@
-import { PackReadError, PackWriteError } from './pack/index.js';
-import { InputError } from './data/input-error.js';
 import { runDemoData } from './commands/demo-data.js';
 import { runEval } from './commands/eval.js';
 import { type CommandIO, processIO } from './commands/io.js';
 import { runPublish } from './commands/publish.js';
 import { runRecommend } from './commands/recommend.js';
 import { runTrain } from './commands/train.js';
+import { InputError } from './data/input-error.js';
+import { PackReadError, PackWriteError } from './pack/index.js';
 
 const USAGE = `edgepick — train, evaluate and publish recommendation models for the edge
 

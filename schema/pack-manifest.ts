@@ -68,7 +68,10 @@ export const ActivePointer = z.object({
   catalogKey: z.string().optional(),
   publishedAt: z.string(),
   /** Earlier pointers, newest first, for rollback and as fallbacks when a pack fails to load. */
-  previous: z.array(z.object({ version: z.string(), packPrefix: z.string(), catalogKey: z.string().optional() })).max(10).default([]),
+  previous: z
+    .array(z.object({ version: z.string(), packPrefix: z.string(), catalogKey: z.string().optional() }))
+    .max(10)
+    .default([]),
 });
 export type ActivePointer = z.infer<typeof ActivePointer>;
 

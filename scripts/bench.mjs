@@ -21,9 +21,17 @@ let md = `# Benchmarks\n\nMachine: ${machine}  \nCommand: \`npm run bench\`  \nD
 for (const [title, file] of benches) {
   if (only && !file.includes(only)) continue;
   console.log(`\n== ${title} (${file})`);
-  const res = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+  const res = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', file], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   process.stdout.write(res.stdout);
-  const out = res.stdout.split('\n').filter((l) => !l.startsWith('{')).join('\n').trim();
+  const out = res.stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('{'))
+    .join('\n')
+    .trim();
   md += `\n## ${title}\n\n\`npx tsx ${file}\`${res.status === 0 ? '' : ` — **failed (exit ${res.status})**`}\n\n${out}\n`;
 }
 if (!only) writeFileSync('BENCHMARKS.md', md);

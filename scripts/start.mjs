@@ -20,7 +20,10 @@ step('generate the demo store', ['demo-data', '--out', dir]);
 step('train', ['train', `${dir}/interactions.csv`, '--out', `${dir}/model.pack`]);
 console.log('\n▶ apply D1 migrations (local)');
 const wrangler = 'node_modules/wrangler/bin/wrangler.js';
-const mig = spawnSync(process.execPath, [wrangler, 'd1', 'migrations', 'apply', 'edgepick', '--local'], { stdio: 'inherit', env: { ...process.env, CI: 'true' } });
+const mig = spawnSync(process.execPath, [wrangler, 'd1', 'migrations', 'apply', 'edgepick', '--local'], {
+  stdio: 'inherit',
+  env: { ...process.env, CI: 'true' },
+});
 if (mig.status !== 0) process.exit(mig.status ?? 1);
 step('publish to local KV', ['publish', `${dir}/model.pack`, '--site', 'demo', '--local', '--catalog', `${dir}/catalog.json`]);
 

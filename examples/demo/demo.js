@@ -21,7 +21,8 @@
     client.setUserId(shopper.value || undefined);
   });
 
-  const price = (item) => (item.price === undefined ? '' : new Intl.NumberFormat('zh-CN', { style: 'currency', currency: item.currency ?? 'CNY' }).format(item.price));
+  const price = (item) =>
+    item.price === undefined ? '' : new Intl.NumberFormat('zh-CN', { style: 'currency', currency: item.currency ?? 'CNY' }).format(item.price);
 
   async function show(id) {
     const panel = $('product');

@@ -10,7 +10,10 @@ document.getElementById('view').addEventListener('click', () => {
 // Headless use: render your own UI.
 try {
   const picks = await client.recommend({ k: 3 });
-  console.log(picks.source, picks.items.map((i) => i.title));
+  console.log(
+    picks.source,
+    picks.items.map((i) => i.title),
+  );
 } catch (e) {
   if (isHTTPError(e)) console.warn('edgepick answered', e.status, e.code);
 }

@@ -132,7 +132,13 @@ function axpy(a: number, Y: Float64Array, o: number, out: Float64Array, f: numbe
 }
 
 /** YᵀY + λI in float64 (f × f). */
-export function gramPlusReg(Y: Float32Array, m: number, f: number, lambda: number, out: Float64Array<ArrayBufferLike> = new Float64Array(f * f)): Float64Array<ArrayBufferLike> {
+export function gramPlusReg(
+  Y: Float32Array,
+  m: number,
+  f: number,
+  lambda: number,
+  out: Float64Array<ArrayBufferLike> = new Float64Array(f * f),
+): Float64Array<ArrayBufferLike> {
   out.fill(0);
   const row = new Float64Array(f);
   for (let i = 0; i < m; i++) {

@@ -73,7 +73,7 @@ describe('trainAls', () => {
     const f = 3;
     const byUser = toCsr(data, true);
     let s = 1;
-    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5;
     const Y = Float32Array.from({ length: data.itemIds.length * f }, rnd);
     const X = new Float32Array(data.userIds.length * f);
     const lambda = 0.5;

@@ -165,9 +165,13 @@ export async function trainAls(data: Interactions, params: Partial<AlsParams> = 
   } finally {
     await pool?.close();
   }
-  for (const [name, arr] of [['user', X], ['item', Y]] as const) {
+  for (const [name, arr] of [
+    ['user', X],
+    ['item', Y],
+  ] as const) {
     for (let k = 0; k < arr.length; k++) {
-      if (!Number.isFinite(arr[k])) throw new InputError(`training diverged: ${name} factor ${k} is ${arr[k]} (lower --alpha or the weights, or raise --regularization)`);
+      if (!Number.isFinite(arr[k]))
+        throw new InputError(`training diverged: ${name} factor ${k} is ${arr[k]} (lower --alpha or the weights, or raise --regularization)`);
     }
   }
   const itemPopularity = new Float32Array(nItems);
@@ -229,7 +233,13 @@ async function startPool(n: number, store: Store): Promise<Pool> {
 }
 
 /** One half-sweep; with a pool, rows are split by interaction count so threads finish together. */
-async function sweep(pool: Pool | undefined, solveLocal: (side: 'users' | 'items', from: number, to: number) => void, indptr: Int32Array, side: 'users' | 'items', n: number) {
+async function sweep(
+  pool: Pool | undefined,
+  solveLocal: (side: 'users' | 'items', from: number, to: number) => void,
+  indptr: Int32Array,
+  side: 'users' | 'items',
+  n: number,
+) {
   if (!pool) return solveLocal(side, 0, n);
   const total = indptr[n];
   const k = pool.workers.length;

@@ -22,7 +22,20 @@ export interface WasmLayout {
   cgSteps: number;
 }
 
-type Solve = (X: number, Y: number, G: number, indptr: number, indices: number, values: number, from: number, to: number, f: number, alpha: number, steps: number, scratch: number) => void;
+type Solve = (
+  X: number,
+  Y: number,
+  G: number,
+  indptr: number,
+  indices: number,
+  values: number,
+  from: number,
+  to: number,
+  f: number,
+  alpha: number,
+  steps: number,
+  scratch: number,
+) => void;
 
 let compiled: WebAssembly.Module | null | undefined;
 

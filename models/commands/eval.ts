@@ -17,7 +17,8 @@ export async function runEval(argv: string[], io: CommandIO): Promise<void> {
   if (positionals.length) throw new InputError(`unexpected argument ${JSON.stringify(positionals[0])}`);
   if (!values.train || !values.test) throw new InputError('eval needs --train <csv> and --test <csv>');
   const ks = values.k.split(',').map((s) => Number(s.trim()));
-  if (ks.some((k) => !Number.isInteger(k) || k < 1 || k > 1000)) throw new InputError(`--k must be a comma-separated list of integers in 1..1000, got ${JSON.stringify(values.k)}`);
+  if (ks.some((k) => !Number.isInteger(k) || k < 1 || k > 1000))
+    throw new InputError(`--k must be a comma-separated list of integers in 1..1000, got ${JSON.stringify(values.k)}`);
   const { params, threads } = trainingParams(values);
   const train = await readInteractions(values.train, { eventWeights: params.eventWeights });
   const test = await readInteractions(values.test, { eventWeights: params.eventWeights });
@@ -35,7 +36,12 @@ export async function runEval(argv: string[], io: CommandIO): Promise<void> {
 function formatTable(res: { model: Metrics; popularity: Metrics }, ks: number[], train: Interactions, test: Interactions, seconds: number): string {
   const rows: [string, string, string][] = [['metric', 'model', 'popularity']];
   for (const name of ['recall', 'ndcg', 'precision', 'coverage']) {
-    for (const k of ks) rows.push([`${name === 'ndcg' ? 'NDCG' : name[0].toUpperCase() + name.slice(1)}@${k}`, res.model[`${name}@${k}`].toFixed(4), res.popularity[`${name}@${k}`].toFixed(4)]);
+    for (const k of ks)
+      rows.push([
+        `${name === 'ndcg' ? 'NDCG' : name[0].toUpperCase() + name.slice(1)}@${k}`,
+        res.model[`${name}@${k}`].toFixed(4),
+        res.popularity[`${name}@${k}`].toFixed(4),
+      ]);
   }
   const w = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
   const lines = rows.map((r) => `${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2].padStart(w[2])}`);

@@ -41,7 +41,8 @@ export function trainingParams(values: Record<string, string | boolean | undefin
     for (const part of ew.split(',')) {
       const [k, v] = part.split('=');
       const w = Number(v);
-      if (!k || v === undefined || !Number.isFinite(w) || w < 0) throw new InputError(`--event-weights expects type=weight,… with weights ≥ 0, got ${JSON.stringify(part)}`);
+      if (!k || v === undefined || !Number.isFinite(w) || w < 0)
+        throw new InputError(`--event-weights expects type=weight,… with weights ≥ 0, got ${JSON.stringify(part)}`);
       weights[k.trim()] = w;
     }
     params.eventWeights = weights;

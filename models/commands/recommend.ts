@@ -10,7 +10,13 @@ import type { CommandIO } from './io.js';
 export async function runRecommend(argv: string[], io: CommandIO): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { pack: { type: 'string' }, users: { type: 'string' }, k: { type: 'string', default: '20' }, exclude: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      pack: { type: 'string' },
+      users: { type: 'string' },
+      k: { type: 'string', default: '20' },
+      exclude: { type: 'string' },
+      out: { type: 'string' },
+    },
     strict: true,
     allowPositionals: true,
   });
@@ -53,7 +59,10 @@ async function readUserColumn(path: string): Promise<string[]> {
     throw new InputError(`users file not found: ${path}`);
   }
   const lines = text.split(/\r?\n/);
-  const col = (lines[0] ?? '').split(',').map((c) => c.trim().toLowerCase()).indexOf('user');
+  const col = (lines[0] ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .indexOf('user');
   if (col < 0) throw new InputError(`${path}:1: header must name a user column`);
   const seen = new Set<string>();
   for (let n = 1; n < lines.length; n++) {

@@ -123,7 +123,10 @@ function parseCsv(text: string, name: string, weights: Record<string, number>, a
   let header = next();
   while (header !== undefined && header.trim() === '') header = next();
   if (header === undefined) throw new InputError(`${name} is empty`);
-  const cols = header.replace(/^\uFEFF/, '').split(',').map((c) => c.trim().toLowerCase());
+  const cols = header
+    .replace(/^\uFEFF/, '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase());
   const ui = cols.indexOf('user');
   const ii = cols.indexOf('item');
   if (ui < 0 || ii < 0) {

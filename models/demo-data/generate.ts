@@ -69,7 +69,13 @@ function shuffle<T>(a: T[], r: () => number): T[] {
   return a;
 }
 
-const EVENTS: [DemoInteraction['event'], number][] = [['view', 0.65], ['click', 0.2], ['add_to_cart', 0.08], ['share', 0.03], ['purchase', 0.04]];
+const EVENTS: [DemoInteraction['event'], number][] = [
+  ['view', 0.65],
+  ['click', 0.2],
+  ['add_to_cart', 0.08],
+  ['share', 0.03],
+  ['purchase', 0.04],
+];
 const EVENT_CUM = cumulate(EVENTS.map((e) => e[1]));
 const END = Date.UTC(2026, 0, 1);
 const DAY = 86_400_000;
@@ -125,7 +131,10 @@ export function generateDemoStore(options: DemoOptions = {}): DemoStore {
     return { cats, catCum, itemPick };
   });
   // Noise: any product by global power-law popularity.
-  const allByPopularity = shuffle(catalog.map((_, i) => i), r);
+  const allByPopularity = shuffle(
+    catalog.map((_, i) => i),
+    r,
+  );
   const globalCum = cumulate(allByPopularity.map((_, rank) => zipf(rank)));
 
   const groups: Record<string, string[]> = {};

@@ -16,5 +16,11 @@ export async function writeDemoStore(dir: string, options: DemoOptions = {}) {
     writeFile(join(dir, 'test.csv'), csv(test)),
     writeFile(join(dir, 'groups.json'), `${JSON.stringify(store.groups)}\n`),
   ]);
-  return { products: store.catalog.length, users: Object.keys(store.groups).length, interactions: store.interactions.length, train: train.length, test: test.length };
+  return {
+    products: store.catalog.length,
+    users: Object.keys(store.groups).length,
+    interactions: store.interactions.length,
+    train: train.length,
+    test: test.length,
+  };
 }

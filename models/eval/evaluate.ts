@@ -64,7 +64,15 @@ function groupByUser(x: Interactions, itemIndex: Map<string, number>): Map<strin
   return out;
 }
 
-function run(score: Scorer, model: FactorModel, itemIndex: Map<string, number>, userIndex: Map<string, number>, train: Interactions, test: Interactions, ks: number[]): Metrics {
+function run(
+  score: Scorer,
+  model: FactorModel,
+  itemIndex: Map<string, number>,
+  userIndex: Map<string, number>,
+  train: Interactions,
+  test: Interactions,
+  ks: number[],
+): Metrics {
   const nItems = model.itemIds.length;
   const maxK = Math.max(...ks);
   const trainBy = groupByUser(train, itemIndex);

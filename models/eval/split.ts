@@ -1,5 +1,5 @@
-import type { Interactions } from '../data/read-interactions.js';
 import { mulberry32 } from '../als/random.js';
+import type { Interactions } from '../data/read-interactions.js';
 
 /**
  * Random per-user holdout: each user with ≥ 2 items holds out round(fraction · n) of them

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodePack, encodePack, fileToParts, openPack, PackReadError, PackWriteError, buildPack, splitChunks, gramMatrix } from './index.js';
+import { buildPack, decodePack, encodePack, fileToParts, gramMatrix, openPack, PackReadError, PackWriteError, splitChunks } from './index.js';
 import type { PackInput } from './writer.js';
 
 function sample(nItems = 50, nUsers = 7, f = 4): PackInput {
   let s = 12345;
-  const rnd = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) - 0.5;
+  const rnd = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff - 0.5;
   return {
     params: { factors: f, regularization: 0.1, alpha: 2, eventWeights: { view: 1, click: 2 } },
     factors: f,
@@ -56,7 +56,10 @@ describe('pack round trip', () => {
     const chunks = splitChunks(manifest, body);
     expect(chunks.length).toBe(manifest.chunks);
     expect(chunks.length).toBeGreaterThan(3);
-    const pack = await openPack(manifest, chunks.map((c) => c.slice().buffer));
+    const pack = await openPack(
+      manifest,
+      chunks.map((c) => c.slice().buffer),
+    );
     expect(Array.from(pack.itemFactors)).toEqual(Array.from(sample().itemFactors));
   });
 });
@@ -100,7 +103,7 @@ describe('pack refusals', () => {
 
   it('refuses a tampered manifest (section shape, format version)', async () => {
     const bytes = await encodePack(sample());
-    const { manifest, body } = fileToParts(bytes) as { manifest: any; body: Uint8Array };
+    const { manifest, body } = fileToParts(bytes) as unknown as { manifest: { sections: { shape: number[] }[]; itemIds: string[] }; body: Uint8Array };
     const bad = structuredClone(manifest);
     bad.sections[0].shape = [49, 4];
     await expect(openPack(bad, body)).rejects.toThrow(/section item_factors has shape/);

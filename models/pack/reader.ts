@@ -42,7 +42,8 @@ export async function openPack(manifestInput: unknown, bodyInput: Uint8Array | A
     throw new PackReadError(`pack body is ${body.byteLength} bytes, manifest says ${manifest.byteLength} (truncated or padded)`);
   }
   const hash = await sha256Hex(body);
-  if (hash !== manifest.checksum.value) throw new PackReadError(`pack checksum mismatch: body sha256 ${hash.slice(0, 16)}…, manifest ${manifest.checksum.value.slice(0, 16)}…`);
+  if (hash !== manifest.checksum.value)
+    throw new PackReadError(`pack checksum mismatch: body sha256 ${hash.slice(0, 16)}…, manifest ${manifest.checksum.value.slice(0, 16)}…`);
 
   const f = manifest.dims.factors;
   const nItems = manifest.counts.items;

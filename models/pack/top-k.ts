@@ -29,7 +29,7 @@ export function topK(scores: Float32Array | Float64Array, k: number, excluded?: 
   };
   for (let i = 0; i < scores.length; i++) {
     const s = scores[i];
-    if (s !== s) continue; // NaN never ranks
+    if (Number.isNaN(s)) continue; // NaN never ranks
     if (size === k && (s < heapVal[0] || (s === heapVal[0] && i > heapIdx[0]))) continue;
     if (excluded?.(i)) continue;
     if (size < k) {

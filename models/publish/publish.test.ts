@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActivePointer, kvKeys } from '../../schema/pack-manifest.js';
-import { openPack } from '../pack/index.js';
-import { encodePack } from '../pack/index.js';
+import { encodePack, openPack } from '../pack/index.js';
 import { type KvTarget, publishPack } from './publish.js';
 
 class MemoryKv implements KvTarget {

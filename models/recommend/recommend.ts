@@ -27,7 +27,13 @@ export function recommendTopK(model: FactorModel, users: string[], k: number, ex
     }
     const ex = [...(exclude.get(user) ?? [])].map((id) => itemIndex.get(id)).filter((i): i is number => i !== undefined);
     for (const i of ex) excluded[i] = 1;
-    out.set(user, Array.from(topK(scores, k, (i) => excluded[i] === 1), (i) => model.itemIds[i]));
+    out.set(
+      user,
+      Array.from(
+        topK(scores, k, (i) => excluded[i] === 1),
+        (i) => model.itemIds[i],
+      ),
+    );
     for (const i of ex) excluded[i] = 0;
   }
   return out;

@@ -29,7 +29,8 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 beforeEach(() => {
   requests = [];
-  handler = (req) => (req.url!.includes('/events') ? { json: { accepted: 1, duplicates: 0, rejected: [] } } : { json: { recommendationId: 'r_1', source: 'popular', items: [] } });
+  handler = (req) =>
+    req.url!.includes('/events') ? { json: { accepted: 1, duplicates: 0, rejected: [] } } : { json: { recommendationId: 'r_1', source: 'popular', items: [] } };
 });
 
 const picks = { recommendationId: 'r_1', source: 'realtime', items: [{ id: 'p1', score: 1 }] };

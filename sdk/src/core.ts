@@ -1,6 +1,6 @@
+import type { CatalogItem } from '../../schema/catalog.js';
 import type { EventType } from '../../schema/events.js';
 import type { ItemFilter, RecentInteraction, RecommendationsResponse } from '../../schema/recommendations.js';
-import type { CatalogItem } from '../../schema/catalog.js';
 import { isHTTPError, ValidationError } from './errors.js';
 import { type KeyValueStorage, type MiniStorageApi, memoryStorage, miniProgramStorage, webStorage } from './storage.js';
 import { fetchTransport, type MiniRequestApi, miniProgramTransport, type Transport } from './transport.js';
@@ -89,10 +89,13 @@ export function createClient(options: ClientOptions) {
   const o = { timeout: 5000, retries: 2, flushInterval: 2000, batchSize: 20, endpoint: '', ...options };
   if (!o.site || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(o.site)) throw bad(`options.site must be a site id like "demo", got ${JSON.stringify(o.site)}`);
   for (const k of ['timeout', 'retries', 'flushInterval', 'batchSize'] as const) {
-    if (!(Number.isInteger(o[k]) && o[k] >= (k === 'retries' ? 0 : 1) && (k !== 'batchSize' || o[k] <= 100))) throw bad(`options.${k} must be a positive integer${k === 'batchSize' ? ' ≤ 100' : ''}, got ${JSON.stringify(o[k])}`);
+    if (!(Number.isInteger(o[k]) && o[k] >= (k === 'retries' ? 0 : 1) && (k !== 'batchSize' || o[k] <= 100)))
+      throw bad(`options.${k} must be a positive integer${k === 'batchSize' ? ' ≤ 100' : ''}, got ${JSON.stringify(o[k])}`);
   }
   if (o.endpoint && !/^https?:\/\/[^/]+/.test(o.endpoint)) throw bad(`options.endpoint must be an http(s) origin, got ${JSON.stringify(o.endpoint)}`);
-  const mini = (o.transport === 'wx' || o.transport === 'swan' ? (g as Record<string, unknown>)[o.transport] : !g.fetch ? (g.wx ?? g.swan) : undefined) as MiniApi | undefined;
+  const mini = (o.transport === 'wx' || o.transport === 'swan' ? (g as Record<string, unknown>)[o.transport] : !g.fetch ? (g.wx ?? g.swan) : undefined) as
+    | MiniApi
+    | undefined;
   if ((o.transport === 'wx' || o.transport === 'swan') && !mini) throw bad(`transport ${o.transport} needs the ${o.transport} global`);
   const send: Transport = typeof o.transport === 'function' ? o.transport : mini ? miniProgramTransport(mini) : fetchTransport;
   const store: KeyValueStorage = o.storage ?? (mini ? miniProgramStorage(mini) : g.document ? webStorage() : memoryStorage());
@@ -171,11 +174,14 @@ export function createClient(options: ClientOptions) {
   }
 
   function track(input: TrackInput): void {
-    if (!input || !input.itemId || !INTERACTIONS.concat('impression').includes(input.type)) {
+    if (!input?.itemId || !INTERACTIONS.concat('impression').includes(input.type)) {
       throw bad(`track() needs {type, itemId}, type one of ${INTERACTIONS}, impression`);
     }
     if (INTERACTIONS.includes(input.type)) {
-      recent = [...recent.filter((r) => !(r.itemId === input.itemId && r.type === input.type)), { itemId: input.itemId, type: input.type, ts: Date.now() }].slice(-RECENT_MAX);
+      recent = [
+        ...recent.filter((r) => !(r.itemId === input.itemId && r.type === input.type)),
+        { itemId: input.itemId, type: input.type, ts: Date.now() },
+      ].slice(-RECENT_MAX);
       listeners.forEach((l) => l(input));
     }
     if (consent === 'denied') return;
@@ -221,7 +227,8 @@ export function createClient(options: ClientOptions) {
         placement: opts.placement,
       });
     },
-    similar: (itemId: string, opts: { k?: number; exclude?: string[] } = {}) => read<Picks>(`/items/${encodeURIComponent(itemId)}/similar`, { k: opts.k, exclude: list(opts.exclude) }),
+    similar: (itemId: string, opts: { k?: number; exclude?: string[] } = {}) =>
+      read<Picks>(`/items/${encodeURIComponent(itemId)}/similar`, { k: opts.k, exclude: list(opts.exclude) }),
     popular: (opts: { k?: number; category?: string } = {}) => read<Picks>('/popular', { k: opts.k, category: opts.category }),
     item: (itemId: string) => read<CatalogItem>(`/items/${encodeURIComponent(itemId)}`, {}),
     track,

@@ -30,7 +30,10 @@ export class ValidationError extends EdgepickError {
   override name = 'ValidationError';
 }
 
-const is = (name: string) => (e: unknown): boolean => typeof e === 'object' && e !== null && (e as Error).name === name;
+const is =
+  (name: string) =>
+  (e: unknown): boolean =>
+    typeof e === 'object' && e !== null && (e as Error).name === name;
 export const isHTTPError = is('HTTPError') as (e: unknown) => e is HTTPError;
 export const isNetworkError = is('NetworkError') as (e: unknown) => e is NetworkError;
 export const isTimeoutError = is('TimeoutError') as (e: unknown) => e is TimeoutError;

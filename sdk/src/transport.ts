@@ -21,9 +21,17 @@ export const fetchTransport: Transport = async ({ url, method, body, timeout }) 
   let res: Response;
   try {
     // text/plain keeps POSTs "simple" (no CORS preflight); the worker parses JSON from any type.
-    res = await fetch(url, { method, body, signal: ctrl.signal, headers: body ? { 'content-type': 'text/plain;charset=UTF-8' } : undefined, credentials: 'omit' });
+    res = await fetch(url, {
+      method,
+      body,
+      signal: ctrl.signal,
+      headers: body ? { 'content-type': 'text/plain;charset=UTF-8' } : undefined,
+      credentials: 'omit',
+    });
   } catch (e) {
-    throw ctrl.signal.aborted ? new TimeoutError(`${method} ${url} timed out after ${timeout} ms`) : new NetworkError(`${method} ${url} failed: ${(e as Error).message}`);
+    throw ctrl.signal.aborted
+      ? new TimeoutError(`${method} ${url} timed out after ${timeout} ms`)
+      : new NetworkError(`${method} ${url} failed: ${(e as Error).message}`);
   } finally {
     clearTimeout(timer);
   }
@@ -57,7 +65,12 @@ export function miniProgramTransport(api: MiniRequestApi): Transport {
         timeout,
         dataType: 'json',
         success: (r) => (r.statusCode >= 200 && r.statusCode < 300 ? resolve(r.data) : reject(fail(r.statusCode, r.data))),
-        fail: (e) => reject(/timeout/i.test(e.errMsg ?? '') ? new TimeoutError(`${method} ${url} timed out after ${timeout} ms`) : new NetworkError(`${method} ${url} failed: ${e.errMsg ?? 'request failed'}`)),
+        fail: (e) =>
+          reject(
+            /timeout/i.test(e.errMsg ?? '')
+              ? new TimeoutError(`${method} ${url} timed out after ${timeout} ms`)
+              : new NetworkError(`${method} ${url} failed: ${e.errMsg ?? 'request failed'}`),
+          ),
       });
     });
 }

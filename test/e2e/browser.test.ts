@@ -21,7 +21,9 @@ async function openDemo(path = '/'): Promise<{ page: Page; errors: string[] }> {
   await page.addInitScript(() => {
     (window as unknown as { __cls: number; __csp: string[] }).__cls = 0;
     (window as unknown as { __csp: string[] }).__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
         if (!entry.hadRecentInput) (window as unknown as { __cls: number }).__cls += entry.value;
@@ -33,7 +35,8 @@ async function openDemo(path = '/'): Promise<{ page: Page; errors: string[] }> {
 }
 
 const cardIds = (page: Page, widget: string) => page.$$eval(`${widget} .ep-card:not(.ep-sk)`, (els) => els.map((e) => (e as HTMLElement).dataset.itemId));
-const waitCards = (page: Page, widget: string, n = 8) => page.waitForFunction(([w, k]) => document.querySelectorAll(`${w} .ep-card:not(.ep-sk)`).length >= (k as number), [widget, n] as const);
+const waitCards = (page: Page, widget: string, n = 8) =>
+  page.waitForFunction(([w, k]) => document.querySelectorAll(`${w} .ep-card:not(.ep-sk)`).length >= (k as number), [widget, n] as const);
 const source = (page: Page) => page.$eval('#source', (e) => (e as HTMLElement).dataset.source);
 
 describe('demo storefront in Chromium', () => {
@@ -75,7 +78,10 @@ describe('demo storefront in Chromium', () => {
   it('sends a click with its recommendationId to the worker', async () => {
     const { page } = await openDemo();
     await waitCards(page, '#for-you');
-    const sent = page.waitForRequest((r) => r.url().endsWith('/v1/sites/demo/events') && r.method() === 'POST' && (r.postData() ?? '').includes('"type":"click"'), { timeout: 15_000 });
+    const sent = page.waitForRequest(
+      (r) => r.url().endsWith('/v1/sites/demo/events') && r.method() === 'POST' && (r.postData() ?? '').includes('"type":"click"'),
+      { timeout: 15_000 },
+    );
     const first = (await cardIds(page, '#for-you'))[0]!;
     await page.click(`#for-you .ep-card[data-item-id="${first}"]`);
     const req = await sent;
@@ -107,7 +113,9 @@ describe('demo storefront in Chromium', () => {
     const focusedSlide = await page.evaluate(() => document.activeElement?.closest('[aria-roledescription="slide"]')?.getAttribute('aria-label'));
     expect(focusedSlide).toMatch(/^(3 of 8|第 3 个)/);
     await page.keyboard.press('ArrowLeft');
-    expect(await page.evaluate(() => document.activeElement?.closest('[aria-roledescription="slide"]')?.getAttribute('aria-label'))).toMatch(/^(2 of 8|第 2 个)/);
+    expect(await page.evaluate(() => document.activeElement?.closest('[aria-roledescription="slide"]')?.getAttribute('aria-label'))).toMatch(
+      /^(2 of 8|第 2 个)/,
+    );
     await page.close();
   });
 
@@ -149,7 +157,9 @@ describe('demo storefront in Chromium', () => {
 
   it('falls back to popular picks when personal picks fail, and hides when everything fails', async () => {
     const page = await browser.newPage();
-    await page.route('**/v1/sites/demo/recommendations*', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"model_unavailable","message":"x"}}' }));
+    await page.route('**/v1/sites/demo/recommendations*', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"model_unavailable","message":"x"}}' }),
+    );
     await page.goto(`${url}/`);
     await waitCards(page, '#for-you');
     expect(await page.$eval('#source', (e) => (e as HTMLElement).dataset.source)).toBe('popular');

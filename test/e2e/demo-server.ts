@@ -44,17 +44,31 @@ export async function startDemoServer(options: { beforeServe?: (dir: string, sta
     const res = cli(args);
     if (res.status !== 0) throw new Error(`edgepick ${args[0]} failed (${res.status}): ${res.stderr}`);
   }
-  const migrate = spawnSync(process.execPath, [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'migrations', 'apply', 'edgepick', '--local', '--persist-to', state], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true' },
-  });
+  const migrate = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'migrations', 'apply', 'edgepick', '--local', '--persist-to', state],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+    },
+  );
   if (migrate.status !== 0) throw new Error(`wrangler d1 migrations apply failed: ${migrate.stderr}${migrate.stdout}`);
   await options.beforeServe?.(dir, state);
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false'],
+    [
+      join(root, 'node_modules/wrangler/bin/wrangler.js'),
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      state,
+      '--show-interactive-dev-session=false',
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' } },
   );
   let log = '';

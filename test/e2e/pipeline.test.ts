@@ -11,7 +11,11 @@ const categoryOf = new Map(catalog.map((i) => [i.id, i.category]));
 async function recs(query: string) {
   const res = await fetch(`${url}/v1/sites/demo/recommendations?${query}`);
   expect(res.status).toBe(200);
-  return (await res.json()) as { source: string; recommendationId: string; items: { id: string; title: string; image: string; url: string; category: string }[] };
+  return (await res.json()) as {
+    source: string;
+    recommendationId: string;
+    items: { id: string; title: string; image: string; url: string; category: string }[];
+  };
 }
 
 describe('demo-data → train → publish --local → wrangler dev', () => {
@@ -30,7 +34,10 @@ describe('demo-data → train → publish --local → wrangler dev', () => {
   });
 
   it('folds a visitor’s recent clicks into the next picks (no retraining)', async () => {
-    const pets = catalog.filter((i) => i.category === 'pets').slice(0, 3).map((i) => i.id);
+    const pets = catalog
+      .filter((i) => i.category === 'pets')
+      .slice(0, 3)
+      .map((i) => i.id);
     const before = await recs('visitorId=v-e2e&k=10');
     const after = await recs(`visitorId=v-e2e&k=10&recent=${pets.map((p) => `${p}:click`).join(',')}`);
     expect(after.source).toBe('realtime');

@@ -8,7 +8,8 @@ describe('the npm package entry', () => {
     expect(Object.keys(pkg.exports['.'])[0]).toBe('types');
     expect(existsSync(new URL(`../../${pkg.exports['.'].types}`, import.meta.url))).toBe(true);
     const mod = await import(new URL(`../../${pkg.exports['.'].import}`, import.meta.url).href);
-    for (const name of ['createClient', 'mountRecommendations', 'defineElements', 'isHTTPError', 'HTTPError', 'TimeoutError']) expect(typeof mod[name]).toBe('function');
+    for (const name of ['createClient', 'mountRecommendations', 'defineElements', 'isHTTPError', 'HTTPError', 'TimeoutError'])
+      expect(typeof mod[name]).toBe('function');
     const client = mod.createClient({ site: 'demo', endpoint: 'http://127.0.0.1:1' });
     expect(client.visitorId).toMatch(/^v_[0-9a-f]{24}$/);
   });

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
-import { kvKeys } from '../../schema/pack-manifest.js';
 import { buildPack, splitChunks } from '../../models/pack/writer.js';
+import { kvKeys } from '../../schema/pack-manifest.js';
 
 /**
  * A hand-made model with a known right answer: items a0..a9 point along dimension 0 ("tea"),
@@ -36,13 +36,33 @@ export function knownModel() {
 
 export const catalog = {
   items: [
-    ...Array.from({ length: 10 }, (_, i) => ({ id: `a${i}`, title: `Tea ${i}`, price: 10 + i * 10, currency: 'CNY', image: `/demo/img/a${i}.svg?c=tea`, url: `/#/p/a${i}`, category: 'tea' })),
-    ...Array.from({ length: 10 }, (_, i) => ({ id: `b${i}`, title: `Pet ${i}`, price: 5 + i, currency: 'CNY', image: `https://cdn.example/b${i}.png`, url: `https://shop.example/p/b${i}`, category: 'pets' })),
+    ...Array.from({ length: 10 }, (_, i) => ({
+      id: `a${i}`,
+      title: `Tea ${i}`,
+      price: 10 + i * 10,
+      currency: 'CNY',
+      image: `/demo/img/a${i}.svg?c=tea`,
+      url: `/#/p/a${i}`,
+      category: 'tea',
+    })),
+    ...Array.from({ length: 10 }, (_, i) => ({
+      id: `b${i}`,
+      title: `Pet ${i}`,
+      price: 5 + i,
+      currency: 'CNY',
+      image: `https://cdn.example/b${i}.png`,
+      url: `https://shop.example/p/b${i}`,
+      category: 'pets',
+    })),
   ],
 };
 
 /** Writes a pack under `version` and points the site at it (with `previous` fallbacks). */
-export async function publish(site: string, version: string, options: { previous?: string[]; corrupt?: 'flip' | 'truncate'; chunkSize?: number; model?: ReturnType<typeof knownModel> } = {}) {
+export async function publish(
+  site: string,
+  version: string,
+  options: { previous?: string[]; corrupt?: 'flip' | 'truncate'; chunkSize?: number; model?: ReturnType<typeof knownModel> } = {},
+) {
   const { manifest, body } = await buildPack(options.model ?? knownModel(), { chunkSize: options.chunkSize ?? 256 });
   const prefix = kvKeys.packPrefix(site, version);
   const chunks = splitChunks(manifest, body).map((c) => c.slice());

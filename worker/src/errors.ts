@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { type ErrorCode, ERROR_CODES, type Issue, toIssues } from '../../schema/errors.js';
+import { ERROR_CODES, type ErrorCode, type Issue, toIssues } from '../../schema/errors.js';
 
 /** A request the API refuses: rendered by `onError` as `{error:{code,message,issues?}}`. */
 export class ApiError extends Error {
@@ -32,7 +32,8 @@ export function errorResponse(c: Context, err: ApiError) {
 export function onError(err: Error, c: Context) {
   if (err instanceof ApiError) return errorResponse(c, err);
   if (err instanceof HTTPException) {
-    const code: ErrorCode = err.status === 413 ? 'payload_too_large' : err.status === 404 ? 'not_found' : err.status === 405 ? 'method_not_allowed' : 'invalid_request';
+    const code: ErrorCode =
+      err.status === 413 ? 'payload_too_large' : err.status === 404 ? 'not_found' : err.status === 405 ? 'method_not_allowed' : 'invalid_request';
     return errorResponse(c, new ApiError(code, err.message || code.replace(/_/g, ' ')));
   }
   console.error('unhandled error', err);

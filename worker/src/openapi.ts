@@ -18,19 +18,38 @@ const recsExample = {
   recommendationId: 'r_3f9a0c1d2e4b5a6978',
   source: 'realtime',
   modelVersion: 'v3',
-  items: [{ id: 'p0042', score: 0.8123, title: '山岚经典西湖龙井', price: 129.9, currency: 'CNY', image: 'https://shop.example/demo/img/p0042.svg?c=tea', url: 'https://shop.example/#/p/p0042', category: 'tea' }],
+  items: [
+    {
+      id: 'p0042',
+      score: 0.8123,
+      title: '山岚经典西湖龙井',
+      price: 129.9,
+      currency: 'CNY',
+      image: 'https://shop.example/demo/img/p0042.svg?c=tea',
+      url: 'https://shop.example/#/p/p0042',
+      category: 'tea',
+    },
+  ],
 };
 const commonErrors = {
   '404': error('Unknown site or item', 'site_not_found', 'unknown site "nope"'),
   '503': error('The site has no loadable model', 'model_unavailable', 'site demo has no published model yet'),
 };
-const listResponse = { '200': { description: 'Items, best first', content: json('RecommendationsResponse', recsExample) }, '400': error('Invalid query', 'invalid_request', 'invalid query: k: Too big: expected number to be <=100'), ...commonErrors };
+const listResponse = {
+  '200': { description: 'Items, best first', content: json('RecommendationsResponse', recsExample) },
+  '400': error('Invalid query', 'invalid_request', 'invalid query: k: Too big: expected number to be <=100'),
+  ...commonErrors,
+};
 
 /** OpenAPI 3.1 document generated from the zod schemas the routes validate with. */
 export function openApiDocument() {
   return {
     openapi: '3.1.0',
-    info: { title: 'edgepick API', version: '1.0.0', description: 'Edge recommendations for social e-commerce. Errors are `{"error":{"code","message","issues"?}}`.' },
+    info: {
+      title: 'edgepick API',
+      version: '1.0.0',
+      description: 'Edge recommendations for social e-commerce. Errors are `{"error":{"code","message","issues"?}}`.',
+    },
     paths: {
       '/v1/sites/{site}/recommendations': {
         get: {
@@ -53,25 +72,70 @@ export function openApiDocument() {
           summary: 'Personal picks',
           description: `source is "model" (trained user vector), "realtime" (folded in from recent at request time) or "popular" (fallback). Body ≤ ${RECOMMENDATIONS_BODY_LIMIT} bytes.`,
           parameters: [site],
-          requestBody: { required: true, content: json('RecommendationsRequest', { visitorId: 'v_8c1f', recent: [{ itemId: 'p0042', type: 'click' }], k: 8, exclude: ['p0007'], filter: { maxPrice: 300 } }) },
-          responses: { ...listResponse, '413': error('Body too large', 'payload_too_large', `request body is larger than ${RECOMMENDATIONS_BODY_LIMIT} bytes`) },
+          requestBody: {
+            required: true,
+            content: json('RecommendationsRequest', {
+              visitorId: 'v_8c1f',
+              recent: [{ itemId: 'p0042', type: 'click' }],
+              k: 8,
+              exclude: ['p0007'],
+              filter: { maxPrice: 300 },
+            }),
+          },
+          responses: {
+            ...listResponse,
+            '413': error('Body too large', 'payload_too_large', `request body is larger than ${RECOMMENDATIONS_BODY_LIMIT} bytes`),
+          },
         },
       },
       '/v1/sites/{site}/items/{id}/similar': {
-        get: { summary: 'Items similar to one item (cosine of factors)', parameters: [site, { name: 'id', in: 'path', required: true, schema: { type: 'string' } }, q('k', 'Number of items', 'integer'), q('exclude', 'Comma-separated ids'), q('category', 'Comma-separated categories')], responses: listResponse },
+        get: {
+          summary: 'Items similar to one item (cosine of factors)',
+          parameters: [
+            site,
+            { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+            q('k', 'Number of items', 'integer'),
+            q('exclude', 'Comma-separated ids'),
+            q('category', 'Comma-separated categories'),
+          ],
+          responses: listResponse,
+        },
       },
       '/v1/sites/{site}/popular': {
-        get: { summary: 'Most popular items', parameters: [site, q('k', 'Number of items', 'integer'), q('exclude', 'Comma-separated ids'), q('category', 'Comma-separated categories')], responses: listResponse },
+        get: {
+          summary: 'Most popular items',
+          parameters: [site, q('k', 'Number of items', 'integer'), q('exclude', 'Comma-separated ids'), q('category', 'Comma-separated categories')],
+          responses: listResponse,
+        },
       },
       '/v1/sites/{site}/items/{id}': {
-        get: { summary: 'One catalog item', parameters: [site, { name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'The item', content: json('CatalogItem') }, ...commonErrors } },
+        get: {
+          summary: 'One catalog item',
+          parameters: [site, { name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'The item', content: json('CatalogItem') }, ...commonErrors },
+        },
       },
       '/v1/sites/{site}/events': {
         post: {
           summary: 'Record a batch of events',
           description: `At most ${EVENTS_MAX_BATCH} events and ${EVENTS_BODY_LIMIT} bytes per batch. Each event is validated on its own; invalid ones are listed in "rejected", the others stored. Re-sent ids count as duplicates. text/plain bodies are accepted (navigator.sendBeacon).`,
           parameters: [site],
-          requestBody: { required: true, content: json('EventsBatch', { events: [{ id: 'e_5b1d0c7a9f3e', type: 'click', visitorId: 'v_8c1f', itemId: 'p0042', recommendationId: 'r_3f9a0c1d2e4b5a6978', placement: 'for-you', ts: 1767225600000 }] }) },
+          requestBody: {
+            required: true,
+            content: json('EventsBatch', {
+              events: [
+                {
+                  id: 'e_5b1d0c7a9f3e',
+                  type: 'click',
+                  visitorId: 'v_8c1f',
+                  itemId: 'p0042',
+                  recommendationId: 'r_3f9a0c1d2e4b5a6978',
+                  placement: 'for-you',
+                  ts: 1767225600000,
+                },
+              ],
+            }),
+          },
           responses: {
             '200': { description: 'Per-batch outcome', content: json('EventsResponse', { accepted: 1, duplicates: 0, rejected: [] }) },
             '400': error('Not JSON or not a batch', 'invalid_json', 'request body is not valid JSON'),
@@ -88,7 +152,10 @@ export function openApiDocument() {
         RecommendationsResponse: schema(RecommendationsResponse),
         CatalogItem: schema(CatalogItem),
         Event: schema(Event, 'input'),
-        EventsBatch: { ...schema(EventsBatch, 'input'), properties: { events: { type: 'array', minItems: 1, maxItems: EVENTS_MAX_BATCH, items: { $ref: '#/components/schemas/Event' } } } },
+        EventsBatch: {
+          ...schema(EventsBatch, 'input'),
+          properties: { events: { type: 'array', minItems: 1, maxItems: EVENTS_MAX_BATCH, items: { $ref: '#/components/schemas/Event' } } },
+        },
         EventsResponse: schema(EventsResponse),
         ErrorBody: schema(ErrorBody),
       },

@@ -56,6 +56,7 @@ export function originAllowed(origin: string, patterns: string[]): boolean {
 /** The site's model, or 503 model_unavailable. */
 export function requireModel(c: Context<SiteEnv>): LoadedModel {
   const model = c.get('model');
-  if (!model) throw new ApiError('model_unavailable', `site ${c.get('site')} has no published model yet (run: edgepick publish <pack> --site ${c.get('site')})`);
+  if (!model)
+    throw new ApiError('model_unavailable', `site ${c.get('site')} has no published model yet (run: edgepick publish <pack> --site ${c.get('site')})`);
   return model;
 }

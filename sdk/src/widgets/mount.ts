@@ -3,7 +3,7 @@ import { type Client, type ClientOptions, createClient, type Picks } from '../co
 import { ValidationError } from '../errors.js';
 import { card, skeleton } from './cards.js';
 import { adoptStyles } from './styles.js';
-import { type Locale, pickLocale, type Placement, TEXTS, type Texts } from './texts.js';
+import { type Locale, type Placement, pickLocale, TEXTS, type Texts } from './texts.js';
 
 export interface WidgetOptions {
   /** A client from createClient(), or `site` (+ `endpoint`) to make one. */
@@ -122,7 +122,9 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
     const items = picks.items;
     const list = frame(items.length, (i) => {
       const node = o.renderItem ? o.renderItem(items[i]) : card(items[i], locale);
-      node.addEventListener('click', () => client.track({ type: 'click', itemId: items[i].id, recommendationId: picks.recommendationId, placement: o.placement }));
+      node.addEventListener('click', () =>
+        client.track({ type: 'click', itemId: items[i].id, recommendationId: picks.recommendationId, placement: o.placement }),
+      );
       return node;
     });
     watchImpressions(list, items, picks.recommendationId);
@@ -173,9 +175,11 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
 
 function check(o: WidgetOptions): WidgetOptions {
   if (!o.client && !o.site) throw new ValidationError('edgepick: widget options need a client or a site');
-  if (!['for-you', 'similar', 'popular'].includes(o.placement!)) throw new ValidationError(`edgepick: placement must be for-you, similar or popular, got ${JSON.stringify(o.placement)}`);
+  if (!['for-you', 'similar', 'popular'].includes(o.placement!))
+    throw new ValidationError(`edgepick: placement must be for-you, similar or popular, got ${JSON.stringify(o.placement)}`);
   if (o.placement === 'similar' && !o.itemId) throw new ValidationError('edgepick: placement "similar" needs itemId');
-  if (!Number.isInteger(o.limit) || o.limit! < 1 || o.limit! > 100) throw new ValidationError(`edgepick: limit must be an integer in 1..100, got ${JSON.stringify(o.limit)}`);
+  if (!Number.isInteger(o.limit) || o.limit! < 1 || o.limit! > 100)
+    throw new ValidationError(`edgepick: limit must be an integer in 1..100, got ${JSON.stringify(o.limit)}`);
   if (o.layout !== 'grid' && o.layout !== 'carousel') throw new ValidationError(`edgepick: layout must be grid or carousel, got ${JSON.stringify(o.layout)}`);
   return o;
 }
@@ -200,7 +204,10 @@ function carousel(wrap: HTMLElement, list: HTMLElement, t: Texts, headingId?: st
   };
   const nav = document.createElement('div');
   nav.className = 'ep-nav';
-  for (const [label, delta, part] of [[t.previous, -1, 'prev'], [t.next, 1, 'next']] as const) {
+  for (const [label, delta, part] of [
+    [t.previous, -1, 'prev'],
+    [t.next, 1, 'next'],
+  ] as const) {
     const b = document.createElement('button');
     b.type = 'button';
     b.setAttribute('aria-label', label);

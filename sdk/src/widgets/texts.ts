@@ -14,12 +14,29 @@ export interface Texts {
 }
 
 export const TEXTS: Record<Locale, Texts> = {
-  'zh-CN': { 'for-you': '为你推荐', similar: '相似商品', popular: '热门商品', previous: '上一个', next: '下一个', slide: '第 {i} 个，共 {n} 个', carousel: '商品轮播' },
-  en: { 'for-you': 'Recommended for you', similar: 'Similar items', popular: 'Popular', previous: 'Previous', next: 'Next', slide: '{i} of {n}', carousel: 'Products' },
+  'zh-CN': {
+    'for-you': '为你推荐',
+    similar: '相似商品',
+    popular: '热门商品',
+    previous: '上一个',
+    next: '下一个',
+    slide: '第 {i} 个，共 {n} 个',
+    carousel: '商品轮播',
+  },
+  en: {
+    'for-you': 'Recommended for you',
+    similar: 'Similar items',
+    popular: 'Popular',
+    previous: 'Previous',
+    next: 'Next',
+    slide: '{i} of {n}',
+    carousel: 'Products',
+  },
 };
 
 export function pickLocale(requested?: string): Locale {
   // The storefront's language first (<html lang>), then the browser's.
-  const lang = requested || (typeof document !== 'undefined' && document.documentElement.lang) || (typeof navigator !== 'undefined' ? navigator.language : 'zh-CN');
+  const lang =
+    requested || (typeof document !== 'undefined' && document.documentElement.lang) || (typeof navigator !== 'undefined' ? navigator.language : 'zh-CN');
   return /^en\b/i.test(lang ?? '') ? 'en' : 'zh-CN';
 }

@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 const post = (body: string | object, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
   SELF.fetch('https://edge.test/v1/sites/demo/events', { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
-const ev = (id: string, extra: object = {}) => ({ id, type: 'click', visitorId: 'v_1', itemId: 'p0001', ts: 1767225600000, recommendationId: 'r_abc', placement: 'for-you', ...extra });
+const ev = (id: string, extra: object = {}) => ({
+  id,
+  type: 'click',
+  visitorId: 'v_1',
+  itemId: 'p0001',
+  ts: 1767225600000,
+  recommendationId: 'r_abc',
+  placement: 'for-you',
+  ...extra,
+});
 
 describe('events', () => {
   it('stores valid events idempotently and counts duplicates', async () => {
@@ -41,7 +50,10 @@ describe('events', () => {
     expect((await post({ events: Array.from({ length: 101 }, (_, i) => ev(`evt-many-${String(i).padStart(4, '0')}`)) })).status).toBe(400);
     const big = await post({ events: [ev('evt-big-00001', { placement: 'x'.repeat(300_000) })] });
     expect(big.status).toBe(413);
-    const unknownSite = await SELF.fetch('https://edge.test/v1/sites/ghost/events', { method: 'POST', body: JSON.stringify({ events: [ev('evt-ghost-001')] }) });
+    const unknownSite = await SELF.fetch('https://edge.test/v1/sites/ghost/events', {
+      method: 'POST',
+      body: JSON.stringify({ events: [ev('evt-ghost-001')] }),
+    });
     expect(unknownSite.status).toBe(404);
   });
 });

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { Event, EventsBatch, type EventsResponse } from '../../../schema/events.js';
 import { toIssues } from '../../../schema/errors.js';
+import { Event, EventsBatch, type EventsResponse } from '../../../schema/events.js';
 import { ApiError, invalid, readJson } from '../errors.js';
 import type { SiteEnv } from '../site.js';
 
@@ -46,7 +46,22 @@ eventsRoutes.post(
       );
       const results = await c.env.DB.batch(
         accepted.map(({ event: e }) =>
-          stmt.bind(site, e.id, e.type, e.visitorId, e.userId ?? null, e.itemId, e.recommendationId ?? null, e.placement ?? null, e.ref ?? null, e.quantity ?? null, e.price ?? null, e.ts ?? null, now, JSON.stringify(e)),
+          stmt.bind(
+            site,
+            e.id,
+            e.type,
+            e.visitorId,
+            e.userId ?? null,
+            e.itemId,
+            e.recommendationId ?? null,
+            e.placement ?? null,
+            e.ref ?? null,
+            e.quantity ?? null,
+            e.price ?? null,
+            e.ts ?? null,
+            now,
+            JSON.stringify(e),
+          ),
         ),
       );
       for (const r of results) {

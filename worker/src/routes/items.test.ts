@@ -43,7 +43,10 @@ describe('similar, popular, item', () => {
     const ok = await get('/v1/sites/demo/recommendations', { headers: { origin: 'http://localhost:3000' } });
     expect(ok.status).toBe(503); // demo site exists by default, no model in this isolated store
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
-    const pre = await get('/v1/sites/demo/recommendations', { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    const pre = await get('/v1/sites/demo/recommendations', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5173');
     expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
@@ -54,9 +57,14 @@ describe('similar, popular, item', () => {
 
 describe('documents and assets', () => {
   it('serves an OpenAPI 3.1 document for every public route', async () => {
-    const doc = (await (await get('/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+    const doc = (await (await get('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, unknown> };
+    };
     expect(doc.openapi).toBe('3.1.0');
-    for (const p of ['/v1/sites/{site}/recommendations', '/v1/sites/{site}/items/{id}/similar', '/v1/sites/{site}/popular', '/v1/sites/{site}/events']) expect(doc.paths[p]).toBeDefined();
+    for (const p of ['/v1/sites/{site}/recommendations', '/v1/sites/{site}/items/{id}/similar', '/v1/sites/{site}/popular', '/v1/sites/{site}/events'])
+      expect(doc.paths[p]).toBeDefined();
     expect(doc.paths['/v1/sites/{site}/recommendations'].post).toBeDefined();
     expect(JSON.stringify(doc.components.schemas.RecommendationsRequest)).toContain('recent');
   });

@@ -1,9 +1,14 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { catalog, publish } from '../../../test/workers/fixtures.js';
 import { kvKeys } from '../../../schema/pack-manifest.js';
+import { catalog, publish } from '../../../test/workers/fixtures.js';
 
-type Recs = { recommendationId: string; source: string; modelVersion: string; items: { id: string; score: number; title?: string; image?: string; url?: string }[] };
+type Recs = {
+  recommendationId: string;
+  source: string;
+  modelVersion: string;
+  items: { id: string; score: number; title?: string; image?: string; url?: string }[];
+};
 const get = async (path: string) => SELF.fetch(`https://edge.test${path}`);
 const post = async (path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
   SELF.fetch(`https://edge.test${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -35,7 +40,11 @@ describe('recommendations', () => {
 
   it('folds recent clicks into a visitor vector at request time and excludes them', async () => {
     await publish('rec-realtime', 'v1');
-    const res = await post('/v1/sites/rec-realtime/recommendations', { visitorId: 'v2', k: 4, recent: [{ itemId: 'a3', type: 'click' }, { itemId: 'a5', type: 'view' }, { itemId: 'unknown-item' }] });
+    const res = await post('/v1/sites/rec-realtime/recommendations', {
+      visitorId: 'v2',
+      k: 4,
+      recent: [{ itemId: 'a3', type: 'click' }, { itemId: 'a5', type: 'view' }, { itemId: 'unknown-item' }],
+    });
     const body = (await res.json()) as Recs;
     expect(body.source).toBe('realtime');
     const ids = body.items.map((i) => i.id);
@@ -51,7 +60,13 @@ describe('recommendations', () => {
     await publish('rec-blend', 'v1');
     const before = (await (await post('/v1/sites/rec-blend/recommendations', { userId: 'alice', k: 10 })).json()) as Recs;
     expect(before.items.every((i) => i.id.startsWith('a'))).toBe(true);
-    const body = (await (await post('/v1/sites/rec-blend/recommendations', { userId: 'alice', k: 10, recent: [0, 1, 2, 3, 4, 5].map((i) => ({ itemId: `b${i}`, type: 'purchase' })) })).json()) as Recs;
+    const body = (await (
+      await post('/v1/sites/rec-blend/recommendations', {
+        userId: 'alice',
+        k: 10,
+        recent: [0, 1, 2, 3, 4, 5].map((i) => ({ itemId: `b${i}`, type: 'purchase' })),
+      })
+    ).json()) as Recs;
     expect(body.source).toBe('realtime');
     expect(body.items.filter((i) => i.id.startsWith('b')).length).toBeGreaterThanOrEqual(2);
     expect(body.items.map((i) => i.id)).not.toContain('b0');

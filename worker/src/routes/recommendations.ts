@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { type RecommendationsRequest as Req, RecommendationsRequest, type RecommendationsResponse } from '../../../schema/recommendations.js';
+import { RecommendationsRequest, type RecommendationsResponse, type RecommendationsRequest as Req } from '../../../schema/recommendations.js';
 import { ApiError, invalid, readJson } from '../errors.js';
 import { foldIn, type Weighted } from '../scoring/fold-in.js';
 import { exclusion, popularItems, present, scoreUser } from '../scoring/score.js';
@@ -18,7 +18,10 @@ recommendationsRoutes.get('/', (c) => {
     const [itemId, type] = s.split(':');
     return type ? { itemId, type } : { itemId };
   });
-  const filter = q.category !== undefined || q.minPrice !== undefined || q.maxPrice !== undefined ? { category: list(q.category), minPrice: num(q.minPrice), maxPrice: num(q.maxPrice) } : undefined;
+  const filter =
+    q.category !== undefined || q.minPrice !== undefined || q.maxPrice !== undefined
+      ? { category: list(q.category), minPrice: num(q.minPrice), maxPrice: num(q.maxPrice) }
+      : undefined;
   const parsed = RecommendationsRequest.safeParse({
     userId: q.userId,
     visitorId: q.visitorId,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildPack } from '../../../models/pack/writer.js';
 import { openPack } from '../../../models/pack/reader.js';
+import { buildPack } from '../../../models/pack/writer.js';
 import { choleskySolve, foldIn } from './fold-in.js';
 
 /** Gauss–Jordan with partial pivoting: an independent exact solve to check Cholesky against. */
@@ -22,7 +22,7 @@ function gaussJordan(A: number[][], b: number[]): number[] {
 
 async function randomPack(f: number, n: number) {
   let s = 7;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5;
   const { manifest, body } = await buildPack({
     params: { factors: f, regularization: 0.3, alpha: 2, eventWeights: { view: 1, click: 2 } },
     factors: f,

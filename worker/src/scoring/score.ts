@@ -1,6 +1,6 @@
+import { topK } from '../../../models/pack/top-k.js';
 import type { CatalogItem } from '../../../schema/catalog.js';
 import type { ItemFilter, RecommendedItem } from '../../../schema/recommendations.js';
-import { topK } from '../../../models/pack/top-k.js';
 import type { LoadedModel } from '../pack-store.js';
 
 /** Which items a response may not contain: already seen, explicitly excluded, or filtered out. */

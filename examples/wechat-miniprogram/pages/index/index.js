@@ -7,7 +7,7 @@ Page({
     try {
       const picks = await client.recommend({ k: 10, placement: 'mp-home' });
       this.setData({ items: picks.items, source: picks.source, recommendationId: picks.recommendationId });
-    } catch (e) {
+    } catch {
       const popular = await client.popular({ k: 10 }).catch(() => ({ items: [] }));
       this.setData({ items: popular.items, source: 'popular' });
     }
