@@ -68,6 +68,15 @@ describe('trainAls', () => {
     expect(maxDiff).toBeGreaterThan(0); // really two different code paths
   });
 
+  it('reports a falling training loss with elapsed time and ETA', async () => {
+    const data = checkerboard();
+    const seen: { loss: number; etaMs: number; iteration: number }[] = [];
+    await trainAls(data, { factors: 4, iterations: 6 }, { threads: 1, onProgress: (p) => seen.push(p) });
+    expect(seen.map((p) => p.iteration)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(seen[5].loss).toBeLessThan(seen[0].loss);
+    expect(seen[5].etaMs).toBe(0);
+  });
+
   it('CG converges to the exact least-squares solution', () => {
     const data = checkerboard();
     const f = 3;

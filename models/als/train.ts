@@ -4,6 +4,7 @@ import { InputError } from '../data/input-error.js';
 import { type Csr, type Interactions, toCsr } from '../data/read-interactions.js';
 import { type AlsParams, DEFAULT_EVENT_WEIGHTS, type TrainedModel } from '../model.js';
 import { gramPlusReg, type SolveInput, solveRows } from './cg.js';
+import { sampledLoss } from './loss.js';
 import { mulberry32 } from './random.js';
 import { kernelModule, kernelSolver, type WasmLayout } from './wasm-kernel.js';
 
@@ -26,6 +27,8 @@ export interface Progress {
   iterations: number;
   elapsedMs: number;
   etaMs: number;
+  /** Training objective per user on a fixed sample of users (see loss.ts); falls as ALS converges. */
+  loss: number;
 }
 
 export interface TrainOptions {
@@ -148,19 +151,26 @@ export async function trainAls(data: Interactions, params: Partial<AlsParams> = 
   for (let k = 0; k < X.length; k++) X[k] = rand() * 0.01;
   for (let k = 0; k < Y.length; k++) Y[k] = rand() * 0.01;
   const gram = new Float64Array(f * f);
+  const byUser = toCsr(data, true);
 
   const pool = threads > 1 ? await startPool(threads, store) : undefined;
   const local = !pool && store.wasm ? kernelSolver(store.wasm, 0) : undefined;
   const solveLocal = (side: 'users' | 'items', from: number, to: number) => (local ? local(side, from, to) : solveRows(store[side], from, to));
   const start = performance.now();
   try {
+    gramPlusReg(Y, nItems, f, p.regularization, gram);
     for (let it = 0; it < p.iterations; it++) {
-      store.Gu.set(gramPlusReg(Y, nItems, f, p.regularization, gram));
+      store.Gu.set(gram);
       await sweep(pool, solveLocal, store.users.indptr, 'users', nUsers);
       store.Gi.set(gramPlusReg(X, nUsers, f, p.regularization, gram));
       await sweep(pool, solveLocal, store.items.indptr, 'items', nItems);
-      const elapsedMs = performance.now() - start;
-      options.onProgress?.({ iteration: it + 1, iterations: p.iterations, elapsedMs, etaMs: (elapsedMs / (it + 1)) * (p.iterations - it - 1) });
+      // YᵀY + λI of the new Y: the next user sweep needs it, and so does the progress loss.
+      gramPlusReg(Y, nItems, f, p.regularization, gram);
+      if (options.onProgress) {
+        const loss = sampledLoss(X, Y, gram, byUser, f, p.alpha);
+        const elapsedMs = performance.now() - start;
+        options.onProgress({ iteration: it + 1, iterations: p.iterations, elapsedMs, etaMs: (elapsedMs / (it + 1)) * (p.iterations - it - 1), loss });
+      }
     }
   } finally {
     await pool?.close();

@@ -53,8 +53,8 @@ export function trainingParams(values: Record<string, string | boolean | undefin
 /** A progress reporter: one rewritten line on a TTY, a line per iteration elsewhere. */
 export function progressPrinter(io: { stderr: (s: string) => void; isTTY: boolean }) {
   const fmt = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
-  return (p: { iteration: number; iterations: number; elapsedMs: number; etaMs: number }) => {
-    const line = `iter ${p.iteration}/${p.iterations}  elapsed ${fmt(p.elapsedMs)}  eta ${fmt(p.etaMs)}`;
+  return (p: { iteration: number; iterations: number; elapsedMs: number; etaMs: number; loss: number }) => {
+    const line = `iter ${p.iteration}/${p.iterations}  loss ${p.loss.toPrecision(5)}  elapsed ${fmt(p.elapsedMs)}  eta ${fmt(p.etaMs)}`;
     if (io.isTTY) io.stderr(`\r${line}${p.iteration === p.iterations ? '\n' : ''}`);
     else io.stderr(`${line}\n`);
   };
