@@ -74,6 +74,8 @@ if (!only || only === 'sdk') {
   );
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
-if ((!only || only === 'sdk') && existsSync('examples/demo')) {
-  await cp('examples/demo', 'dist/public', { recursive: true });
+if (!only || only === 'sdk') {
+  // The worker also serves the ESM build at /sdk/index.js, for import maps and CDN-style use.
+  await cp('dist/sdk/index.js', 'dist/public/sdk/index.js');
+  if (existsSync('examples/demo')) await cp('examples/demo', 'dist/public', { recursive: true });
 }

@@ -1,9 +1,23 @@
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser } from './browser.js';
 
 const url = inject('demoUrl');
+const dir = inject('demoDir');
+
+/** Reads the local D1 that `wrangler dev` writes (the e2e server's persisted state). */
+function queryD1(sql: string) {
+  const res = spawnSync(
+    process.execPath,
+    ['node_modules/wrangler/bin/wrangler.js', 'd1', 'execute', 'edgepick', '--local', '--persist-to', join(dir, 'state'), '--json', '--command', sql],
+    { encoding: 'utf8', env: { ...process.env, CI: 'true' } },
+  );
+  if (res.status !== 0) throw new Error(res.stderr);
+  return JSON.parse(res.stdout)[0].results;
+}
 let browser: Browser;
 
 beforeAll(async () => {
@@ -95,6 +109,44 @@ describe('demo storefront in Chromium', () => {
     expect(out.rejected).toEqual([]);
     expect(out.accepted + out.duplicates).toBe(body.events.length);
     await page.close();
+  });
+
+  it('records an impression for a card visible for a second, with its recommendationId', async () => {
+    const { page } = await openDemo();
+    await waitCards(page, '#for-you');
+    const sent = page.waitForRequest((r) => r.url().endsWith('/v1/sites/demo/events') && (r.postData() ?? '').includes('"type":"impression"'), {
+      timeout: 15_000,
+    });
+    const body = JSON.parse((await sent).postData()!) as { events: { type: string; itemId: string; recommendationId?: string; placement?: string }[] };
+    const impressions = body.events.filter((e) => e.type === 'impression');
+    expect(impressions.length).toBeGreaterThan(0);
+    const visible = await cardIds(page, '#for-you');
+    for (const e of impressions.filter((i) => i.placement === 'for-you')) {
+      expect(visible).toContain(e.itemId);
+      expect(e.recommendationId).toMatch(/^r_/);
+    }
+    await page.close();
+  });
+
+  it('hands queued events to sendBeacon when the page goes away, and the worker stores them', async () => {
+    const { page } = await openDemo();
+    await waitCards(page, '#popular');
+    const id = (await cardIds(page, '#popular'))[0]!;
+    const visitor = await page.evaluate((i) => {
+      const { client } = (window as unknown as { edgepick: { client: { track(e: object): void; visitorId: string } } }).edgepick;
+      client.track({ type: 'add_to_cart', itemId: i, quantity: 2 });
+      return client.visitorId;
+    }, id);
+    // Leave at once: far sooner than the 2 s flush interval, so only the beacon can deliver it.
+    await page.goto('about:blank');
+    await page.close();
+    const sql = `SELECT item_id, quantity FROM events WHERE site = 'demo' AND type = 'add_to_cart' AND visitor_id = '${visitor}'`;
+    let rows: { item_id: string; quantity: number }[] = [];
+    for (let attempt = 0; attempt < 10 && rows.length === 0; attempt++) {
+      await new Promise((r) => setTimeout(r, 500));
+      rows = queryD1(sql);
+    }
+    expect(rows).toEqual([{ item_id: id, quantity: 2 }]);
   });
 
   it('works the carousel with the keyboard and labels its slides', async () => {

@@ -27,19 +27,36 @@ describe('edgepick CLI', () => {
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/metric\s+model\s+popularity/);
     for (const m of ['Recall@5', 'NDCG@10', 'Precision@10', 'Coverage@10']) expect(table.stdout).toContain(m);
-    const json = JSON.parse(run('eval', '--train', join(dir, 'train.csv'), '--test', join(dir, 'test.csv'), '--factors', '16', '--iterations', '5', '--json').stdout);
+    const json = JSON.parse(
+      run('eval', '--train', join(dir, 'train.csv'), '--test', join(dir, 'test.csv'), '--factors', '16', '--iterations', '5', '--json').stdout,
+    );
     expect(json.model['ndcg@10']).toBeGreaterThan(json.popularity['ndcg@10']);
   });
 
   it('recommend writes top-K per user without their training items', () => {
     run('train', join(dir, 'train.csv'), '--out', join(dir, 'r.pack'), '--factors', '16', '--iterations', '5');
     writeFileSync(join(dir, 'users.csv'), 'user\nu0001\nu0002\nnobody\n');
-    const res = run('recommend', '--pack', join(dir, 'r.pack'), '--users', join(dir, 'users.csv'), '--k', '7', '--exclude', join(dir, 'train.csv'), '--out', join(dir, 'out.tsv'));
+    const res = run(
+      'recommend',
+      '--pack',
+      join(dir, 'r.pack'),
+      '--users',
+      join(dir, 'users.csv'),
+      '--k',
+      '7',
+      '--exclude',
+      join(dir, 'train.csv'),
+      '--out',
+      join(dir, 'out.tsv'),
+    );
     expect(res.status).toBe(0);
     expect(res.stdout).toMatch(/1 unknown to the pack/);
     const lines = readFileSync(join(dir, 'out.tsv'), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(3);
-    const train = readFileSync(join(dir, 'train.csv'), 'utf8').split('\n').filter((l) => l.startsWith('u0001,')).map((l) => l.split(',')[1]);
+    const train = readFileSync(join(dir, 'train.csv'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('u0001,'))
+      .map((l) => l.split(',')[1]);
     const [user, items] = lines[0].split('\t');
     expect(user).toBe('u0001');
     expect(items.split(',')).toHaveLength(7);
