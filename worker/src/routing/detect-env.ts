@@ -1,0 +1,97 @@
+/** Host apps named in ARCHITECTURE.md ("Routing rules"). */
+export type Host = 'wechat' | 'wechat-miniprogram' | 'wecom' | 'baidu' | 'baidu-swan' | 'alipay' | 'douyin' | 'qq' | 'other';
+export type Os = 'ios' | 'android' | 'harmonyos' | 'desktop' | 'other';
+
+/** What routing rules can test about a visitor, detected from one request. */
+export interface VisitorEnv {
+  host: Host;
+  os: Os;
+  /** Search crawlers and link-preview fetchers: they get a preview page, never a redirect. */
+  bot: boolean;
+  /** Primary language tag, lower-case (`zh-cn`, `en`), from Accept-Language. */
+  language?: string;
+  country?: string;
+  region?: string;
+  city?: string;
+  referrer?: string;
+  /** Host name of the referrer, lower-case. */
+  referrerHost?: string;
+  query: Record<string, string>;
+}
+
+export interface RequestFacts {
+  userAgent?: string;
+  acceptLanguage?: string;
+  referrer?: string;
+  url?: string;
+  /** Cloudflare's `request.cf` (country, region, city). */
+  cf?: { country?: unknown; region?: unknown; city?: unknown };
+}
+
+// Named crawlers and preview fetchers, then the generic "name/version" and "compatible; …bot" shapes.
+// Plain substrings ("bot" alone) would misfire on device names such as "CUBOT".
+const BOT_NAMES =
+  /Baiduspider|Bytespider|Googlebot|Google-InspectionTool|GoogleOther|Storebot-Google|AdsBot-Google|Mediapartners-Google|bingbot|Applebot|YisouSpider|Sogou (web|inst) spider|360Spider|PetalBot|YandexBot|DuckDuckBot|facebookexternalhit|facebookcatalog|Twitterbot|Slackbot|TelegramBot|WhatsApp\/|LinkedInBot|Discordbot|SkypeUriPreview|ia_archiver|HeadlessChrome|Weixin-?Spider|WeChat-?Spider/i;
+const BOT_SHAPES = /\b[\w-]*(bot|spider|crawler)\/\d|compatible;[^)]*\b[\w-]*(bot|spider|crawler)\b/i;
+
+/** Host app. Order matters: WeCom also says MicroMessenger, swan web-views also say baiduboxapp. */
+export function detectHost(ua: string): Host {
+  if (/\bwxwork\//i.test(ua)) return 'wecom';
+  if (/MicroMessenger/i.test(ua)) return /miniProgram/i.test(ua) ? 'wechat-miniprogram' : 'wechat';
+  // `swan/x.y` marks a Baidu smart-program web-view; Xiaomi's browser says `swan-mibrowser`.
+  if (/(^|[\s(;])swan\/\d/i.test(ua)) return 'baidu-swan';
+  if (/baiduboxapp|\bbdapp\/|baiduboxvision|baiduboxsenior/i.test(ua)) return 'baidu';
+  if (/AlipayClient/i.test(ua)) return 'alipay';
+  if (/\baweme|NewsArticle\/|Toutiao|BytedanceWebview|toutiaomicroapp|\bdouyin/i.test(ua)) return 'douyin';
+  // The QQ app says `QQ/x.y`; WeChat's and QQ Browser's `MQQBrowser/` must not count.
+  if (/(^|[^\w])QQ\/\d/.test(ua)) return 'qq';
+  return 'other';
+}
+
+export function detectOs(ua: string): Os {
+  if (/HarmonyOS|OpenHarmony|ArkWeb/i.test(ua)) return 'harmonyos';
+  if (/\b(iPhone|iPad|iPod)\b|\bCPU (iPhone )?OS \d/.test(ua)) return 'ios';
+  if (/\bAndroid\b/i.test(ua)) return 'android';
+  if (/Windows NT|Macintosh|Mac OS X|X11|CrOS|Linux x86_64|WindowsWechat/i.test(ua)) return 'desktop';
+  return 'other';
+}
+
+export function isBot(ua: string): boolean {
+  return BOT_NAMES.test(ua) || BOT_SHAPES.test(ua);
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+
+/** Detects the visitor's environment from request facts (pure: also used by `simulate`). */
+export function detectEnv(facts: RequestFacts): VisitorEnv {
+  const ua = facts.userAgent ?? '';
+  const query: Record<string, string> = {};
+  let url: URL | undefined;
+  try {
+    url = facts.url ? new URL(facts.url) : undefined;
+  } catch {}
+  url?.searchParams.forEach((v, k) => {
+    if (!(k in query)) query[k] = v;
+  });
+  let referrerHost: string | undefined;
+  try {
+    referrerHost = facts.referrer ? new URL(facts.referrer).hostname.toLowerCase() : undefined;
+  } catch {}
+  const language = facts.acceptLanguage
+    ?.split(',')[0]
+    ?.split(';')[0]
+    ?.trim()
+    .toLowerCase();
+  return {
+    host: detectHost(ua),
+    os: detectOs(ua),
+    bot: ua === '' ? false : isBot(ua),
+    ...(language ? { language } : {}),
+    ...(str(facts.cf?.country) ? { country: str(facts.cf?.country) } : {}),
+    ...(str(facts.cf?.region) ? { region: str(facts.cf?.region) } : {}),
+    ...(str(facts.cf?.city) ? { city: str(facts.cf?.city) } : {}),
+    ...(facts.referrer ? { referrer: facts.referrer } : {}),
+    ...(referrerHost ? { referrerHost } : {}),
+    query,
+  };
+}
