@@ -7,6 +7,7 @@ import os from 'node:os';
 const benches = [
   ['Trainer quality and speed on MovieLens 1M', 'bench/train-ml1m.ts'],
   ['Recommendation latency on the local worker', 'bench/worker-latency.ts'],
+  ['Routing rule evaluation', 'bench/rules.ts'],
 ];
 const only = process.argv[2];
 const cpu = (() => {

@@ -77,11 +77,7 @@ export function detectEnv(facts: RequestFacts): VisitorEnv {
   try {
     referrerHost = facts.referrer ? new URL(facts.referrer).hostname.toLowerCase() : undefined;
   } catch {}
-  const language = facts.acceptLanguage
-    ?.split(',')[0]
-    ?.split(';')[0]
-    ?.trim()
-    .toLowerCase();
+  const language = facts.acceptLanguage?.split(',')[0]?.split(';')[0]?.trim().toLowerCase();
   return {
     host: detectHost(ua),
     os: detectOs(ua),

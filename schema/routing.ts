@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+/** Limits stated in docs/routing.md. */
+export const ROUTING_LIMITS = { rulesPerLink: 50, conditionsPerRule: 20, valuesPerCondition: 200, valueLength: 512 } as const;
+
+export const HostName = z.enum(['wechat', 'wechat-miniprogram', 'wecom', 'baidu', 'baidu-swan', 'alipay', 'douyin', 'qq', 'other']);
+export const OsName = z.enum(['ios', 'android', 'harmonyos', 'desktop', 'other']);
+
+const Text = z.string().max(ROUTING_LIMITS.valueLength);
+const Texts = z.array(Text).min(1).max(ROUTING_LIMITS.valuesPerCondition);
+const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24 h)');
+/** IANA time zone; validated by Intl at parse time. */
+const TimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'unknown time zone');
+
+const StringField = z.enum(['country', 'region', 'city', 'language', 'referrer', 'referrerHost']);
+
+/**
+ * One test on the visitor's environment. No user-supplied regular expressions (ReDoS):
+ * only equality, membership, prefix and substring tests, ranges and calendars.
+ */
+const StringOp = z.enum(['equals', 'not_equals', 'prefix', 'contains', 'in', 'not_in']);
+/** `value` for equals/not_equals/prefix/contains, `values` for in/not_in. */
+function valueShape(c: { op: string; value?: unknown; values?: unknown }, ctx: z.RefinementCtx) {
+  const list = c.op === 'in' || c.op === 'not_in';
+  if (list && c.values === undefined) ctx.addIssue({ code: 'custom', path: ['values'], message: `op ${c.op} needs values` });
+  if (!list && c.op !== 'exists' && c.op !== 'missing' && c.value === undefined)
+    ctx.addIssue({ code: 'custom', path: ['value'], message: `op ${c.op} needs value` });
+}
+
+export const Condition = z.discriminatedUnion('field', [
+  z.object({ field: z.literal('host'), op: z.enum(['in', 'not_in']), values: z.array(HostName).min(1) }),
+  z.object({ field: z.literal('os'), op: z.enum(['in', 'not_in']), values: z.array(OsName).min(1) }),
+  z.object({ field: z.literal('bot'), op: z.literal('equals'), value: z.boolean() }),
+  z.object({ field: StringField, op: StringOp, value: Text.optional(), values: Texts.optional() }).superRefine(valueShape),
+  z
+    .object({
+      field: z.literal('query'),
+      key: z.string().min(1).max(64),
+      op: z.enum([...StringOp.options, 'exists', 'missing']),
+      value: Text.optional(),
+      values: Texts.optional(),
+    })
+    .superRefine(valueShape),
+  /** Days of the week in `timeZone`: 1 = Monday … 7 = Sunday. */
+  z.object({ field: z.literal('weekday'), op: z.literal('in'), values: z.array(z.number().int().min(1).max(7)).min(1).max(7), timeZone: TimeZone.optional() }),
+  /** Local time window [from, to) in `timeZone`; wraps midnight when from > to. */
+  z.object({ field: z.literal('timeOfDay'), op: z.literal('between'), from: Clock, to: Clock, timeZone: TimeZone.optional() }),
+  /** A schedule: [start, end) instants (ISO 8601 with offset); either end may be open. */
+  z.object({
+    field: z.literal('schedule'),
+    op: z.literal('between'),
+    start: z.iso.datetime({ offset: true }).optional(),
+    end: z.iso.datetime({ offset: true }).optional(),
+  }),
+]);
+export type Condition = z.infer<typeof Condition>;
+
+const AppId = z.string().regex(/^wx[0-9a-f]{16}$/, 'a WeChat appId is "wx" followed by 16 hex digits');
+const MiniPath = z
+  .string()
+  .max(256)
+  .regex(/^[\w\-./]*$/, 'a mini-program path has letters, digits, - _ . / only');
+const HttpsUrl = z.url({ protocol: /^https$/ }).max(2048);
+
+/** Where a visitor is sent. */
+export const Target = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('wechat-miniprogram'),
+    appId: AppId,
+    path: MiniPath,
+    query: z.string().max(512).optional(),
+    envVersion: z.enum(['release', 'trial', 'develop']).default('release'),
+    /** A pre-generated URL Link (https://wxaurl.cn/…) and when it expires. */
+    urlLink: HttpsUrl.optional(),
+    urlLinkExpiresAt: z.iso.datetime({ offset: true }).optional(),
+  }),
+  z.object({
+    kind: z.literal('baidu-swan'),
+    appKey: z.string().regex(/^[A-Za-z0-9]{8,64}$/, 'a Baidu appKey has 8–64 letters and digits'),
+    path: MiniPath,
+    query: z.string().max(512).optional(),
+    /** H5 page for visitors outside the Baidu app. */
+    fallbackUrl: HttpsUrl.optional(),
+  }),
+  z.object({ kind: z.literal('h5'), url: HttpsUrl }),
+  z.object({ kind: z.literal('qr'), url: HttpsUrl.optional() }),
+]);
+export type Target = z.infer<typeof Target>;
+
+export const Action = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('target'), target: Target }),
+  z.object({
+    type: z.literal('split'),
+    variants: z
+      .array(z.object({ weight: z.number().int().min(0).max(100), target: Target }))
+      .min(2)
+      .max(10)
+      .refine((v) => v.reduce((s, x) => s + x.weight, 0) === 100, 'split weights must sum to 100'),
+  }),
+]);
+export type Action = z.infer<typeof Action>;
+
+export const Rule = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/),
+  name: z.string().max(120).optional(),
+  match: z.enum(['all', 'any']).default('all'),
+  conditions: z.array(Condition).min(1).max(ROUTING_LIMITS.conditionsPerRule),
+  action: Action,
+});
+export type Rule = z.infer<typeof Rule>;
+
+export const LinkDefinition = z
+  .object({
+    slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+    name: z.string().max(200).optional(),
+    /** Mixed into the split hash so two links split the same visitor independently. */
+    salt: z.string().min(1).max(64).optional(),
+    rules: z.array(Rule).max(ROUTING_LIMITS.rulesPerLink).default([]),
+    default: Action,
+  })
+  .refine((l) => new Set(l.rules.map((r) => r.id)).size === l.rules.length, { message: 'rule ids must be unique', path: ['rules'] });
+export type LinkDefinition = z.infer<typeof LinkDefinition>;

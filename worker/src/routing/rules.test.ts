@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { LinkDefinition, ROUTING_LIMITS } from '../../../schema/routing.js';
+import { detectEnv, type VisitorEnv } from './detect-env.js';
+import { evaluateLink, explainSkipped, testCondition } from './rules.js';
+import { fnv1a32, pickVariant } from './split.js';
+
+const h5 = (url: string) => ({ type: 'target' as const, target: { kind: 'h5' as const, url } });
+const env = (over: Partial<VisitorEnv> = {}): VisitorEnv => ({ host: 'other', os: 'android', bot: false, query: {}, ...over });
+
+const link = LinkDefinition.parse({
+  slug: 'spring',
+  rules: [
+    { id: 'bots', conditions: [{ field: 'bot', op: 'equals', value: true }], action: h5('https://shop.example/preview') },
+    {
+      id: 'baidu',
+      conditions: [{ field: 'host', op: 'in', values: ['baidu', 'baidu-swan'] }],
+      action: { type: 'target', target: { kind: 'baidu-swan', appKey: 'AbCd1234EfGh', path: 'pages/index/index' } },
+    },
+    {
+      id: 'wechat-cn',
+      match: 'all',
+      conditions: [
+        { field: 'host', op: 'in', values: ['wechat', 'wecom'] },
+        { field: 'country', op: 'in', values: ['CN', 'HK'] },
+      ],
+      action: { type: 'target', target: { kind: 'wechat-miniprogram', appId: 'wx0123456789abcdef', path: 'pages/item/item', query: 'id=42' } },
+    },
+    {
+      id: 'campaign',
+      match: 'any',
+      conditions: [
+        { field: 'query', key: 'utm_source', op: 'prefix', value: 'baidu' },
+        { field: 'referrerHost', op: 'contains', value: 'baidu.com' },
+      ],
+      action: h5('https://shop.example/baidu-landing'),
+    },
+  ],
+  default: h5('https://shop.example/'),
+});
+
+describe('evaluateLink', () => {
+  it('takes the first matching rule, in order', () => {
+    expect(evaluateLink(link, env({ host: 'baidu', bot: true }), 'v1').ruleId).toBe('bots');
+    expect(evaluateLink(link, env({ host: 'baidu-swan' }), 'v1').target).toMatchObject({ kind: 'baidu-swan' });
+    expect(evaluateLink(link, env({ host: 'wecom', country: 'CN' }), 'v1').ruleId).toBe('wechat-cn');
+  });
+
+  it('requires all conditions for match "all" and one for "any", and explains skipped rules', () => {
+    const d = evaluateLink(link, env({ host: 'wechat', country: 'US', referrerHost: 'm.baidu.com' }), 'v1');
+    expect(d.ruleId).toBe('campaign');
+    expect(explainSkipped(link, d.skipped)).toEqual([
+      { ruleId: 'bots', reason: 'failed: bot equals true' },
+      { ruleId: 'baidu', reason: 'failed: host in ["baidu","baidu-swan"]' },
+      { ruleId: 'wechat-cn', reason: 'failed: country in ["CN","HK"]' },
+    ]);
+    expect(evaluateLink(link, env({ query: { utm_source: 'BaiduSEM' } }), 'v1').ruleId).toBe('campaign');
+  });
+
+  it('falls back to the link default', () => {
+    const d = evaluateLink(link, env({ host: 'douyin' }), 'v1');
+    expect(d.ruleId).toBeNull();
+    expect(d.target).toEqual({ kind: 'h5', url: 'https://shop.example/' });
+    expect(explainSkipped(link, d.skipped).at(-1)).toEqual({ ruleId: 'campaign', reason: 'none of 2 conditions held' });
+    expect(d.skipped.at(-1)).toEqual({ ruleId: 'campaign', condition: -1 });
+  });
+
+  it('routes real user agents end to end', () => {
+    const swan = detectEnv({
+      userAgent:
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 12_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 swan/2.4.0 swan-baiduboxapp/11.9.0.1 baiduboxapp/11.9.0.1 (Baidu; P2 12.2)',
+    });
+    expect(evaluateLink(link, swan, 'v1').ruleId).toBe('baidu');
+    const spider = detectEnv({ userAgent: 'Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)' });
+    expect(evaluateLink(link, spider, 'v1').ruleId).toBe('bots');
+  });
+});
+
+describe('calendar conditions (default time zone Asia/Shanghai)', () => {
+  // 2026-11-22T16:30Z is Monday 00:30 in Shanghai, still Sunday in UTC.
+  const now = new Date('2026-11-22T16:30:00Z');
+  it('weekday and time of day are local to the zone', () => {
+    expect(testCondition({ field: 'weekday', op: 'in', values: [1] }, env(), now)).toBe(true);
+    expect(testCondition({ field: 'weekday', op: 'in', values: [7], timeZone: 'UTC' }, env(), now)).toBe(true);
+    expect(testCondition({ field: 'timeOfDay', op: 'between', from: '00:00', to: '01:00' }, env(), now)).toBe(true);
+    expect(testCondition({ field: 'timeOfDay', op: 'between', from: '09:00', to: '18:00' }, env(), now)).toBe(false);
+    // A window across midnight.
+    expect(testCondition({ field: 'timeOfDay', op: 'between', from: '22:00', to: '02:00' }, env(), now)).toBe(true);
+  });
+  it('schedules are half-open instants', () => {
+    expect(testCondition({ field: 'schedule', op: 'between', start: '2026-11-22T16:30:00Z' }, env(), now)).toBe(true);
+    expect(testCondition({ field: 'schedule', op: 'between', end: '2026-11-22T16:30:00Z' }, env(), now)).toBe(false);
+    expect(testCondition({ field: 'schedule', op: 'between', start: '2026-11-01T00:00:00+08:00', end: '2026-12-01T00:00:00+08:00' }, env(), now)).toBe(true);
+  });
+});
+
+describe('sticky weighted splits', () => {
+  it('hashes with FNV-1a 32', () => {
+    expect(fnv1a32('')).toBe(0x811c9dc5);
+    expect(fnv1a32('a')).toBe(0xe40c292c);
+    expect(fnv1a32('foobar')).toBe(0xbf9cf968);
+  });
+
+  it('splits 10,000 visitors 70/30 within ±2% and keeps each visitor in place', () => {
+    const counts = [0, 0];
+    for (let i = 0; i < 10_000; i++) counts[pickVariant([70, 30], `visitor-${i}`, 'spring:r1')]++;
+    expect(counts[0] / 10_000).toBeGreaterThan(0.68);
+    expect(counts[0] / 10_000).toBeLessThan(0.72);
+    for (let i = 0; i < 100; i++) expect(pickVariant([70, 30], `visitor-${i}`, 'spring:r1')).toBe(pickVariant([70, 30], `visitor-${i}`, 'spring:r1'));
+  });
+
+  it('splits independently per link salt', () => {
+    let same = 0;
+    for (let i = 0; i < 10_000; i++) if (pickVariant([50, 50], `v${i}`, 'a') === pickVariant([50, 50], `v${i}`, 'b')) same++;
+    expect(same / 10_000).toBeGreaterThan(0.47);
+    expect(same / 10_000).toBeLessThan(0.53);
+  });
+});
+
+describe('LinkDefinition validation', () => {
+  const issuePaths = (input: unknown) => {
+    const r = LinkDefinition.safeParse(input);
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+  it('rejects unsafe or malformed targets with precise paths', () => {
+    expect(issuePaths({ slug: 's', default: h5('http://shop.example/') })[0]).toMatch(/^default\.target\.url/);
+    expect(issuePaths({ slug: 's', default: h5('javascript:alert(1)') })[0]).toMatch(/^default\.target\.url/);
+    expect(issuePaths({ slug: 's', default: { type: 'target', target: { kind: 'wechat-miniprogram', appId: 'wx123', path: 'p' } } })[0]).toMatch(
+      /appId: a WeChat appId is "wx" followed by 16 hex digits/,
+    );
+    const split = {
+      type: 'split',
+      variants: [
+        { weight: 60, target: h5('https://a.example/').target },
+        { weight: 30, target: h5('https://b.example/').target },
+      ],
+    };
+    expect(issuePaths({ slug: 's', default: split })[0]).toBe('default.variants: split weights must sum to 100');
+  });
+  it('rejects unknown fields, time zones and oversized rule sets', () => {
+    expect(
+      issuePaths({
+        slug: 's',
+        rules: [{ id: 'r', conditions: [{ field: 'weekday', op: 'in', values: [1], timeZone: 'Mars/Olympus' }], action: h5('https://a.example/') }],
+        default: h5('https://a.example/'),
+      })[0],
+    ).toMatch(/timeZone: unknown time zone/);
+    expect(
+      issuePaths({
+        slug: 's',
+        rules: [{ id: 'r', conditions: [{ field: 'regex', op: 'matches', value: '(a+)+$' }], action: h5('https://a.example/') }],
+        default: h5('https://a.example/'),
+      }).length,
+    ).toBeGreaterThan(0);
+    const many = Array.from({ length: ROUTING_LIMITS.rulesPerLink + 1 }, (_, i) => ({
+      id: `r${i}`,
+      conditions: [{ field: 'bot', op: 'equals', value: true }],
+      action: h5('https://a.example/'),
+    }));
+    expect(issuePaths({ slug: 's', rules: many, default: h5('https://a.example/') })[0]).toMatch(/^rules: Too big/);
+    expect(issuePaths({ slug: 's', rules: [many[0], many[0]], default: h5('https://a.example/') })[0]).toMatch(/rule ids must be unique/);
+  });
+});
