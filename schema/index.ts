@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './events.js';
 export * from './pack-manifest.js';
 export * from './recommendations.js';
+export * from './routing.js';

@@ -89,7 +89,17 @@ export const Target = z.discriminatedUnion('kind', [
     /** H5 page for visitors outside the Baidu app. */
     fallbackUrl: HttpsUrl.optional(),
   }),
-  z.object({ kind: z.literal('h5'), url: HttpsUrl }),
+  /** An https URL, or a path on this worker (`/…`, same origin: never an open redirect). */
+  z.object({
+    kind: z.literal('h5'),
+    url: z.union([
+      HttpsUrl,
+      z
+        .string()
+        .max(2048)
+        .regex(/^\/(?![/\\])\S*$/, 'expected an https URL or a path starting with /'),
+    ]),
+  }),
   z.object({ kind: z.literal('qr'), url: HttpsUrl.optional() }),
 ]);
 export type Target = z.infer<typeof Target>;
@@ -127,3 +137,14 @@ export const LinkDefinition = z
   })
   .refine((l) => new Set(l.rules.map((r) => r.id)).size === l.rules.length, { message: 'rule ids must be unique', path: ['rules'] });
 export type LinkDefinition = z.infer<typeof LinkDefinition>;
+
+/** KV value `link/{slug}`: a published, compiled link version (slugs are global short links). */
+export const CompiledLink = z.object({
+  site: z.string(),
+  version: z.number().int().positive(),
+  publishedAt: z.string(),
+  link: LinkDefinition,
+});
+export type CompiledLink = z.infer<typeof CompiledLink>;
+
+export const linkKey = (slug: string) => `link/${slug}`;

@@ -27,6 +27,8 @@ const mig = spawnSync(process.execPath, [wrangler, 'd1', 'migrations', 'apply', 
 if (mig.status !== 0) process.exit(mig.status ?? 1);
 step('publish to local KV', ['publish', `${dir}/model.pack`, '--site', 'demo', '--local', '--catalog', `${dir}/catalog.json`]);
 
+step('publish the demo campaign link /r/demo', ['link', 'publish', 'examples/demo-link.json', '--site', 'demo', '--local']);
+
 console.log(`\n▶ serving on http://127.0.0.1:${port}/ (demo storefront), API under /v1, docs at /openapi.json\n`);
 const dev = spawn(process.execPath, [wrangler, 'dev', '--ip', '127.0.0.1', '--port', port], { stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => dev.kill(sig));

@@ -40,6 +40,7 @@ export async function startDemoServer(options: { beforeServe?: (dir: string, sta
     ['demo-data', '--out', dir],
     ['train', join(dir, 'interactions.csv'), '--out', join(dir, 'model.pack'), '--seed', '1'],
     ['publish', join(dir, 'model.pack'), '--site', 'demo', '--local', '--persist-to', state, '--catalog', join(dir, 'catalog.json')],
+    ['link', 'publish', join(root, 'examples/demo-link.json'), '--site', 'demo', '--local', '--persist-to', state],
   ]) {
     const res = cli(args);
     if (res.status !== 0) throw new Error(`edgepick ${args[0]} failed (${res.status}): ${res.stderr}`);

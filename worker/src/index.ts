@@ -5,6 +5,7 @@ import { openApiDocument } from './openapi.js';
 import { demoImageRoutes } from './routes/demo-images.js';
 import { eventsRoutes } from './routes/events.js';
 import { itemsRoutes } from './routes/items.js';
+import { redirectRoutes, resolveRoutes } from './routes/links.js';
 import { recommendationsRoutes } from './routes/recommendations.js';
 import { type SiteEnv, siteMiddleware } from './site.js';
 
@@ -12,6 +13,7 @@ const sites = new Hono<SiteEnv>();
 sites.use('*', siteMiddleware());
 sites.route('/recommendations', recommendationsRoutes);
 sites.route('/events', eventsRoutes);
+sites.route('/links', resolveRoutes);
 sites.route('/', itemsRoutes);
 
 let openapi: string | undefined;
@@ -21,6 +23,7 @@ app.get('/health', (c) => c.json({ ok: true }));
 app.get('/openapi.json', (c) => c.body((openapi ??= JSON.stringify(openApiDocument())), 200, { 'Content-Type': 'application/json' }));
 app.route('/v1/sites/:site', sites);
 app.route('/demo/img', demoImageRoutes);
+app.route('/r', redirectRoutes);
 app.all('/v1/*', (c) => {
   throw new ApiError('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
 });

@@ -1,0 +1,105 @@
+import { type Context, Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import type { AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+import { detectEnv, type VisitorEnv } from '../routing/detect-env.js';
+import { getLink } from '../routing/link-store.js';
+import { baiduRelayPage, notFoundPage, previewPage, qrPage, wechatInAppPage, wechatRelayPage } from '../routing/pages.js';
+import { evaluateLink } from '../routing/rules.js';
+import { renderTarget } from '../routing/targets.js';
+import type { SiteEnv } from '../site.js';
+
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** First-party cookie that keeps a visitor in the same split variant. */
+export const VISITOR_COOKIE = 'ep_vid';
+
+function facts(c: Context) {
+  return {
+    userAgent: c.req.header('user-agent'),
+    acceptLanguage: c.req.header('accept-language'),
+    referrer: c.req.header('referer'),
+    url: c.req.url,
+    cf: (c.req.raw as Request & { cf?: { country?: unknown; region?: unknown; city?: unknown } }).cf,
+  };
+}
+
+function visitorId(c: Context): string {
+  const existing = getCookie(c, VISITOR_COOKIE);
+  if (existing && /^[\w-]{8,64}$/.test(existing)) return existing;
+  const id = `v_${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  setCookie(c, VISITOR_COOKIE, id, {
+    path: '/',
+    maxAge: 60 * 60 * 24 * 365,
+    sameSite: 'Lax',
+    httpOnly: true,
+    secure: new URL(c.req.url).protocol === 'https:',
+  });
+  return id;
+}
+
+const publicEnv = (env: VisitorEnv) => {
+  const { query: _q, ...rest } = env;
+  return rest;
+};
+
+const PAGE_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https:",
+  'Cache-Control': 'no-store',
+};
+
+/** `GET /r/:slug`: the campaign link entry. Reads only KV (cached per isolate). */
+export const redirectRoutes = new Hono<AppEnv>();
+
+redirectRoutes.get('/:slug', async (c) => {
+  const slug = c.req.param('slug');
+  const compiled = SLUG.test(slug) ? await getLink(c.env.PACKS, slug) : null;
+  if (!compiled) return c.body(String(notFoundPage(slug.slice(0, 64))), 404, PAGE_HEADERS);
+  const env = detectEnv(facts(c));
+  const vid = visitorId(c);
+  const decision = evaluateLink(compiled.link, env, vid);
+  const { plan } = renderTarget(decision.target, env, c.req.url);
+  switch (plan.kind) {
+    case 'redirect':
+      c.header('Cache-Control', 'no-store');
+      return c.redirect(plan.location, 302);
+    case 'preview':
+      return c.body(String(previewPage({ title: compiled.link.name ?? slug, url: c.req.url })), 200, PAGE_HEADERS);
+    case 'page': {
+      const page =
+        plan.page === 'wechat-relay'
+          ? wechatRelayPage(plan.url)
+          : plan.page === 'wechat-in-app'
+            ? wechatInAppPage(plan.url)
+            : plan.page === 'baidu-relay'
+              ? baiduRelayPage(plan.url, plan.fallbackUrl)
+              : qrPage(plan.qrUrl ?? plan.url);
+      return c.body(String(page), 200, PAGE_HEADERS);
+    }
+  }
+});
+
+/** `GET /v1/sites/:site/links/:slug/resolve`: the same decision as JSON, for the SDK and mini-programs. */
+export const resolveRoutes = new Hono<SiteEnv>();
+
+resolveRoutes.get('/:slug/resolve', async (c) => {
+  const slug = c.req.param('slug');
+  const compiled = SLUG.test(slug) ? await getLink(c.env.PACKS, slug) : null;
+  if (!compiled || compiled.site !== c.get('site')) throw new ApiError('not_found', `no link ${JSON.stringify(slug.slice(0, 64))} on site ${c.get('site')}`);
+  const env = detectEnv({ ...facts(c), url: c.req.query('url') ?? c.req.url });
+  const vid = c.req.query('visitorId') ?? visitorId(c);
+  const decision = evaluateLink(compiled.link, env, vid);
+  const rendered = renderTarget(decision.target, env, new URL(`/r/${slug}`, c.req.url).toString());
+  return c.json({
+    slug,
+    site: compiled.site,
+    version: compiled.version,
+    ruleId: decision.ruleId,
+    ...(decision.variant !== undefined ? { variant: decision.variant } : {}),
+    target: decision.target,
+    plan: rendered.plan,
+    env: publicEnv(env),
+    dropped: rendered.dropped,
+    warnings: rendered.warnings,
+  });
+});

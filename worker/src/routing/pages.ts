@@ -1,0 +1,61 @@
+import { html } from 'hono/html';
+
+/**
+ * Routing pages (relay, in-app hint, QR, bot preview, not found): static HTML with no scripts,
+ * every value escaped by hono's `html` helper. Chinese first, English second.
+ */
+const layout = (title: string, body: ReturnType<typeof html>, head: ReturnType<typeof html> = html``) => html`<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>${head}
+<style>body{font-family:system-ui,-apple-system,"PingFang SC",sans-serif;max-width:480px;margin:12vh auto;padding:0 20px;text-align:center;color:#222}
+a.btn{display:inline-block;margin:16px 0;padding:12px 28px;border-radius:999px;background:#07c160;color:#fff;text-decoration:none;font-weight:600}
+.baidu a.btn{background:#2932e1}.muted{color:#777;font-size:.9em}code{word-break:break-all}</style></head>
+<body>${body}</body></html>`;
+
+export function wechatRelayPage(scheme: string) {
+  return layout(
+    '打开微信小程序 · Open in WeChat',
+    html`<h1>打开微信小程序</h1><p>Open this in the WeChat mini-program</p><a class="btn" href="${scheme}">打开 · Open</a><p class="muted">没有反应？请确认已安装微信。Nothing happens? Make sure WeChat is installed.</p>`,
+  );
+}
+
+export function wechatInAppPage(scheme: string) {
+  return layout(
+    '在微信中打开 · Open in WeChat',
+    html`<h1>请点击右上角 ··· 选择“在浏览器打开”</h1><p>Tap ··· (top right) and choose “Open in browser”, then open the mini-program.</p><a class="btn" href="${scheme}">打开小程序 · Open</a>`,
+  );
+}
+
+export function baiduRelayPage(scheme: string, fallbackUrl?: string) {
+  return layout(
+    '打开百度智能小程序 · Open in Baidu',
+    html`<div class="baidu"><h1>打开百度智能小程序</h1><p>Open this in the Baidu smart mini-program</p><a class="btn" href="${scheme}">打开 · Open</a>${
+      fallbackUrl ? html`<p><a href="${fallbackUrl}">没有百度 App？继续访问网页 · No Baidu app? Continue on the web</a></p>` : ''
+    }</div>`,
+  );
+}
+
+/** Desktop: the mobile link to scan or copy. (A worker-drawn QR image is the next step; see docs/routing.md.) */
+export function qrPage(url: string) {
+  return layout(
+    '用手机打开 · Open on your phone',
+    html`<h1>请用手机打开</h1><p>用微信或百度 App 扫码，或在手机上打开此链接：<br>Scan with WeChat or the Baidu app, or open this link on your phone:</p><p><code>${url}</code></p>`,
+  );
+}
+
+export function previewPage(opts: { title: string; description?: string; url: string; image?: string }) {
+  return layout(
+    opts.title,
+    html`<h1>${opts.title}</h1>${opts.description ? html`<p>${opts.description}</p>` : ''}`,
+    html`<meta property="og:type" content="website"><meta property="og:title" content="${opts.title}"><meta property="og:url" content="${opts.url}">${
+      opts.description ? html`<meta property="og:description" content="${opts.description}"><meta name="description" content="${opts.description}">` : ''
+    }${opts.image ? html`<meta property="og:image" content="${opts.image}">` : ''}`,
+  );
+}
+
+export function notFoundPage(slug: string) {
+  return layout(
+    '链接不存在 · Link not found',
+    html`<h1>链接不存在或已失效</h1><p>This link does not exist or has expired.</p><p class="muted"><code>/r/${slug}</code></p>`,
+  );
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { Target } from '../../../schema/routing.js';
+import type { VisitorEnv } from './detect-env.js';
+import { mergeQuery, renderTarget, WECHAT_QUERY_LIMIT } from './targets.js';
+
+const env = (over: Partial<VisitorEnv> = {}): VisitorEnv => ({ host: 'other', os: 'android', bot: false, query: {}, ...over });
+const wx: Target = { kind: 'wechat-miniprogram', appId: 'wx0123456789abcdef', path: 'pages/item/item', query: 'id=42', envVersion: 'release' };
+const swan: Target = { kind: 'baidu-swan', appKey: 'AbCd1234EfGh', path: 'pages/index/index', query: 'sku=7', fallbackUrl: 'https://shop.example/item/7' };
+const self = 'https://edge.example/r/spring?utm_source=baidu';
+
+describe('renderTarget', () => {
+  it('WeChat mini-program: iOS redirect to the URL Scheme, Android relay page, in-app page inside WeChat, QR on desktop', () => {
+    const q = { utm_source: 'baidu', ref: 'v_9', other: 'x' };
+    const ios = renderTarget(wx, env({ os: 'ios', query: q }), self);
+    expect(ios.plan).toEqual({
+      kind: 'redirect',
+      location: 'weixin://dl/business/?appid=wx0123456789abcdef&path=pages%2Fitem%2Fitem&query=id%3D42%26utm_source%3Dbaidu%26ref%3Dv_9&env_version=release',
+    });
+    expect(renderTarget(wx, env({ os: 'android' }), self).plan).toMatchObject({ kind: 'page', page: 'wechat-relay' });
+    expect(renderTarget(wx, env({ os: 'ios', host: 'wechat' }), self).plan).toMatchObject({ kind: 'page', page: 'wechat-in-app' });
+    expect(renderTarget(wx, env({ os: 'desktop' }), self).plan).toEqual({ kind: 'page', page: 'qr', url: self, qrUrl: self });
+  });
+
+  it('prefers a live URL Link and warns about an expired one', () => {
+    const withLink: Target = {
+      ...(wx as Extract<Target, { kind: 'wechat-miniprogram' }>),
+      urlLink: 'https://wxaurl.cn/abc',
+      urlLinkExpiresAt: '2026-12-01T00:00:00+08:00',
+    };
+    expect(renderTarget(withLink, env({ host: 'wechat' }), self, new Date('2026-11-22T00:00:00Z')).plan).toEqual({
+      kind: 'redirect',
+      location: 'https://wxaurl.cn/abc',
+    });
+    const late = renderTarget(withLink, env({ os: 'ios' }), self, new Date('2026-12-02T00:00:00Z'));
+    expect(late.plan.kind).toBe('redirect');
+    expect((late.plan as { location: string }).location).toMatch(/^weixin:\/\//);
+    expect(late.warnings[0]).toMatch(/URL Link expired/);
+  });
+
+  it('Baidu smart program: swan scheme inside the Baidu app, relay with fallback elsewhere', () => {
+    expect(renderTarget(swan, env({ host: 'baidu-swan', query: { ch: 'sem' } }), self).plan).toEqual({
+      kind: 'redirect',
+      location: 'baiduboxapp://swan/AbCd1234EfGh/pages/index/index?sku=7&ch=sem',
+    });
+    expect(renderTarget(swan, env({ host: 'wechat', query: { ch: 'sem' } }), self).plan).toEqual({
+      kind: 'page',
+      page: 'baidu-relay',
+      url: 'baiduboxapp://swan/AbCd1234EfGh/pages/index/index?sku=7&ch=sem',
+      fallbackUrl: 'https://shop.example/item/7?ch=sem',
+    });
+  });
+
+  it('H5 keeps attribution params; bots always get the preview', () => {
+    expect(renderTarget({ kind: 'h5', url: 'https://shop.example/p?id=1' }, env({ query: { utm_campaign: 'spring', ref: 'v_2', x: '1' } }), self).plan).toEqual(
+      {
+        kind: 'redirect',
+        location: 'https://shop.example/p?id=1&utm_campaign=spring&ref=v_2',
+      },
+    );
+    expect(renderTarget(wx, env({ bot: true }), self).plan).toEqual({ kind: 'preview' });
+  });
+
+  it('drops and reports params that would overflow the 512-character WeChat query', () => {
+    const params: [string, string][] = [
+      ['utm_source', 'baidu'],
+      ['utm_content', 'x'.repeat(600)],
+      ['ref', 'v_1'],
+    ];
+    const { query, dropped } = mergeQuery('id=1', params, WECHAT_QUERY_LIMIT);
+    expect(dropped).toEqual(['utm_content']);
+    expect(query).toBe('id=1&utm_source=baidu&ref=v_1');
+    expect(encodeURIComponent(query).length).toBeLessThanOrEqual(WECHAT_QUERY_LIMIT);
+  });
+});
