@@ -18,7 +18,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.toml' },
-            miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations('worker/migrations') } },
+            miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations('worker/migrations'), ADMIN_TOKEN: 'test-admin-token' } },
           })),
         ],
         test: {

@@ -1,7 +1,6 @@
 import { runDemoData } from './commands/demo-data.js';
 import { runEval } from './commands/eval.js';
 import { type CommandIO, processIO } from './commands/io.js';
-import { runLink } from './commands/link.js';
 import { runPublish } from './commands/publish.js';
 import { runRecommend } from './commands/recommend.js';
 import { runTrain } from './commands/train.js';
@@ -17,7 +16,6 @@ usage:
   edgepick recommend --pack <pack> --users <csv> --k 20 [--exclude <train csv>] --out <tsv>
   edgepick publish <pack> --site <id> [--local|--remote] [--catalog catalog.json]
   edgepick demo-data --out <dir>
-  edgepick link publish <link.json> --site <id> [--local|--remote]
 
 docs: docs/cli.md
 `;
@@ -28,7 +26,6 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<unknow
   recommend: runRecommend,
   publish: runPublish,
   'demo-data': runDemoData,
-  link: runLink,
 };
 
 /** Runs the CLI; returns the exit code. Expected failures print one line, never a stack trace. */

@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  conflict: 409,
   site_not_found: 404,
   item_not_found: 404,
   method_not_allowed: 405,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,8 @@ export interface DemoServer {
 }
 
 const root = new URL('../..', import.meta.url).pathname;
+/** Admin token the e2e worker runs with. */
+export const ADMIN_TOKEN = 'e2e-admin-token';
 
 export function cli(args: string[]) {
   const res = spawnSync(process.execPath, [join(root, 'bin/edgepick.js'), ...args], { cwd: root, encoding: 'utf8' });
@@ -40,7 +42,6 @@ export async function startDemoServer(options: { beforeServe?: (dir: string, sta
     ['demo-data', '--out', dir],
     ['train', join(dir, 'interactions.csv'), '--out', join(dir, 'model.pack'), '--seed', '1'],
     ['publish', join(dir, 'model.pack'), '--site', 'demo', '--local', '--persist-to', state, '--catalog', join(dir, 'catalog.json')],
-    ['link', 'publish', join(root, 'examples/demo-link.json'), '--site', 'demo', '--local', '--persist-to', state],
   ]) {
     const res = cli(args);
     if (res.status !== 0) throw new Error(`edgepick ${args[0]} failed (${res.status}): ${res.stderr}`);
@@ -69,6 +70,8 @@ export async function startDemoServer(options: { beforeServe?: (dir: string, sta
       '--persist-to',
       state,
       '--show-interactive-dev-session=false',
+      '--var',
+      `ADMIN_TOKEN:${ADMIN_TOKEN}`,
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' } },
   );
@@ -89,6 +92,13 @@ export async function startDemoServer(options: { beforeServe?: (dir: string, sta
     }
     await new Promise((r) => setTimeout(r, 300));
   }
+  // The demo campaign link, through the admin API, as `npm start` does.
+  const seeded = await fetch(`${url}/v1/admin/sites/demo/links`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: readFileSync(join(root, 'examples/demo-link.json'), 'utf8'),
+  });
+  if (seeded.status !== 201) throw new Error(`seeding /r/demo failed: ${seeded.status} ${await seeded.text()}`);
   return {
     url,
     dir,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { cli } from './demo-server.js';
+import { ADMIN_TOKEN, cli } from './demo-server.js';
 
 const url = inject('demoUrl');
 const dir = inject('demoDir');
@@ -89,5 +89,28 @@ describe('CLI errors', () => {
     const unknown = cli(['publish', join(dir, 'model.pack')]);
     expect(unknown.status).not.toBe(0);
     expect(unknown.stderr).toMatch(/--site/);
+  });
+});
+
+describe('the demo campaign link /r/demo', () => {
+  const swan =
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 12_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 swan/2.4.0 swan-baiduboxapp/11.9.0.1 baiduboxapp/11.9.0.1 (Baidu; P2 12.2)';
+  it('routes the Baidu swan web-view to the Baidu smart mini-program and desktops to the QR page', async () => {
+    const res = await fetch(`${url}/r/demo?utm_source=baidu`, { headers: { 'user-agent': swan }, redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toMatch(/^baiduboxapp:\/\/swan\/DemoSwanAppKey2026\/pages\/index\/index\?from=edgepick&utm_source=baidu$/);
+    const desk = await fetch(`${url}/r/demo`, {
+      headers: { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120 Safari/537.36' },
+      redirect: 'manual',
+    });
+    expect(desk.status).toBe(200);
+    expect(await desk.text()).toContain(`${url}/r/demo`);
+  });
+
+  it('is managed through the admin API with the local token', async () => {
+    const unauth = await fetch(`${url}/v1/admin/sites/demo/links`);
+    expect(unauth.status).toBe(401);
+    const list = await fetch(`${url}/v1/admin/sites/demo/links`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(((await list.json()) as { links: { slug: string; version: number }[] }).links).toContainEqual(expect.objectContaining({ slug: 'demo', version: 1 }));
   });
 });

@@ -1,2 +1,5 @@
-/** Hono generics for every route group: bindings from wrangler.toml (see worker-configuration.d.ts). */
-export type AppEnv = { Bindings: Env };
+/**
+ * Hono generics for every route group: bindings from wrangler.toml (see worker-configuration.d.ts)
+ * plus the secrets (`wrangler secret put ADMIN_TOKEN`; locally `npm start` passes a dev token).
+ */
+export type AppEnv = { Bindings: Env & { ADMIN_TOKEN?: string } };

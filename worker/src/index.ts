@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from './env.js';
 import { ApiError, onError } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { adminLinksRoutes } from './routes/admin-links.js';
 import { demoImageRoutes } from './routes/demo-images.js';
 import { eventsRoutes } from './routes/events.js';
 import { itemsRoutes } from './routes/items.js';
@@ -18,12 +19,14 @@ sites.route('/', itemsRoutes);
 
 let openapi: string | undefined;
 
-const app = new Hono<AppEnv>();
+// strict: false — `/links/` and `/links` are the same resource.
+const app = new Hono<AppEnv>({ strict: false });
 app.get('/health', (c) => c.json({ ok: true }));
 app.get('/openapi.json', (c) => c.body((openapi ??= JSON.stringify(openApiDocument())), 200, { 'Content-Type': 'application/json' }));
 app.route('/v1/sites/:site', sites);
 app.route('/demo/img', demoImageRoutes);
 app.route('/r', redirectRoutes);
+app.route('/v1/admin/sites/:site/links', adminLinksRoutes);
 app.all('/v1/*', (c) => {
   throw new ApiError('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname}`);
 });

@@ -42,6 +42,22 @@ const publicEnv = (env: VisitorEnv) => {
   return rest;
 };
 
+/** Counts a decision per link, rule, target and UTC day, after the response (never delaying it). */
+function countDecision(c: Context<AppEnv>, slug: string, rule: string, target: string) {
+  const day = new Date().toISOString().slice(0, 10);
+  const write = c.env.DB.prepare(
+    'INSERT INTO link_stats (slug, day, rule, target, count) VALUES (?1, ?2, ?3, ?4, 1) ON CONFLICT (slug, day, rule, target) DO UPDATE SET count = count + 1',
+  )
+    .bind(slug, day, rule, target)
+    .run()
+    .catch((e: Error) => console.error(`link stats: ${e.message}`));
+  try {
+    c.executionCtx.waitUntil(write);
+  } catch {
+    // No execution context (unit tests calling app.request): the promise still settles.
+  }
+}
+
 const PAGE_HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https:",
@@ -59,6 +75,7 @@ redirectRoutes.get('/:slug', async (c) => {
   const vid = visitorId(c);
   const decision = evaluateLink(compiled.link, env, vid);
   const { plan } = renderTarget(decision.target, env, c.req.url);
+  countDecision(c, slug, decision.ruleId ?? 'default', plan.kind === 'preview' ? 'preview' : decision.target.kind);
   switch (plan.kind) {
     case 'redirect':
       c.header('Cache-Control', 'no-store');

@@ -1,0 +1,115 @@
+import { env, SELF } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import demoLink from '../../../examples/demo-link.json';
+
+const TOKEN = 'test-admin-token';
+const call = (method: string, path: string, body?: unknown, token: string | null = TOKEN) =>
+  SELF.fetch(`https://edge.test/v1/admin/sites/demo/links${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+const json = async <T = Record<string, unknown>>(res: Response) => (await res.json()) as T;
+const withSlug = (slug: string, over: object = {}) => ({ ...demoLink, slug, ...over });
+
+describe('admin links API', () => {
+  it('refuses calls without the right token', async () => {
+    expect((await call('GET', '/', undefined, null)).status).toBe(401);
+    const wrong = await call('GET', '/', undefined, 'nope');
+    expect(wrong.status).toBe(401);
+    expect((await json<{ error: { code: string } }>(wrong)).error.code).toBe('unauthorized');
+  });
+
+  it('creates a link, compiles it to KV and serves it at /r/:slug at once', async () => {
+    const res = await call('POST', '/', withSlug('spring'));
+    expect(res.status).toBe(201);
+    expect(await json(res)).toEqual({ slug: 'spring', version: 1 });
+    const compiled = await env.PACKS.get('link/spring', 'json');
+    expect(compiled).toMatchObject({ site: 'demo', version: 1, link: { slug: 'spring' } });
+    const r = await SELF.fetch('https://edge.test/r/spring', {
+      headers: {
+        'user-agent':
+          'Mozilla/5.0 (iPhone; CPU iPhone OS 10_3_1 like Mac OS X) AppleWebKit/603.1.30 (KHTML, like Gecko) Version/10.0 Mobile/14E304 Safari/602.1',
+      },
+      redirect: 'manual',
+    });
+    expect(r.status).toBe(302);
+    expect((await json<{ links: { slug: string }[] }>(await call('GET', '/'))).links.map((l) => l.slug)).toContain('spring');
+    expect((await call('POST', '/', withSlug('spring'))).status).toBe(409);
+  });
+
+  it('versions every change, diffs, rolls back in one call and keeps an audit trail', async () => {
+    await call('POST', '/', withSlug('autumn'));
+    const changed = withSlug('autumn', { name: 'Autumn sale', default: { type: 'target', target: { kind: 'h5', url: 'https://shop.example/autumn' } } });
+    expect(await json(await call('PUT', '/autumn', changed))).toEqual({ slug: 'autumn', version: 2 });
+    const versions = await json<{ versions: { version: number; createdBy: string }[] }>(await call('GET', '/autumn/versions'));
+    expect(versions.versions.map((v) => v.version)).toEqual([2, 1]);
+    const diff = await json<{ changes: { path: string; from?: unknown; to?: unknown }[] }>(await call('GET', '/autumn/diff?from=1&to=2'));
+    expect(diff.changes.map((c) => c.path).sort()).toEqual(['default.target.url', 'name']);
+    const rb = await json(await call('POST', '/autumn/rollback', { version: 1 }));
+    expect(rb).toEqual({ slug: 'autumn', version: 3, restored: 1 });
+    const current = await json<{ version: number; link: { name: string; default: unknown } }>(await call('GET', '/autumn'));
+    expect(current.version).toBe(3);
+    expect(current.link.name).toBe(demoLink.name);
+    expect(((await env.PACKS.get('link/autumn', 'json')) as { version: number }).version).toBe(3);
+    const audit = await json<{ audit: { action: string; version: number; actor: string }[] }>(await call('GET', '/autumn/audit'));
+    expect(audit.audit.map((a) => `${a.action}@${a.version}`)).toEqual(['rollback@3', 'update@2', 'create@1']);
+    expect(audit.audit[0].actor).toBe('admin-token');
+  });
+
+  it('validates link bodies with precise issue paths', async () => {
+    const res = await call('POST', '/', withSlug('bad', { default: { type: 'target', target: { kind: 'h5', url: 'http://evil.example/' } } }));
+    expect(res.status).toBe(400);
+    const body = await json<{ error: { code: string; issues: { path: (string | number)[] }[] } }>(res);
+    expect(body.error.code).toBe('invalid_request');
+    expect(body.error.issues[0].path.join('.')).toMatch(/^default\.target\.url/);
+    expect((await call('PUT', '/spring', withSlug('other'))).status).toBe(400);
+    expect((await call('PUT', '/ghost', withSlug('ghost'))).status).toBe(404);
+  });
+
+  it('simulates a request: decision, detected env, why earlier rules failed', async () => {
+    await call('POST', '/', withSlug('sim'));
+    const res = await call('POST', '/sim/simulate', {
+      ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 12_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 swan/2.4.0 swan-baiduboxapp/11.9.0.1 baiduboxapp/11.9.0.1 (Baidu; P2 12.2)',
+      country: 'CN',
+      query: { utm_source: 'baidu', utm_content: 'x'.repeat(1100) },
+      time: '2026-11-23T10:00:00+08:00',
+    });
+    expect(res.status).toBe(200);
+    const out = await json<{
+      ruleId: string;
+      env: Record<string, unknown>;
+      skipped: { ruleId: string; reason: string }[];
+      dropped: string[];
+      plan: { location: string };
+    }>(res);
+    expect(out.ruleId).toBe('baidu');
+    expect(out.env).toMatchObject({ host: 'baidu-swan', os: 'ios', bot: false, country: 'CN' });
+    expect(out.skipped).toEqual([{ ruleId: 'bots', reason: 'failed: bot equals true' }]);
+    expect(out.dropped).toEqual(['utm_content']);
+    expect(out.plan.location).toContain('utm_source=baidu');
+    expect((await call('POST', '/sim/simulate', { time: 'yesterday' })).status).toBe(400);
+  });
+
+  it('counts decisions per link, rule, target and day', async () => {
+    await call('POST', '/', withSlug('counted'));
+    for (let i = 0; i < 3; i++)
+      await SELF.fetch('https://edge.test/r/counted', {
+        headers: { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/75.0 Safari/537.36' },
+        redirect: 'manual',
+      });
+    let stats: { rule: string; target: string; count: number }[] = [];
+    for (let attempt = 0; attempt < 20 && !stats.length; attempt++) {
+      await new Promise((r) => setTimeout(r, 50));
+      stats = (await json<{ stats: typeof stats }>(await call('GET', '/counted/stats'))).stats;
+    }
+    expect(stats).toMatchObject([{ rule: 'desktop', target: 'qr', count: 3 }]);
+  });
+
+  it('deletes a link: gone from the API and from /r/:slug', async () => {
+    await call('POST', '/', withSlug('gone'));
+    expect((await call('DELETE', '/gone')).status).toBe(204);
+    expect((await call('GET', '/gone')).status).toBe(404);
+    expect(await env.PACKS.get('link/gone')).toBeNull();
+  });
+});

@@ -1,0 +1,119 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { LinkDefinition } from '../../../schema/routing.js';
+import { type AdminEnv, adminAuth } from '../admin-auth.js';
+import { ApiError, invalid, readJson } from '../errors.js';
+import { detectEnv } from '../routing/detect-env.js';
+import { auditLog, currentLink, deleteLink, getVersion, jsonDiff, listLinks, listVersions, saveVersion } from '../routing/link-admin.js';
+import { evaluateLink, explainSkipped } from '../routing/rules.js';
+import { renderTarget } from '../routing/targets.js';
+
+/** A sample request for `simulate`. */
+const SimulateRequest = z.object({
+  ua: z.string().max(2048).default(''),
+  country: z.string().max(8).optional(),
+  region: z.string().max(64).optional(),
+  city: z.string().max(64).optional(),
+  language: z.string().max(64).optional(),
+  referrer: z.string().max(2048).optional(),
+  /** Query params of the link URL, e.g. {"utm_source": "baidu"}. */
+  query: z.record(z.string().max(64), z.string().max(2048)).default({}),
+  /** ISO 8601 instant to evaluate time rules at. @default now */
+  time: z.iso.datetime({ offset: true }).optional(),
+  visitorId: z.string().min(1).max(64).default('simulated-visitor'),
+});
+
+const parseLink = (body: unknown) => {
+  const parsed = LinkDefinition.safeParse(body);
+  if (!parsed.success) throw invalid(parsed.error, 'link');
+  return parsed.data;
+};
+
+/** `/v1/admin/sites/:site/links…` — create, change, version, roll back, simulate, audit, stats. */
+export const adminLinksRoutes = new Hono<AdminEnv>();
+adminLinksRoutes.use('*', adminAuth());
+
+const site = (c: { req: { param(n: string): string | undefined } }) => c.req.param('site')!;
+
+adminLinksRoutes.get('/', async (c) => c.json({ links: await listLinks(c.env.DB, site(c)) }));
+
+adminLinksRoutes.post('/', async (c) => {
+  const link = parseLink(await readJson(c));
+  const res = await saveVersion(c.env.DB, c.env.PACKS, site(c), link, c.get('principal'), 'create');
+  return c.json({ slug: link.slug, ...res }, 201);
+});
+
+adminLinksRoutes.get('/:slug', async (c) => c.json(await currentLink(c.env.DB, site(c), c.req.param('slug'))));
+
+adminLinksRoutes.put('/:slug', async (c) => {
+  const link = parseLink(await readJson(c));
+  if (link.slug !== c.req.param('slug')) throw new ApiError('invalid_request', `body slug ${link.slug} ≠ path slug ${c.req.param('slug')}`);
+  return c.json({ slug: link.slug, ...(await saveVersion(c.env.DB, c.env.PACKS, site(c), link, c.get('principal'), 'update')) });
+});
+
+adminLinksRoutes.delete('/:slug', async (c) => {
+  await deleteLink(c.env.DB, c.env.PACKS, site(c), c.req.param('slug'), c.get('principal'));
+  return c.body(null, 204);
+});
+
+adminLinksRoutes.get('/:slug/versions', async (c) => c.json({ versions: await listVersions(c.env.DB, site(c), c.req.param('slug')) }));
+
+adminLinksRoutes.get('/:slug/diff', async (c) => {
+  const from = Number(c.req.query('from'));
+  const to = Number(c.req.query('to'));
+  if (!Number.isInteger(from) || !Number.isInteger(to)) throw new ApiError('invalid_request', 'diff needs integer ?from=&to= versions');
+  const slug = c.req.param('slug');
+  const [a, b] = await Promise.all([getVersion(c.env.DB, site(c), slug, from), getVersion(c.env.DB, site(c), slug, to)]);
+  return c.json({ slug, from, to, changes: jsonDiff(a, b) });
+});
+
+adminLinksRoutes.post('/:slug/rollback', async (c) => {
+  const body = z.object({ version: z.number().int().positive() }).safeParse(await readJson(c));
+  if (!body.success) throw invalid(body.error, 'body');
+  const slug = c.req.param('slug');
+  const old = await getVersion(c.env.DB, site(c), slug, body.data.version);
+  const res = await saveVersion(c.env.DB, c.env.PACKS, site(c), old, c.get('principal'), 'rollback', `rollback to v${body.data.version}`);
+  return c.json({ slug, ...res, restored: body.data.version });
+});
+
+adminLinksRoutes.post('/:slug/simulate', async (c) => {
+  const parsed = SimulateRequest.safeParse(await readJson(c));
+  if (!parsed.success) throw invalid(parsed.error, 'body');
+  const s = parsed.data;
+  const { link, version } = await currentLink(c.env.DB, site(c), c.req.param('slug'));
+  const url = new URL(`/r/${link.slug}`, c.req.url);
+  for (const [k, v] of Object.entries(s.query)) url.searchParams.set(k, v);
+  const env = detectEnv({
+    userAgent: s.ua,
+    acceptLanguage: s.language,
+    referrer: s.referrer,
+    url: url.toString(),
+    cf: { country: s.country, region: s.region, city: s.city },
+  });
+  const now = s.time ? new Date(s.time) : new Date();
+  const decision = evaluateLink(link, env, s.visitorId, now);
+  const rendered = renderTarget(decision.target, env, url.toString(), now);
+  const { query: _q, ...envOut } = env;
+  return c.json({
+    version,
+    env: envOut,
+    ruleId: decision.ruleId,
+    ...(decision.variant !== undefined ? { variant: decision.variant } : {}),
+    target: decision.target,
+    plan: rendered.plan,
+    skipped: explainSkipped(link, decision.skipped),
+    dropped: rendered.dropped,
+    warnings: rendered.warnings,
+  });
+});
+
+adminLinksRoutes.get('/:slug/audit', async (c) => c.json({ audit: await auditLog(c.env.DB, site(c), c.req.param('slug')) }));
+
+adminLinksRoutes.get('/:slug/stats', async (c) => {
+  const slug = c.req.param('slug');
+  await currentLink(c.env.DB, site(c), slug);
+  const { results } = await c.env.DB.prepare('SELECT day, rule, target, count FROM link_stats WHERE slug = ?1 ORDER BY day DESC, count DESC LIMIT 1000')
+    .bind(slug)
+    .all();
+  return c.json({ slug, stats: results });
+});
