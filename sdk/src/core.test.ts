@@ -161,6 +161,30 @@ describe('createClient', () => {
   });
 });
 
+describe('resolveLink', () => {
+  it('asks the worker for a link decision with the visitor id', async () => {
+    handler = () => ({
+      json: {
+        slug: 'spring',
+        version: 2,
+        ruleId: 'wechat',
+        target: { kind: 'wechat-miniprogram' },
+        plan: { kind: 'redirect', location: 'weixin://dl/business/?appid=wx1' },
+        env: { host: 'wechat', os: 'ios', bot: false },
+        dropped: [],
+        warnings: [],
+      },
+    });
+    const client = createClient({ site: 'demo', endpoint, storage: memoryStorage() });
+    const res = await client.resolveLink('spring', 'https://edge.example/r/spring?utm_source=x');
+    expect(res.ruleId).toBe('wechat');
+    const url = new URL(requests.at(-1)!.url, endpoint);
+    expect(url.pathname).toBe('/v1/sites/demo/links/spring/resolve');
+    expect(url.searchParams.get('visitorId')).toBe(client.visitorId);
+    expect(url.searchParams.get('url')).toBe('https://edge.example/r/spring?utm_source=x');
+  });
+});
+
 describe('mini-program transports', () => {
   it('uses wx.request and wx storage when there is no fetch', async () => {
     const calls: { url: string; method: string; data?: string }[] = [];

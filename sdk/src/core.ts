@@ -44,6 +44,18 @@ export interface TrackInput {
 
 type QueuedEvent = TrackInput & { id: string; visitorId: string; userId?: string; ts: number };
 export type Picks = RecommendationsResponse;
+/** `GET /v1/sites/:site/links/:slug/resolve` (docs/routing.md). */
+export interface LinkResolution {
+  slug: string;
+  version: number;
+  ruleId: string | null;
+  variant?: number;
+  target: { kind: string; [k: string]: unknown };
+  plan: { kind: 'redirect'; location: string } | { kind: 'page'; page: string; url: string; fallbackUrl?: string } | { kind: 'preview' };
+  env: { host: string; os: string; bot: boolean; [k: string]: unknown };
+  dropped: string[];
+  warnings: string[];
+}
 export interface RecommendOptions {
   k?: number;
   exclude?: string[];
@@ -231,6 +243,8 @@ export function createClient(options: ClientOptions) {
       read<Picks>(`/items/${encodeURIComponent(itemId)}/similar`, { k: opts.k, exclude: list(opts.exclude) }),
     popular: (opts: { k?: number; category?: string } = {}) => read<Picks>('/popular', { k: opts.k, category: opts.category }),
     item: (itemId: string) => read<CatalogItem>(`/items/${encodeURIComponent(itemId)}`, {}),
+    /** The routing decision for a campaign link (`/r/:slug`) as JSON — for mini-programs and custom UIs. */
+    resolveLink: (slug: string, url?: string) => read<LinkResolution>(`/links/${encodeURIComponent(slug)}/resolve`, { visitorId: visitorId!, url }),
     track,
     flush,
     /** A link to the product that carries this visitor as the sharer (`ref`), for social attribution. */

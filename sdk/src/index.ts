@@ -1,4 +1,13 @@
-export { type Client, type ClientOptions, type Consent, createClient, type Picks, type RecommendOptions, type TrackInput } from './core.js';
+export {
+  type Client,
+  type ClientOptions,
+  type Consent,
+  createClient,
+  type LinkResolution,
+  type Picks,
+  type RecommendOptions,
+  type TrackInput,
+} from './core.js';
 export {
   EdgepickError,
   HTTPError,

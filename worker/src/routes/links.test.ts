@@ -51,7 +51,9 @@ describe('GET /r/:slug (the demo campaign link)', () => {
     expect(phone.headers.get('location')).toBe('https://edge.test/?utm_campaign=spring');
     const desk = await open('/r/demo', UA.desktop);
     expect(desk.status).toBe(200);
-    expect(await desk.text()).toContain('https://edge.test/r/demo');
+    const page = await desk.text();
+    expect(page).toContain('https://edge.test/r/demo');
+    expect(page).toMatch(/<img alt="QR" width="222" height="222" src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+">/);
   });
 
   it('gives crawlers an Open Graph preview, escaped, never a redirect', async () => {

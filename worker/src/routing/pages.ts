@@ -1,4 +1,5 @@
 import { html } from 'hono/html';
+import { qrSvg } from './qr.js';
 
 /**
  * Routing pages (relay, in-app hint, QR, bot preview, not found): static HTML with no scripts,
@@ -35,11 +36,17 @@ export function baiduRelayPage(scheme: string, fallbackUrl?: string) {
   );
 }
 
-/** Desktop: the mobile link to scan or copy. (A worker-drawn QR image is the next step; see docs/routing.md.) */
+/** Desktop: a QR code drawn by the worker (no external service) and the link to copy. */
 export function qrPage(url: string) {
+  let img = html``;
+  try {
+    img = html`<p><img alt="QR" width="222" height="222" src="data:image/svg+xml;base64,${btoa(qrSvg(url))}"></p>`;
+  } catch {
+    // Longer than a version-10 code holds: the link text below still works.
+  }
   return layout(
     '用手机打开 · Open on your phone',
-    html`<h1>请用手机打开</h1><p>用微信或百度 App 扫码，或在手机上打开此链接：<br>Scan with WeChat or the Baidu app, or open this link on your phone:</p><p><code>${url}</code></p>`,
+    html`<h1>请用手机扫码打开</h1>${img}<p>用微信或百度 App 扫码，或在手机上打开此链接：<br>Scan with WeChat or the Baidu app, or open this link on your phone:</p><p><code>${url}</code></p>`,
   );
 }
 
