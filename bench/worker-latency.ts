@@ -29,6 +29,18 @@ function bigPack(nItems = 100_000, f = 64, nUsers = 2000) {
   };
 }
 
+/** Requests per second with `concurrency` requests in flight, `total` in all (loopback only). */
+async function throughput(url: string, init: RequestInit, total = 2000, concurrency = 16) {
+  let next = 0;
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < total) await (await fetch(url, init)).arrayBuffer();
+    }),
+  );
+  return Math.round(total / ((performance.now() - t) / 1000));
+}
+
 async function measure(url: string, init?: RequestInit) {
   for (let i = 0; i < 30; i++) await (await fetch(url, init)).arrayBuffer();
   const times: number[] = [];
@@ -36,7 +48,7 @@ async function measure(url: string, init?: RequestInit) {
     const t = performance.now();
     const res = await fetch(url, init);
     await res.arrayBuffer();
-    if (!res.ok) throw new Error(`${url} → ${res.status}`);
+    if (res.status >= 400) throw new Error(`${url} → ${res.status}`);
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
@@ -68,11 +80,30 @@ try {
   ];
   const rows: Record<string, { p50: number; p99: number }> = {};
   for (const [name, url] of cases) rows[name] = await measure(url);
+  // Campaign links: /r/demo for a Baidu swan web-view (302 to the swan scheme) and a desktop (QR page).
+  const swan = {
+    headers: {
+      'user-agent':
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 12_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 swan/2.4.0 baiduboxapp/11.9.0.1 (Baidu; P2 12.2)',
+    },
+    redirect: 'manual' as const,
+  };
+  const desk = {
+    headers: { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120 Safari/537.36' },
+    redirect: 'manual' as const,
+  };
+  rows['/r/demo → 302 (swan)'] = await measure(`${u}/r/demo?utm_source=bench`, swan);
+  rows['/r/demo → QR page (desktop)'] = await measure(`${u}/r/demo`, desk);
+  const tpTrivial = await throughput(`${u}/health`, {});
+  const tpLink = await throughput(`${u}/r/demo?utm_source=bench`, swan);
   const base = rows['trivial route (/health)'].p50;
   console.log('| case | p50 ms | p99 ms | p50 ÷ trivial |');
   console.log('|---|---|---|---|');
   for (const [name, r] of Object.entries(rows)) console.log(`| ${name} | ${r.p50} | ${r.p99} | ${(r.p50 / base).toFixed(1)}× |`);
-  console.log(JSON.stringify({ bench: 'worker-latency', requests: N, rows }));
+  console.log(
+    `\nThroughput, 16 requests in flight, 2,000 each: /health ${tpTrivial} req/s, /r/demo ${tpLink} req/s (ratio ${(tpLink / tpTrivial).toFixed(2)}). Both through wrangler dev's local proxy, which dominates.`,
+  );
+  console.log(JSON.stringify({ bench: 'worker-latency', requests: N, rows, throughput: { trivial: tpTrivial, link: tpLink } }));
 } finally {
   await server.stop();
 }

@@ -25,5 +25,7 @@ export const SiteConfig = z.object({
   /** Origins allowed to call the public API from a browser. `http://localhost:*` matches any port. */
   allowedOrigins: z.array(z.string().max(200)).max(100).default([]),
   currency: z.string().length(3).default('CNY'),
+  /** Hosts that routing links may send visitors to (exact host or `*.example.com`); WeChat URL Links (wxaurl.cn) are always allowed. */
+  linkHosts: z.array(z.string().max(253)).max(100).default([]),
 });
 export type SiteConfig = z.infer<typeof SiteConfig>;

@@ -134,6 +134,15 @@ export const LinkDefinition = z
     salt: z.string().min(1).max(64).optional(),
     rules: z.array(Rule).max(ROUTING_LIMITS.rulesPerLink).default([]),
     default: Action,
+    /** Extra query keys forwarded into targets, besides utm_*, ref and ch. */
+    passThrough: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/))
+      .max(20)
+      .default([]),
+    /** Open Graph preview for crawlers and link unfurlers. */
+    preview: z
+      .object({ title: z.string().max(200).optional(), description: z.string().max(500).optional(), image: z.url({ protocol: /^https$/ }).optional() })
+      .optional(),
   })
   .refine((l) => new Set(l.rules.map((r) => r.id)).size === l.rules.length, { message: 'rule ids must be unique', path: ['rules'] });
 export type LinkDefinition = z.infer<typeof LinkDefinition>;
@@ -148,3 +157,21 @@ export const CompiledLink = z.object({
 export type CompiledLink = z.infer<typeof CompiledLink>;
 
 export const linkKey = (slug: string) => `link/${slug}`;
+
+/** Every absolute URL a link can send visitors to (H5 targets, fallbacks, URL Links). */
+export function linkUrls(link: LinkDefinition): { path: string; url: string }[] {
+  const out: { path: string; url: string }[] = [];
+  const visit = (t: Target, path: string) => {
+    if (t.kind === 'h5' && /^https:/.test(t.url)) out.push({ path: `${path}.url`, url: t.url });
+    if (t.kind === 'qr' && t.url) out.push({ path: `${path}.url`, url: t.url });
+    if (t.kind === 'baidu-swan' && t.fallbackUrl) out.push({ path: `${path}.fallbackUrl`, url: t.fallbackUrl });
+    if (t.kind === 'wechat-miniprogram' && t.urlLink) out.push({ path: `${path}.urlLink`, url: t.urlLink });
+  };
+  const action = (a: Action, path: string) => {
+    if (a.type === 'target') visit(a.target, `${path}.target`);
+    else a.variants.forEach((v, i) => visit(v.target, `${path}.variants.${i}.target`));
+  };
+  link.rules.forEach((r, i) => action(r.action, `rules.${i}.action`));
+  action(link.default, 'default');
+  return out;
+}

@@ -88,7 +88,13 @@ function parseConfig(text: string | null, site: string, env: Env): SiteConfig | 
   }
   if (site === env.DEMO_SITE) {
     // The local demo site allows localhost and 127.0.0.1 on any port.
-    return { id: site, name: 'edgepick demo store', allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'], currency: 'CNY' };
+    return {
+      id: site,
+      name: 'edgepick demo store',
+      allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
+      currency: 'CNY',
+      linkHosts: ['edgepick.example', '*.edgepick.example'],
+    };
   }
   return undefined;
 }

@@ -40,7 +40,7 @@ describe('admin links API', () => {
 
   it('versions every change, diffs, rolls back in one call and keeps an audit trail', async () => {
     await call('POST', '/', withSlug('autumn'));
-    const changed = withSlug('autumn', { name: 'Autumn sale', default: { type: 'target', target: { kind: 'h5', url: 'https://shop.example/autumn' } } });
+    const changed = withSlug('autumn', { name: 'Autumn sale', default: { type: 'target', target: { kind: 'h5', url: 'https://edgepick.example/autumn' } } });
     expect(await json(await call('PUT', '/autumn', changed))).toEqual({ slug: 'autumn', version: 2 });
     const versions = await json<{ versions: { version: number; createdBy: string }[] }>(await call('GET', '/autumn/versions'));
     expect(versions.versions.map((v) => v.version)).toEqual([2, 1]);
@@ -64,6 +64,14 @@ describe('admin links API', () => {
     expect(body.error.code).toBe('invalid_request');
     expect(body.error.issues[0].path.join('.')).toMatch(/^default\.target\.url/);
     expect((await call('PUT', '/spring', withSlug('other'))).status).toBe(400);
+    // An https target off the site's linkHosts would make /r/ an open redirect.
+    const off = await call('POST', '/', withSlug('offsite', { default: { type: 'target', target: { kind: 'h5', url: 'https://evil.example/' } } }));
+    expect(off.status).toBe(400);
+    const offBody = await json<{ error: { issues: { code: string; path: (string | number)[] }[] } }>(off);
+    expect(offBody.error.issues[0]).toMatchObject({ code: 'host_not_allowed', path: ['default', 'target', 'url'] });
+    expect(
+      (await call('POST', '/', withSlug('onsite', { default: { type: 'target', target: { kind: 'h5', url: 'https://shop.edgepick.example/x' } } }))).status,
+    ).toBe(201);
     expect((await call('PUT', '/ghost', withSlug('ghost'))).status).toBe(404);
   });
 
@@ -72,7 +80,7 @@ describe('admin links API', () => {
     const res = await call('POST', '/sim/simulate', {
       ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 12_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 swan/2.4.0 swan-baiduboxapp/11.9.0.1 baiduboxapp/11.9.0.1 (Baidu; P2 12.2)',
       country: 'CN',
-      query: { utm_source: 'baidu', utm_content: 'x'.repeat(1100) },
+      query: { utm_source: 'baidu', utm_content: 'x'.repeat(1100), partner: 'p1' },
       time: '2026-11-23T10:00:00+08:00',
     });
     expect(res.status).toBe(200);
@@ -88,6 +96,8 @@ describe('admin links API', () => {
     expect(out.skipped).toEqual([{ ruleId: 'bots', reason: 'failed: bot equals true' }]);
     expect(out.dropped).toEqual(['utm_content']);
     expect(out.plan.location).toContain('utm_source=baidu');
+    // `partner` is listed in the link's passThrough keys.
+    expect(out.plan.location).toContain('partner=p1');
     expect((await call('POST', '/sim/simulate', { time: 'yesterday' })).status).toBe(400);
   });
 

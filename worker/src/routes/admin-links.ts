@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { LinkDefinition } from '../../../schema/routing.js';
+import { LinkDefinition, linkUrls } from '../../../schema/routing.js';
 import { type AdminEnv, adminAuth } from '../admin-auth.js';
 import { ApiError, invalid, readJson } from '../errors.js';
+import { getSite } from '../pack-store.js';
 import { detectEnv } from '../routing/detect-env.js';
 import { auditLog, currentLink, deleteLink, getVersion, jsonDiff, listLinks, listVersions, saveVersion } from '../routing/link-admin.js';
 import { evaluateLink, explainSkipped } from '../routing/rules.js';
@@ -29,6 +30,24 @@ const parseLink = (body: unknown) => {
   return parsed.data;
 };
 
+const hostAllowed = (host: string, patterns: string[]) =>
+  host === 'wxaurl.cn' || patterns.some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p.toLowerCase()));
+
+/** The site must exist, and every absolute target URL must be on its `linkHosts`: `/r/` is never an open redirect. */
+async function checkLink(env: AdminEnv['Bindings'], site: string, link: LinkDefinition) {
+  const state = await getSite(env, site);
+  if (!state.exists) throw new ApiError('site_not_found', `unknown site ${JSON.stringify(site)}`);
+  const allowed = state.config?.linkHosts ?? [];
+  const issues = linkUrls(link)
+    .filter(({ url }) => !hostAllowed(new URL(url).hostname.toLowerCase(), allowed))
+    .map(({ path, url }) => ({
+      code: 'host_not_allowed',
+      path: path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
+      message: `${new URL(url).hostname} is not in the site's linkHosts`,
+    }));
+  if (issues.length) throw new ApiError('invalid_request', `invalid link: ${issues[0].path.join('.')}: ${issues[0].message}`, issues);
+}
+
 /** `/v1/admin/sites/:site/links…` — create, change, version, roll back, simulate, audit, stats. */
 export const adminLinksRoutes = new Hono<AdminEnv>();
 adminLinksRoutes.use('*', adminAuth());
@@ -39,6 +58,7 @@ adminLinksRoutes.get('/', async (c) => c.json({ links: await listLinks(c.env.DB,
 
 adminLinksRoutes.post('/', async (c) => {
   const link = parseLink(await readJson(c));
+  await checkLink(c.env, site(c), link);
   const res = await saveVersion(c.env.DB, c.env.PACKS, site(c), link, c.get('principal'), 'create');
   return c.json({ slug: link.slug, ...res }, 201);
 });
@@ -48,6 +68,7 @@ adminLinksRoutes.get('/:slug', async (c) => c.json(await currentLink(c.env.DB, s
 adminLinksRoutes.put('/:slug', async (c) => {
   const link = parseLink(await readJson(c));
   if (link.slug !== c.req.param('slug')) throw new ApiError('invalid_request', `body slug ${link.slug} ≠ path slug ${c.req.param('slug')}`);
+  await checkLink(c.env, site(c), link);
   return c.json({ slug: link.slug, ...(await saveVersion(c.env.DB, c.env.PACKS, site(c), link, c.get('principal'), 'update')) });
 });
 
@@ -72,6 +93,7 @@ adminLinksRoutes.post('/:slug/rollback', async (c) => {
   if (!body.success) throw invalid(body.error, 'body');
   const slug = c.req.param('slug');
   const old = await getVersion(c.env.DB, site(c), slug, body.data.version);
+  await checkLink(c.env, site(c), old);
   const res = await saveVersion(c.env.DB, c.env.PACKS, site(c), old, c.get('principal'), 'rollback', `rollback to v${body.data.version}`);
   return c.json({ slug, ...res, restored: body.data.version });
 });
@@ -92,7 +114,7 @@ adminLinksRoutes.post('/:slug/simulate', async (c) => {
   });
   const now = s.time ? new Date(s.time) : new Date();
   const decision = evaluateLink(link, env, s.visitorId, now);
-  const rendered = renderTarget(decision.target, env, url.toString(), now);
+  const rendered = renderTarget(decision.target, env, url.toString(), now, link.passThrough);
   const { query: _q, ...envOut } = env;
   return c.json({
     version,

@@ -59,7 +59,7 @@ describe('GET /r/:slug (the demo campaign link)', () => {
   it('gives crawlers an Open Graph preview, escaped, never a redirect', async () => {
     const res = await open('/r/demo', UA.googlebot);
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('<meta property="og:title" content="edgepick demo campaign · 演示活动链接">');
+    expect(await res.text()).toContain('<meta property="og:title" content="edgepick 演示店 · demo store">');
     const hostile = await (await open('/r/hostile', UA.googlebot)).text();
     expect(hostile).not.toContain('<script>alert(1)</script>');
     expect(hostile).toContain('&quot;&gt;&lt;script&gt;');

@@ -74,14 +74,25 @@ redirectRoutes.get('/:slug', async (c) => {
   const env = detectEnv(facts(c));
   const vid = visitorId(c);
   const decision = evaluateLink(compiled.link, env, vid);
-  const { plan } = renderTarget(decision.target, env, c.req.url);
+  const { plan } = renderTarget(decision.target, env, c.req.url, new Date(), compiled.link.passThrough);
   countDecision(c, slug, decision.ruleId ?? 'default', plan.kind === 'preview' ? 'preview' : decision.target.kind);
   switch (plan.kind) {
     case 'redirect':
       c.header('Cache-Control', 'no-store');
       return c.redirect(plan.location, 302);
     case 'preview':
-      return c.body(String(previewPage({ title: compiled.link.name ?? slug, url: c.req.url })), 200, PAGE_HEADERS);
+      return c.body(
+        String(
+          previewPage({
+            title: compiled.link.preview?.title ?? compiled.link.name ?? slug,
+            description: compiled.link.preview?.description,
+            image: compiled.link.preview?.image,
+            url: c.req.url,
+          }),
+        ),
+        200,
+        PAGE_HEADERS,
+      );
     case 'page': {
       const page =
         plan.page === 'wechat-relay'
@@ -106,7 +117,7 @@ resolveRoutes.get('/:slug/resolve', async (c) => {
   const env = detectEnv({ ...facts(c), url: c.req.query('url') ?? c.req.url });
   const vid = c.req.query('visitorId') ?? visitorId(c);
   const decision = evaluateLink(compiled.link, env, vid);
-  const rendered = renderTarget(decision.target, env, new URL(`/r/${slug}`, c.req.url).toString());
+  const rendered = renderTarget(decision.target, env, new URL(`/r/${slug}`, c.req.url).toString(), new Date(), compiled.link.passThrough);
   return c.json({
     slug,
     site: compiled.site,

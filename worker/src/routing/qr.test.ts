@@ -5,7 +5,11 @@ import { qrMatrix, qrSvg } from './qr.js';
 /** The reference matrix from the `qrcode` npm package (dev dependency only). */
 function reference(text: string, version: number, mask: number): boolean[][] {
   // Byte mode throughout (the package would otherwise pick numeric/alphanumeric segments).
-  const q = QRCode.create([{ data: new TextEncoder().encode(text), mode: 'byte' }], { errorCorrectionLevel: 'M', version, maskPattern: mask as QRCode.QRCodeMaskPattern });
+  const q = QRCode.create([{ data: new TextEncoder().encode(text), mode: 'byte' }], {
+    errorCorrectionLevel: 'M',
+    version,
+    maskPattern: mask as QRCode.QRCodeMaskPattern,
+  });
   const n = q.modules.size;
   return Array.from({ length: n }, (_, r) => Array.from({ length: n }, (_, c) => q.modules.get(r, c) === 1));
 }
