@@ -1,4 +1,5 @@
 import type { CatalogItem } from '../../schema/catalog.js';
+import { mulberry32 } from '../als/random.js';
 import { ADJECTIVES, BRANDS, CATEGORIES, TASTE_GROUPS } from './vocabulary.js';
 
 export interface DemoOptions {
@@ -27,17 +28,8 @@ export interface DemoStore {
   groups: Record<string, string[]>;
 }
 
-/** mulberry32: tiny, fast, seedable; good enough for synthetic data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seedable PRNG the trainer uses (models/als/random.ts). */
+export const rng = mulberry32;
 
 function pickWeighted(r: number, cumulative: Float64Array): number {
   const x = r * cumulative[cumulative.length - 1];
