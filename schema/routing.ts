@@ -80,6 +80,12 @@ export const Target = z.discriminatedUnion('kind', [
     /** A pre-generated URL Link (https://wxaurl.cn/…) and when it expires. */
     urlLink: HttpsUrl.optional(),
     urlLinkExpiresAt: z.iso.datetime({ offset: true }).optional(),
+    /** A pre-generated encrypted URL Scheme (`weixin://dl/business/?t=…`, WeChat generatescheme API) and its expiry. */
+    encryptedScheme: z
+      .string()
+      .regex(/^weixin:\/\/dl\/business\/\?t=[A-Za-z0-9]{4,64}$/, 'expected weixin://dl/business/?t=TICKET')
+      .optional(),
+    encryptedSchemeExpiresAt: z.iso.datetime({ offset: true }).optional(),
   }),
   z.object({
     kind: z.literal('baidu-swan'),

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { InputError } from '../data/input-error.js';
-import { readInteractions } from '../data/read-interactions.js';
+import { readInteractions, splitCsv } from '../data/read-interactions.js';
 import { decodePack } from '../pack/index.js';
 import { recommendTopK } from '../recommend/recommend.js';
 import type { CommandIO } from './io.js';
@@ -67,7 +67,7 @@ async function readUserColumn(path: string): Promise<string[]> {
   const seen = new Set<string>();
   for (let n = 1; n < lines.length; n++) {
     if (!lines[n].trim()) continue;
-    const id = lines[n].split(',')[col]?.trim();
+    const id = splitCsv(lines[n])[col]?.trim();
     if (!id) throw new InputError(`${path}:${n + 1}: missing user id`);
     seen.add(id);
   }

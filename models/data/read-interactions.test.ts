@@ -20,6 +20,13 @@ describe('readInteractions', () => {
     expect(Array.from(x.weights)).toEqual([3, 5]);
   });
 
+  it('reads RFC 4180 quoted fields (commas and quotes inside ids)', async () => {
+    const x = await readInteractions(file('q.csv', '"user","item","event"\n"u 1","sku, red",click\nu2,"say ""hi""",view\n'));
+    expect(x.userIds).toEqual(['u 1', 'u2']);
+    expect(x.itemIds).toEqual(['sku, red', 'say "hi"']);
+    expect(Array.from(x.weights)).toEqual([2, 1]);
+  });
+
   it('prefers an explicit weight column and reads JSONL events', async () => {
     const x = await readInteractions(file('b.csv', 'user,item,weight,event\nu,i,0.5,purchase\n'));
     expect(Array.from(x.weights)).toEqual([0.5]);

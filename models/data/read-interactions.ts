@@ -123,10 +123,7 @@ function parseCsv(text: string, name: string, weights: Record<string, number>, a
   let header = next();
   while (header !== undefined && header.trim() === '') header = next();
   if (header === undefined) throw new InputError(`${name} is empty`);
-  const cols = header
-    .replace(/^\uFEFF/, '')
-    .split(',')
-    .map((c) => c.trim().toLowerCase());
+  const cols = splitCsv(header.replace(/^\uFEFF/, '')).map((c) => c.trim().toLowerCase());
   const ui = cols.indexOf('user');
   const ii = cols.indexOf('item');
   if (ui < 0 || ii < 0) {
@@ -137,7 +134,7 @@ function parseCsv(text: string, name: string, weights: Record<string, number>, a
   const need = Math.max(ui, ii) + 1;
   for (let row = next(); row !== undefined; row = next()) {
     if (row.length === 0) continue;
-    const f = row.split(',');
+    const f = row.includes('"') ? splitCsv(row) : row.split(',');
     if (f.length < need) throw new InputError(`${name}:${line}: expected at least ${need} columns (${cols.slice(0, need).join(',')}), got ${f.length}`);
     const user = f[ui].trim();
     const item = f[ii].trim();
@@ -145,6 +142,31 @@ function parseCsv(text: string, name: string, weights: Record<string, number>, a
     const w = weightOf(wi >= 0 ? f[wi]?.trim() : undefined, ei >= 0 ? f[ei]?.trim() : undefined, weights, `${name}:${line}`);
     if (w > 0) acc.add(user, item, w);
   }
+}
+
+/** One CSV line with RFC 4180 quoting ("a,b" and doubled "" inside quotes). */
+export function splitCsv(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"' && cur.trim() === '') {
+      quoted = true;
+      cur = '';
+    } else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
 }
 
 function parseJsonl(text: string, name: string, weights: Record<string, number>, acc: Accumulator) {

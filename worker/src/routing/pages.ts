@@ -36,11 +36,23 @@ export function baiduRelayPage(scheme: string, fallbackUrl?: string) {
   );
 }
 
+// Drawing a code tries 8 masks (a few ms); desktop visitors of one campaign share a URL, so keep the last few.
+const qrCache = new Map<string, string>();
+function qrDataUri(url: string): string {
+  let uri = qrCache.get(url);
+  if (!uri) {
+    uri = `data:image/svg+xml;base64,${btoa(qrSvg(url))}`;
+    if (qrCache.size >= 64) qrCache.delete(qrCache.keys().next().value!);
+    qrCache.set(url, uri);
+  }
+  return uri;
+}
+
 /** Desktop: a QR code drawn by the worker (no external service) and the link to copy. */
 export function qrPage(url: string) {
   let img = html``;
   try {
-    img = html`<p><img alt="QR" width="222" height="222" src="data:image/svg+xml;base64,${btoa(qrSvg(url))}"></p>`;
+    img = html`<p><img alt="QR" width="222" height="222" src="${qrDataUri(url)}"></p>`;
   } catch {
     // Longer than a version-10 code holds: the link text below still works.
   }

@@ -37,6 +37,21 @@ describe('renderTarget', () => {
     expect(late.warnings[0]).toMatch(/URL Link expired/);
   });
 
+  it('uses a live pre-generated encrypted scheme and warns when it expired', () => {
+    const enc: Target = {
+      ...(wx as Extract<Target, { kind: 'wechat-miniprogram' }>),
+      encryptedScheme: 'weixin://dl/business/?t=AbC123xyz',
+      encryptedSchemeExpiresAt: '2026-12-01T00:00:00Z',
+    };
+    expect(renderTarget(enc, env({ os: 'ios' }), self, new Date('2026-11-22T00:00:00Z')).plan).toEqual({
+      kind: 'redirect',
+      location: 'weixin://dl/business/?t=AbC123xyz',
+    });
+    const old = renderTarget(enc, env({ os: 'ios' }), self, new Date('2026-12-05T00:00:00Z'));
+    expect((old.plan as { location: string }).location).toMatch(/^weixin:\/\/dl\/business\/\?appid=/);
+    expect(old.warnings[0]).toMatch(/encrypted scheme expired/);
+  });
+
   it('Baidu smart program: swan scheme inside the Baidu app, relay with fallback elsewhere', () => {
     expect(renderTarget(swan, env({ host: 'baidu-swan', query: { ch: 'sem' } }), self).plan).toEqual({
       kind: 'redirect',

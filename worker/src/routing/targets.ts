@@ -87,7 +87,11 @@ export function renderTarget(target: Target, env: VisitorEnv, selfUrl: string, n
       if (target.urlLink && !linkValid) warnings.push(`URL Link expired at ${target.urlLinkExpiresAt}; falling back to the URL Scheme`);
       if (env.os === 'desktop') return { plan: { kind: 'page', page: 'qr', url: selfUrl, qrUrl: selfUrl }, dropped, warnings };
       if (linkValid) return { plan: { kind: 'redirect', location: target.urlLink! }, dropped, warnings };
-      const scheme = wechatScheme(target, query);
+      const encryptedValid = target.encryptedScheme && (!target.encryptedSchemeExpiresAt || Date.parse(target.encryptedSchemeExpiresAt) > now.getTime());
+      if (target.encryptedScheme && !encryptedValid)
+        warnings.push(`encrypted scheme expired at ${target.encryptedSchemeExpiresAt}; using the plain URL Scheme`);
+      // The encrypted ticket carries its own path and query; pass-through params cannot be added to it.
+      const scheme = encryptedValid ? target.encryptedScheme! : wechatScheme(target, query);
       // Inside WeChat the plain scheme is refused; the page explains and offers the scheme.
       if (IN_WECHAT.has(env.host)) return { plan: { kind: 'page', page: 'wechat-in-app', url: scheme }, dropped, warnings };
       // iOS follows a redirect to the scheme; Android browsers want a user gesture (tap) first.
