@@ -46,15 +46,19 @@ export function parseInteractions(text: string, name: string, options: ReadOptio
   return acc.finish(name);
 }
 
+/**
+ * Collects rows into growable typed arrays (no per-pair Map: V8 Maps stop at 2^24 entries, and
+ * real logs have more pairs), then merges repeated (user, item) pairs in O(n) when finished.
+ */
 class Accumulator {
   userIndex = new Map<string, number>();
   itemIndex = new Map<string, number>();
   userIds: string[] = [];
   itemIds: string[] = [];
-  pairs = new Map<number, number>(); // u * 2^26 + i → position in arrays (ids < 2^26 items)
-  users: number[] = [];
-  items: number[] = [];
-  weights: number[] = [];
+  n = 0;
+  users = new Int32Array(1024);
+  items = new Int32Array(1024);
+  weights = new Float32Array(1024);
 
   add(user: string, item: string, w: number) {
     let u = this.userIndex.get(user);
@@ -69,27 +73,54 @@ class Accumulator {
       this.itemIds.push(item);
       this.itemIndex.set(item, i);
     }
-    const key = u * 67108864 + i;
-    const at = this.pairs.get(key);
-    if (at !== undefined) this.weights[at] += w;
-    else {
-      this.pairs.set(key, this.users.length);
-      this.users.push(u);
-      this.items.push(i);
-      this.weights.push(w);
+    if (this.n === this.users.length) {
+      const grow = <T extends Int32Array | Float32Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.users = grow(this.users);
+      this.items = grow(this.items);
+      this.weights = grow(this.weights);
     }
+    this.users[this.n] = u;
+    this.items[this.n] = i;
+    this.weights[this.n] = w;
+    this.n++;
   }
 
+  /** Rows grouped by user (users and, within a user, items in order of first appearance), duplicates summed. */
   finish(name: string): Interactions {
-    if (this.users.length === 0) throw new InputError(`${name} has no interactions (empty dataset, or every row has weight 0)`);
-    if (this.itemIds.length >= 67108864) throw new InputError(`${name} has more than 2^26 distinct items`);
-    return {
-      userIds: this.userIds,
-      itemIds: this.itemIds,
-      users: Int32Array.from(this.users),
-      items: Int32Array.from(this.items),
-      weights: Float32Array.from(this.weights),
-    };
+    if (this.n === 0) throw new InputError(`${name} has no interactions (empty dataset, or every row has weight 0)`);
+    const nUsers = this.userIds.length;
+    const start = new Int32Array(nUsers + 1);
+    for (let k = 0; k < this.n; k++) start[this.users[k] + 1]++;
+    for (let u = 0; u < nUsers; u++) start[u + 1] += start[u];
+    const order = new Int32Array(this.n);
+    const fill = start.slice(0, nUsers);
+    for (let k = 0; k < this.n; k++) order[fill[this.users[k]]++] = k;
+    const mark = new Int32Array(this.itemIds.length).fill(-1);
+    const pos = new Int32Array(this.itemIds.length);
+    const users = new Int32Array(this.n);
+    const items = new Int32Array(this.n);
+    const weights = new Float32Array(this.n);
+    let out = 0;
+    for (let u = 0; u < nUsers; u++) {
+      for (let j = start[u]; j < start[u + 1]; j++) {
+        const k = order[j];
+        const i = this.items[k];
+        if (mark[i] === u) weights[pos[i]] += this.weights[k];
+        else {
+          mark[i] = u;
+          pos[i] = out;
+          users[out] = u;
+          items[out] = i;
+          weights[out] = this.weights[k];
+          out++;
+        }
+      }
+    }
+    return { userIds: this.userIds, itemIds: this.itemIds, users: users.slice(0, out), items: items.slice(0, out), weights: weights.slice(0, out) };
   }
 }
 
