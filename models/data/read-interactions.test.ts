@@ -27,6 +27,15 @@ describe('readInteractions', () => {
     expect(Array.from(x.weights)).toEqual([2, 1]);
   });
 
+  it('accepts common column aliases and tab-separated files', async () => {
+    const a = await readInteractions(file('alias.csv', 'user_id,product_id,event_type\nu1,p1,purchase\n'));
+    expect(a.itemIds).toEqual(['p1']);
+    expect(Array.from(a.weights)).toEqual([5]);
+    const t = await readInteractions(file('tabs.tsv', 'user\titem\tweight\nu1\ti,1\t2.5\n'));
+    expect(t.itemIds).toEqual(['i,1']);
+    expect(Array.from(t.weights)).toEqual([2.5]);
+  });
+
   it('prefers an explicit weight column and reads JSONL events', async () => {
     const x = await readInteractions(file('b.csv', 'user,item,weight,event\nu,i,0.5,purchase\n'));
     expect(Array.from(x.weights)).toEqual([0.5]);

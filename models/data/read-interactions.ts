@@ -154,18 +154,22 @@ function parseCsv(text: string, name: string, weights: Record<string, number>, a
   let header = next();
   while (header !== undefined && header.trim() === '') header = next();
   if (header === undefined) throw new InputError(`${name} is empty`);
-  const cols = splitCsv(header.replace(/^\uFEFF/, '')).map((c) => c.trim().toLowerCase());
-  const ui = cols.indexOf('user');
-  const ii = cols.indexOf('item');
+  // Tab-separated files work too (a header with tabs and no commas).
+  const sep = header.includes('\t') && !header.includes(',') ? '\t' : ',';
+  const split = (l: string) => (sep === ',' ? (l.includes('"') ? splitCsv(l) : l.split(',')) : l.split('\t'));
+  const cols = split(header.replace(/^\uFEFF/, '')).map((c) => c.trim().toLowerCase().replace(/[\s-]/g, '_'));
+  const find = (...names: string[]) => cols.findIndex((c) => names.includes(c));
+  const ui = find('user', 'user_id', 'userid', 'uid', 'visitor_id', 'visitorid');
+  const ii = find('item', 'item_id', 'itemid', 'product', 'product_id', 'productid', 'sku');
   if (ui < 0 || ii < 0) {
     throw new InputError(`${name}:${line}: header must name the columns user and item (got ${JSON.stringify(header.slice(0, 80))})`);
   }
-  const wi = cols.indexOf('weight');
-  const ei = cols.indexOf('event');
+  const wi = find('weight', 'value', 'count');
+  const ei = find('event', 'event_type', 'type');
   const need = Math.max(ui, ii) + 1;
   for (let row = next(); row !== undefined; row = next()) {
     if (row.length === 0) continue;
-    const f = row.includes('"') ? splitCsv(row) : row.split(',');
+    const f = split(row);
     if (f.length < need) throw new InputError(`${name}:${line}: expected at least ${need} columns (${cols.slice(0, need).join(',')}), got ${f.length}`);
     const user = f[ui].trim();
     const item = f[ii].trim();
