@@ -18,7 +18,33 @@ export default defineConfig({
         plugins: [
           cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.toml' },
-            miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations('worker/migrations'), ADMIN_TOKEN: 'test-admin-token' } },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations('worker/migrations'),
+                ADMIN_TOKEN: 'test-admin-token',
+                WECHAT_OA_APPID: 'wxoa000000000001',
+                WECHAT_OA_SECRET: 'test-secret',
+              },
+              // No network in tests: WeChat's token/ticket API is answered here; anything else is refused.
+              outboundService(request: Request) {
+                const url = new URL(request.url);
+                if (url.hostname === 'api.weixin.qq.com' && url.pathname === '/cgi-bin/token') {
+                  return Response.json(
+                    url.searchParams.get('secret') === 'test-secret'
+                      ? { access_token: 'TOKEN', expires_in: 7200 }
+                      : { errcode: 40001, errmsg: 'invalid credential' },
+                  );
+                }
+                if (url.hostname === 'api.weixin.qq.com' && url.pathname === '/cgi-bin/ticket/getticket') {
+                  return Response.json(
+                    url.searchParams.get('access_token') === 'TOKEN'
+                      ? { errcode: 0, errmsg: 'ok', ticket: 'TEST_TICKET', expires_in: 7200 }
+                      : { errcode: 40014 },
+                  );
+                }
+                return new Response('no network in tests', { status: 599 });
+              },
+            },
           })),
         ],
         test: {

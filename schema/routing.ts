@@ -74,6 +74,11 @@ export const Target = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('wechat-miniprogram'),
     appId: AppId,
+    /** The mini-program's original id (gh_…), needed by the wx-open-launch-weapp open tag inside WeChat. */
+    username: z
+      .string()
+      .regex(/^gh_[0-9a-f]{12}$/, 'a mini-program original id is "gh_" followed by 12 hex digits')
+      .optional(),
     path: MiniPath,
     query: z.string().max(512).optional(),
     envVersion: z.enum(['release', 'trial', 'develop']).default('release'),

@@ -82,6 +82,30 @@ describe('GET /r/:slug (the demo campaign link)', () => {
   });
 });
 
+describe('the WeChat open tag', () => {
+  it('renders a signed wx-open-launch-weapp page inside WeChat when the gh_ id is configured', async () => {
+    const link = LinkDefinition.parse({
+      slug: 'opentag',
+      rules: [],
+      default: {
+        type: 'target',
+        target: { kind: 'wechat-miniprogram', appId: 'wx1234567890abcdef', username: 'gh_0123456789ab', path: 'pages/index/index', query: 'from=tag' },
+      },
+    });
+    await putLink(env.PACKS, { site: 'demo', version: 1, publishedAt: '2026-11-22T00:00:00Z', link });
+    const res = await open('/r/opentag', UA.wechatIos);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain('<wx-open-launch-weapp username="gh_0123456789ab" path="pages/index/index.html?from=tag">');
+    expect(body).toMatch(/data-app-id="wxoa000000000001" data-timestamp="\d+" data-nonce-str="[0-9a-f]{16}" data-signature="[0-9a-f]{40}"/);
+    expect(body).toContain('<script src="/r/_/open-tag.js"></script>');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self' https://res.wx.qq.com");
+    const script = await SELF.fetch('https://edge.test/r/_/open-tag.js');
+    expect(script.headers.get('content-type')).toContain('javascript');
+    expect(await script.text()).toContain("openTagList:['wx-open-launch-weapp']");
+  });
+});
+
 describe('GET /v1/sites/:site/links/:slug/resolve', () => {
   it('returns the decision and the detected environment as JSON', async () => {
     const res = await open('/v1/sites/demo/links/demo/resolve?visitorId=v_test', UA.swan, { 'accept-language': 'zh-CN,zh;q=0.9' });

@@ -4,9 +4,11 @@ import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { detectEnv, type VisitorEnv } from '../routing/detect-env.js';
 import { getLink } from '../routing/link-store.js';
-import { baiduRelayPage, notFoundPage, previewPage, qrPage, wechatInAppPage, wechatRelayPage } from '../routing/pages.js';
+import { OPEN_TAG_SCRIPT } from '../routing/open-tag-script.js';
+import { baiduRelayPage, notFoundPage, openTagPage, previewPage, qrPage, wechatInAppPage, wechatRelayPage } from '../routing/pages.js';
 import { evaluateLink } from '../routing/rules.js';
 import { renderTarget } from '../routing/targets.js';
+import { jsapiTicket, signPage } from '../routing/wechat-jssdk.js';
 import type { SiteEnv } from '../site.js';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -67,6 +69,17 @@ const PAGE_HEADERS = {
 /** `GET /r/:slug`: the campaign link entry. Reads only KV (cached per isolate). */
 export const redirectRoutes = new Hono<AppEnv>();
 
+redirectRoutes.get('/_/open-tag.js', (c) =>
+  c.body(OPEN_TAG_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }),
+);
+
+/** The open tag needs the JS-SDK from res.wx.qq.com and our small enabling script. */
+const OPEN_TAG_HEADERS = {
+  ...{ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' },
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'self' https://res.wx.qq.com; style-src 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self' https://*.qq.com",
+};
+
 redirectRoutes.get('/:slug', async (c) => {
   const slug = c.req.param('slug');
   const compiled = SLUG.test(slug) ? await getLink(c.env.PACKS, slug) : null;
@@ -94,6 +107,12 @@ redirectRoutes.get('/:slug', async (c) => {
         PAGE_HEADERS,
       );
     case 'page': {
+      if (plan.page === 'wechat-open-tag') {
+        const ticket = c.env.WECHAT_OA_APPID ? await jsapiTicket(c.env) : null;
+        if (!ticket) return c.body(String(wechatInAppPage(plan.url)), 200, PAGE_HEADERS);
+        const cfg = await signPage(c.env.WECHAT_OA_APPID!, ticket, c.req.url);
+        return c.body(String(openTagPage(cfg, plan.username, plan.path, plan.url)), 200, OPEN_TAG_HEADERS);
+      }
       const page =
         plan.page === 'wechat-relay'
           ? wechatRelayPage(plan.url)

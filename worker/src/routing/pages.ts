@@ -27,6 +27,18 @@ export function wechatInAppPage(scheme: string) {
   );
 }
 
+/** Inside WeChat: the open tag, enabled by a JS-SDK config signed for this page (see wechat-jssdk.ts). */
+export function openTagPage(cfg: { appId: string; timestamp: number; nonceStr: string; signature: string }, username: string, path: string, scheme: string) {
+  return layout(
+    '打开小程序 · Open the mini-program',
+    html`<h1>打开小程序</h1><p>Open the mini-program</p>
+<div id="ep-wx" data-app-id="${cfg.appId}" data-timestamp="${String(cfg.timestamp)}" data-nonce-str="${cfg.nonceStr}" data-signature="${cfg.signature}">
+<wx-open-launch-weapp username="${username}" path="${path}"><script type="text/wxtag-template"><button style="padding:12px 28px;border:0;border-radius:999px;background:#07c160;color:#fff;font-size:16px">打开小程序 · Open</button></script></wx-open-launch-weapp></div>
+<p id="ep-hint" class="muted" hidden>无法打开？请点击右上角 ··· 在浏览器打开 · Can't open? Tap ··· and open in the browser. <a href="${scheme}">weixin://</a></p>
+<script src="https://res.wx.qq.com/open/js/jweixin-1.6.0.js"></script><script src="/r/_/open-tag.js"></script>`,
+  );
+}
+
 export function baiduRelayPage(scheme: string, fallbackUrl?: string) {
   return layout(
     '打开百度智能小程序 · Open in Baidu',

@@ -21,6 +21,18 @@ describe('renderTarget', () => {
     expect(renderTarget(wx, env({ os: 'desktop' }), self).plan).toEqual({ kind: 'page', page: 'qr', url: self, qrUrl: self });
   });
 
+  it('inside WeChat, uses the open tag when the mini-program original id is known', () => {
+    const tagged: Target = { ...(wx as Extract<Target, { kind: 'wechat-miniprogram' }>), username: 'gh_0123456789ab' };
+    expect(renderTarget(tagged, env({ os: 'ios', host: 'wechat', query: { ref: 'v_1' } }), self).plan).toMatchObject({
+      kind: 'page',
+      page: 'wechat-open-tag',
+      username: 'gh_0123456789ab',
+      path: 'pages/item/item.html?id=42&ref=v_1',
+    });
+    // WeCom has no open tag: the hint page.
+    expect(renderTarget(tagged, env({ os: 'ios', host: 'wecom' }), self).plan).toMatchObject({ page: 'wechat-in-app' });
+  });
+
   it('prefers a live URL Link and warns about an expired one', () => {
     const withLink: Target = {
       ...(wx as Extract<Target, { kind: 'wechat-miniprogram' }>),

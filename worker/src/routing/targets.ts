@@ -5,6 +5,8 @@ import type { VisitorEnv } from './detect-env.js';
 export type Plan =
   | { kind: 'redirect'; location: string }
   | { kind: 'page'; page: 'wechat-relay' | 'wechat-in-app' | 'baidu-relay' | 'qr'; url: string; fallbackUrl?: string; qrUrl?: string }
+  /** Inside WeChat with the mini-program's original id: the open-tag page (JS-SDK signed at request time). */
+  | { kind: 'page'; page: 'wechat-open-tag'; url: string; username: string; path: string }
   | { kind: 'preview' };
 
 export interface Rendered {
@@ -92,7 +94,11 @@ export function renderTarget(target: Target, env: VisitorEnv, selfUrl: string, n
         warnings.push(`encrypted scheme expired at ${target.encryptedSchemeExpiresAt}; using the plain URL Scheme`);
       // The encrypted ticket carries its own path and query; pass-through params cannot be added to it.
       const scheme = encryptedValid ? target.encryptedScheme! : wechatScheme(target, query);
-      // Inside WeChat the plain scheme is refused; the page explains and offers the scheme.
+      // Inside WeChat the plain scheme is refused: the open tag (needs the gh_ id), else a hint page.
+      if (env.host === 'wechat' && target.username) {
+        const path = `${target.path.replace(/^\/+/, '')}.html${query ? `?${query}` : ''}`;
+        return { plan: { kind: 'page', page: 'wechat-open-tag', url: scheme, username: target.username, path }, dropped, warnings };
+      }
       if (IN_WECHAT.has(env.host)) return { plan: { kind: 'page', page: 'wechat-in-app', url: scheme }, dropped, warnings };
       // iOS follows a redirect to the scheme; Android browsers want a user gesture (tap) first.
       if (env.os === 'ios') return { plan: { kind: 'redirect', location: scheme }, dropped, warnings };
