@@ -48,6 +48,16 @@ export const Condition = z.discriminatedUnion('field', [
       values: Texts.optional(),
     })
     .superRefine(valueShape),
+  /** A numeric range on a query parameter, e.g. `?level=3` with min 2, max 5 (inclusive; either bound may be open). */
+  z
+    .object({
+      field: z.literal('queryNumber'),
+      key: z.string().min(1).max(64),
+      op: z.literal('between'),
+      min: z.number().optional(),
+      max: z.number().optional(),
+    })
+    .refine((c) => c.min !== undefined || c.max !== undefined, { message: 'between needs min or max', path: ['min'] }),
   /** Days of the week in `timeZone`: 1 = Monday … 7 = Sunday. */
   z.object({ field: z.literal('weekday'), op: z.literal('in'), values: z.array(z.number().int().min(1).max(7)).min(1).max(7), timeZone: TimeZone.optional() }),
   /** Local time window [from, to) in `timeZone`; wraps midnight when from > to. */

@@ -55,6 +55,7 @@ describe('admin links API', () => {
     const audit = await json<{ audit: { action: string; version: number; actor: string }[] }>(await call('GET', '/autumn/audit'));
     expect(audit.audit.map((a) => `${a.action}@${a.version}`)).toEqual(['rollback@3', 'update@2', 'create@1']);
     expect(audit.audit[0].actor).toBe('admin-token');
+    expect((audit.audit[1] as { note?: string }).note).toBe('changed: name, default.target.url');
   });
 
   it('validates link bodies with precise issue paths', async () => {

@@ -80,6 +80,16 @@ export async function saveVersion(
   if (action !== 'create' && (!existing || existing.deleted)) throw new ApiError('not_found', `no link ${JSON.stringify(link.slug)} on site ${site}`);
   const maxRow = await db.prepare('SELECT MAX(version) AS v FROM link_versions WHERE slug = ?1').bind(link.slug).first<{ v: number | null }>();
   const version = (maxRow?.v ?? 0) + 1;
+  // The audit row says what changed: the paths that differ from the version being replaced.
+  if (action !== 'create' && existing) {
+    const prev = await db
+      .prepare('SELECT definition FROM link_versions WHERE slug = ?1 AND version = ?2')
+      .bind(link.slug, existing.current_version)
+      .first<{ definition: string }>();
+    const paths = prev ? jsonDiff(JSON.parse(prev.definition), link).map((d) => d.path) : [];
+    const changed = paths.length ? `changed: ${paths.slice(0, 20).join(', ')}${paths.length > 20 ? ', …' : ''}` : 'no changes';
+    note = note ? `${note}; ${changed}` : changed;
+  }
   const now = Date.now();
   const definition = JSON.stringify(link);
   await db.batch([

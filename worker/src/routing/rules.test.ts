@@ -93,6 +93,18 @@ describe('calendar conditions (default time zone Asia/Shanghai)', () => {
   });
 });
 
+describe('numeric ranges', () => {
+  it('tests a query parameter against an inclusive range', () => {
+    const c = { field: 'queryNumber' as const, key: 'level', op: 'between' as const, min: 2, max: 5 };
+    expect(testCondition(c, env({ query: { level: '2' } }), new Date())).toBe(true);
+    expect(testCondition(c, env({ query: { level: '5.0' } }), new Date())).toBe(true);
+    expect(testCondition(c, env({ query: { level: '6' } }), new Date())).toBe(false);
+    expect(testCondition(c, env({ query: { level: 'abc' } }), new Date())).toBe(false);
+    expect(testCondition(c, env({ query: {} }), new Date())).toBe(false);
+    expect(testCondition({ ...c, max: undefined }, env({ query: { level: '99' } }), new Date())).toBe(true);
+  });
+});
+
 describe('sticky weighted splits', () => {
   it('hashes with FNV-1a 32', () => {
     expect(fnv1a32('')).toBe(0x811c9dc5);

@@ -73,6 +73,11 @@ export function testCondition(c: Condition, env: VisitorEnv, now: Date): boolean
       if (c.op === 'missing') return v === undefined;
       return stringTest(v, c);
     }
+    case 'queryNumber': {
+      const raw = env.query[c.key];
+      const n = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
+      return Number.isFinite(n) && (c.min === undefined || n >= c.min) && (c.max === undefined || n <= c.max);
+    }
     case 'weekday':
       return c.values.includes(localTime(now, c.timeZone ?? DEFAULT_TIME_ZONE).weekday);
     case 'timeOfDay': {
@@ -92,7 +97,8 @@ export function testCondition(c: Condition, env: VisitorEnv, now: Date): boolean
 
 function describe(c: Condition): string {
   const { field, op, ...rest } = c as Condition & Record<string, unknown>;
-  return `${field === 'query' ? `query.${String(rest.key)}` : field} ${op} ${JSON.stringify(rest.values ?? rest.value ?? [rest.from ?? rest.start, rest.to ?? rest.end])}`;
+  const name = field === 'query' || field === 'queryNumber' ? `query.${String(rest.key)}` : field;
+  return `${name} ${op} ${JSON.stringify(rest.values ?? rest.value ?? [rest.from ?? rest.start ?? rest.min, rest.to ?? rest.end ?? rest.max])}`;
 }
 
 /** -2 when the rule matches, else the failing condition's index (-1: no "any" condition held). */
