@@ -1,16 +1,9 @@
-import type { Interactions } from '../data/read-interactions.js';
-import { toCsr } from '../data/read-interactions.js';
+import { type Interactions, toCsr } from '../data/read-interactions.js';
 import { topK } from '../pack/top-k.js';
+import type { PackInput } from '../pack/writer.js';
 
 /** What evaluation needs from a model: factor matrices plus id lists (TrainedModel and Pack fit). */
-export interface FactorModel {
-  factors: number;
-  itemIds: string[];
-  itemFactors: Float32Array;
-  itemPopularity: Float32Array;
-  userIds?: string[];
-  userFactors?: Float32Array;
-}
+export type FactorModel = Pick<PackInput, 'factors' | 'itemIds' | 'itemFactors' | 'itemPopularity' | 'userIds' | 'userFactors'>;
 
 export interface Metrics {
   users: number;
