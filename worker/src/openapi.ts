@@ -3,6 +3,7 @@ import { CatalogItem } from '../../schema/catalog.js';
 import { ErrorBody } from '../../schema/errors.js';
 import { EVENTS_MAX_BATCH, Event, EventsBatch, EventsResponse } from '../../schema/events.js';
 import { K_MAX, RECENT_MAX, RecommendationsRequest, RecommendationsResponse } from '../../schema/recommendations.js';
+import { LinkDefinition } from '../../schema/routing.js';
 import { EVENTS_BODY_LIMIT } from './routes/events.js';
 import { RECOMMENDATIONS_BODY_LIMIT } from './routes/recommendations.js';
 
@@ -144,6 +145,84 @@ export function openApiDocument() {
           },
         },
       },
+      '/r/{slug}': {
+        get: {
+          summary: 'Campaign link entry (docs/routing.md)',
+          description:
+            'Detects the visitor environment, applies the link rules and redirects (302) or renders a relay, open-tag, QR or preview page. Sets the ep_vid cookie for sticky splits.',
+          parameters: [{ name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'A routing page (HTML)' },
+            '302': { description: 'Redirect to the target' },
+            '404': { description: 'Unknown link (HTML page)' },
+          },
+        },
+      },
+      '/v1/sites/{site}/links/{slug}/resolve': {
+        get: {
+          summary: 'The /r/{slug} decision as JSON',
+          parameters: [
+            site,
+            { name: 'slug', in: 'path', required: true, schema: { type: 'string' } },
+            q('visitorId', 'Visitor id for sticky splits'),
+            q('url', 'The link URL as the visitor opened it (for its query)'),
+          ],
+          responses: {
+            '200': { description: '{slug, version, ruleId, variant?, target, plan, env: {host, os, bot, …}, dropped, warnings}' },
+            '404': error('Unknown link', 'not_found', 'no link "x" on site demo'),
+          },
+        },
+      },
+      '/v1/admin/sites/{site}/links': {
+        get: {
+          summary: 'List links (Bearer ADMIN_TOKEN)',
+          parameters: [site],
+          responses: { '200': { description: '{links: [...]}' }, '401': error('No or wrong token', 'unauthorized', 'missing or wrong admin token') },
+        },
+        post: {
+          summary: 'Create a link (version 1)',
+          parameters: [site],
+          requestBody: { required: true, content: json('LinkDefinition') },
+          responses: {
+            '201': { description: '{slug, version}' },
+            '400': error('Invalid link', 'invalid_request', 'invalid link: default.target.url: …'),
+            '409': error('Slug taken', 'conflict', 'link spring exists; PUT to change it'),
+          },
+        },
+      },
+      '/v1/admin/sites/{site}/links/{slug}': {
+        get: {
+          summary: 'Current version',
+          parameters: [site, { name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: '{version, updatedAt, link}' } },
+        },
+        put: {
+          summary: 'New version',
+          parameters: [site, { name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { required: true, content: json('LinkDefinition') },
+          responses: { '200': { description: '{slug, version}' } },
+        },
+        delete: {
+          summary: 'Delete',
+          parameters: [site, { name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '204': { description: 'Deleted' } },
+        },
+      },
+      '/v1/admin/sites/{site}/links/{slug}/simulate': {
+        post: {
+          summary: 'Explain the decision for a sample request',
+          parameters: [site, { name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                example: { ua: 'Mozilla/5.0 … MicroMessenger/8.0.34', country: 'CN', query: { utm_source: 'baidu' }, time: '2026-11-23T10:00:00+08:00' },
+              },
+            },
+          },
+          responses: { '200': { description: '{version, env, ruleId, variant?, target, plan, skipped: [{ruleId, reason}], dropped, warnings}' } },
+        },
+      },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     },
     components: {
@@ -158,6 +237,7 @@ export function openApiDocument() {
         },
         EventsResponse: schema(EventsResponse),
         ErrorBody: schema(ErrorBody),
+        LinkDefinition: schema(LinkDefinition, 'input'),
       },
     },
   };
