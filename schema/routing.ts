@@ -168,7 +168,10 @@ export const LinkDefinition = z
   .refine((l) => new Set(l.rules.map((r) => r.id)).size === l.rules.length, { message: 'rule ids must be unique', path: ['rules'] });
 export type LinkDefinition = z.infer<typeof LinkDefinition>;
 
-/** KV value `link/{slug}`: a published, compiled link version (slugs are global short links). */
+/**
+ * KV value `site/{site}/link/{slug}/v{version}`: one published link version. Immutable once written,
+ * so isolates and KV's edge cache may keep it forever.
+ */
 export const CompiledLink = z.object({
   site: z.string(),
   version: z.number().int().positive(),
@@ -177,7 +180,15 @@ export const CompiledLink = z.object({
 });
 export type CompiledLink = z.infer<typeof CompiledLink>;
 
+/**
+ * KV value `link/{slug}`: which site owns the slug (slugs are global short links, `/r/:slug`) and
+ * its current version. Publishing writes the version first, then flips this pointer.
+ */
+export const LinkPointer = z.object({ site: z.string(), version: z.number().int().positive() });
+export type LinkPointer = z.infer<typeof LinkPointer>;
+
 export const linkKey = (slug: string) => `link/${slug}`;
+export const linkVersionKey = (site: string, slug: string, version: number) => `site/${site}/link/${slug}/v${version}`;
 
 /** Every absolute URL a link can send visitors to (H5 targets, fallbacks, URL Links). */
 export function linkUrls(link: LinkDefinition): { path: string; url: string }[] {

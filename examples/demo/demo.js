@@ -7,10 +7,13 @@
   const source = $('source');
   const labels = { model: '个性化 · personal (trained model)', realtime: '实时 · real-time (your latest clicks)', popular: '热门 · popular (no history yet)' };
 
-  forYou.addEventListener('edgepick:load', (e) => {
-    source.textContent = `为你推荐来源 source: ${labels[e.detail.source] ?? e.detail.source}`;
-    source.dataset.source = e.detail.source;
-  });
+  const showSource = (picks) => {
+    source.textContent = `为你推荐来源 source: ${labels[picks.source] ?? picks.source}`;
+    source.dataset.source = picks.source;
+  };
+  forYou.addEventListener('edgepick:load', (e) => showSource(e.detail));
+  // This script is deferred: the first picks may have arrived before the listener.
+  if (forYou.picks) showSource(forYou.picks);
 
   const shopper = $('shopper');
   const saved = sessionStorage.getItem('demo:user') ?? '';
@@ -43,6 +46,7 @@
     $('product-title-en').textContent = item.titleEn ?? '';
     $('product-price').textContent = price(item);
     $('cart-status').textContent = '';
+    $('share-link').textContent = '';
     panel.dataset.itemId = id;
     panel.hidden = false;
     const slot = $('similar-slot');
@@ -62,6 +66,20 @@
     if (!id) return;
     client.track({ type: 'add_to_cart', itemId: id, quantity: 1 });
     $('cart-status').textContent = '已加入 · added';
+  });
+
+  // A share link carries this visitor as `ref`; whoever opens it brings the sharer along on their events.
+  $('share').addEventListener('click', async () => {
+    const id = $('product').dataset.itemId;
+    if (!id) return;
+    const link = client.shareLink(id, `${location.origin}/#/p/${id}`);
+    $('share-link').textContent = link;
+    try {
+      await navigator.clipboard.writeText(link);
+      $('cart-status').textContent = '链接已复制 · link copied';
+    } catch {
+      $('cart-status').textContent = '';
+    }
   });
 
   const route = () => show((/^#\/p\/([\w-]+)$/.exec(location.hash) ?? [])[1]);

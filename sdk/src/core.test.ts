@@ -1,230 +1,189 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type LocalApi, startLocalApi } from '../test/local-api.js';
 import { createClient } from './core.js';
-import { isHTTPError, isTimeoutError, isValidationError, TimeoutError } from './errors.js';
+import { isEdgepickError, isHTTPError, isNetworkError, isTimeoutError, isValidationError, TimeoutError, ValidationError } from './errors.js';
 import { memoryStorage } from './storage.js';
 
-/** A real local HTTP server standing in for the worker; each test sets how it answers. */
-let server: Server;
-let endpoint: string;
-let requests: { method: string; url: string; body: string }[] = [];
-let handler: (req: IncomingMessage, body: string) => { status?: number; json?: unknown; delay?: number } = () => ({ json: {} });
-
+let api: LocalApi;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      requests.push({ method: req.method!, url: req.url!, body });
-      const out = handler(req, body);
-      setTimeout(() => {
-        res.writeHead(out.status ?? 200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(out.json ?? {}));
-      }, out.delay ?? 0);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  api = await startLocalApi();
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => api.close());
 beforeEach(() => {
-  requests = [];
-  handler = (req) =>
-    req.url!.includes('/events') ? { json: { accepted: 1, duplicates: 0, rejected: [] } } : { json: { recommendationId: 'r_1', source: 'popular', items: [] } };
+  api.requests = [];
+  api.answer = () => ({ json: picks });
 });
 
 const picks = { recommendationId: 'r_1', source: 'realtime', items: [{ id: 'p1', score: 1 }] };
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const sentEvents = () => requests.filter((r) => r.url.endsWith('/events')).flatMap((r) => JSON.parse(r.body).events as { id: string; type: string }[]);
+const client = (o: Partial<Parameters<typeof createClient>[0]> = {}) =>
+  createClient({ site: 'demo', endpoint: api.endpoint, storage: memoryStorage(), flushInterval: 60_000, ...o });
+const thrown = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('did not throw');
+};
 
-describe('createClient', () => {
-  it('throws one clear ValidationError for bad options', () => {
-    expect(() => createClient({ site: '' })).toThrow(/options\.site/);
-    expect(() => createClient({ site: 'Demo!' })).toThrow(/options\.site/);
-    expect(() => createClient({ site: 'demo', timeout: -1 })).toThrow(/options\.timeout/);
-    expect(() => createClient({ site: 'demo', endpoint: 'ftp://x' })).toThrow(/options\.endpoint/);
-    expect(() => createClient({ site: 'demo', transport: 'wx' })).toThrow(/needs the wx global/);
-    try {
-      createClient({ site: 'demo', batchSize: 1000 });
-    } catch (e) {
-      expect(isValidationError(e)).toBe(true);
-    }
+describe('createClient options', () => {
+  it.each([
+    [{ site: '' }, 'edgepick: options.site must be a site id like "demo", got ""'],
+    [{ site: 'Demo!' }, 'edgepick: options.site must be a site id like "demo", got "Demo!"'],
+    [{ site: 'demo', timeout: -1 }, 'edgepick: options.timeout must be an integer ≥ 1, got -1'],
+    [{ site: 'demo', retries: 1.5 }, 'edgepick: options.retries must be an integer ≥ 0, got 1.5'],
+    [{ site: 'demo', batchSize: 1000 }, 'edgepick: options.batchSize must be an integer ≥ 1, ≤ 100, got 1000'],
+    [{ site: 'demo', endpoint: 'ftp://x' }, 'edgepick: options.endpoint must be an http(s) origin, got "ftp://x"'],
+    [{ site: 'demo', transport: 'wx' as const }, 'edgepick: options.transport "wx" needs the wx global of a mini-program, got "wx"'],
+    [{ site: 'demo', consent: 'yes' as 'granted' }, 'edgepick: consent must be granted, pending or denied, got "yes"'],
+  ])('throws one ValidationError at creation for %j', (options, message) => {
+    const e = thrown(() => createClient(options));
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(isValidationError(e) && isEdgepickError(e)).toBe(true);
+    expect(e.message).toBe(message);
   });
 
-  it('sends the visitor’s recent interactions with the next recommend()', async () => {
-    handler = (req) => ({ json: req.url!.includes('/events') ? { accepted: 1 } : picks });
-    const client = createClient({ site: 'demo', endpoint, storage: memoryStorage(), flushInterval: 60_000 });
-    client.track({ type: 'view', itemId: 'p7' });
-    client.track({ type: 'click', itemId: 'p9' });
-    const res = await client.recommend({ k: 4, exclude: ['p1'] });
+  it('needs an absolute endpoint in a mini-program', () => {
+    const wx = { request() {}, getStorageSync: () => '', setStorageSync() {} };
+    expect(thrown(() => createClient({ site: 'demo', transport: wx })).message).toMatch(/endpoint must be an http\(s\) origin in a mini-program/);
+  });
+
+  it('keeps one visitor id per storage', () => {
+    const storage = memoryStorage();
+    const a = createClient({ site: 'demo', storage });
+    expect(a.visitorId).toMatch(/^v_[0-9a-z]{20}$/);
+    expect(createClient({ site: 'demo', storage }).visitorId).toBe(a.visitorId);
+    expect(createClient({ site: 'demo', storage: memoryStorage() }).visitorId).not.toBe(a.visitorId);
+  });
+});
+
+describe('reads', () => {
+  it('sends the visitor’s latest interactions with the next recommend()', async () => {
+    const c = client();
+    c.track({ type: 'view', itemId: 'p7' });
+    c.track({ type: 'click', itemId: 'sku:9,blue' }); // ids with separators travel intact (JSON body)
+    c.track({ type: 'impression', itemId: 'p8' }); // not an interaction
+    c.setUserId('u42');
+    const res = await c.recommend({ k: 4, exclude: ['p1'], filter: { category: 'tea', maxPrice: 99 }, placement: 'home' });
     expect(res.source).toBe('realtime');
-    const url = new URL(requests.at(-1)!.url, endpoint);
-    expect(url.pathname).toBe('/v1/sites/demo/recommendations');
-    expect(url.searchParams.get('recent')).toBe('p7:view,p9:click');
-    expect(url.searchParams.get('k')).toBe('4');
-    expect(url.searchParams.get('exclude')).toBe('p1');
-    expect(url.searchParams.get('visitorId')).toBe(client.visitorId);
+    const req = api.reads().at(-1)!;
+    expect(req.method).toBe('POST');
+    expect(req.url).toBe('/v1/sites/demo/recommendations');
+    const body = JSON.parse(req.body);
+    expect(body).toMatchObject({ k: 4, exclude: ['p1'], filter: { category: 'tea', maxPrice: 99 }, placement: 'home', userId: 'u42', visitorId: c.visitorId });
+    expect(body.recent.map((r: { itemId: string; type: string }) => `${r.itemId}|${r.type}`)).toEqual(['p7|view', 'sku:9,blue|click']);
+    expect(typeof body.recent[0].ts).toBe('number');
   });
 
-  it('retries reads after 5xx with backoff, and not after 4xx', async () => {
+  it('keeps only the latest 50 interactions, one per item and type', async () => {
+    const c = client();
+    for (let i = 0; i < 60; i++) c.track({ type: 'view', itemId: `p${i}` });
+    c.track({ type: 'view', itemId: 'p20' });
+    await c.recommend();
+    const recent = JSON.parse(api.reads().at(-1)!.body).recent as { itemId: string }[];
+    expect(recent).toHaveLength(50);
+    expect(recent[0].itemId).toBe('p10');
+    expect(recent.at(-1)!.itemId).toBe('p20');
+    expect(recent.filter((r) => r.itemId === 'p20')).toHaveLength(1);
+  });
+
+  it('calls similar, popular and item with their query parameters', async () => {
+    const c = client();
+    await c.similar('a/b', { k: 3, exclude: ['x', 'y'] });
+    await c.popular({ k: 5, category: '茶' });
+    await c.item('p 1');
+    expect(api.reads().map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /v1/sites/demo/items/a%2Fb/similar?k=3&exclude=x%2Cy',
+      `GET /v1/sites/demo/popular?k=5&category=${encodeURIComponent('茶')}`,
+      'GET /v1/sites/demo/items/p%201',
+    ]);
+  });
+
+  it('retries reads after 5xx with growing backoff, not after 4xx', async () => {
     let n = 0;
-    handler = () => (++n < 3 ? { status: 503, json: { error: { code: 'model_unavailable', message: 'x' } } } : { json: picks });
-    const client = createClient({ site: 'demo', endpoint, storage: memoryStorage(), retries: 2 });
-    expect((await client.recommend()).items[0].id).toBe('p1');
+    api.answer = () => (++n < 3 ? { status: 503, json: { error: { code: 'model_unavailable', message: 'x' } } } : { json: picks });
+    const c = client({ retries: 2 });
+    expect((await c.popular()).items[0].id).toBe('p1');
     expect(n).toBe(3);
+    const [a, b, d] = api.requests.map((r) => r.at);
+    expect(b - a).toBeGreaterThanOrEqual(90); // 200 ms × [0.5, 1.5)
+    expect(d - b).toBeGreaterThanOrEqual(190); // 400 ms × [0.5, 1.5)
+
     n = 0;
-    handler = () => (n++, { status: 400, json: { error: { code: 'invalid_request', message: 'k: too big' } } });
-    const err = await client.recommend({ k: 500 }).catch((e) => e);
+    api.answer = () => (
+      n++, { status: 400, json: { error: { code: 'invalid_request', message: 'k: too big', issues: [{ path: ['k'], message: 'too big' }] } } }
+    );
+    const err = await c.recommend({ k: 500 }).catch((e) => e);
     expect(isHTTPError(err)).toBe(true);
-    expect(err).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect(err).toMatchObject({ status: 400, code: 'invalid_request', issues: [{ path: ['k'], message: 'too big' }] });
     expect(err.message).toBe('400 invalid_request: k: too big');
     expect(n).toBe(1);
   });
 
+  it('gives up after `retries` and reports the last error', async () => {
+    api.answer = () => ({ status: 500, json: {} });
+    const err = await client({ retries: 1 })
+      .item('p1')
+      .catch((e) => e);
+    expect(err).toMatchObject({ name: 'HTTPError', status: 500, code: 'http_error' });
+    expect(api.requests).toHaveLength(2);
+  });
+
   it('times out with TimeoutError', async () => {
-    handler = () => ({ json: picks, delay: 400 });
-    const client = createClient({ site: 'demo', endpoint, storage: memoryStorage(), timeout: 50, retries: 0 });
-    const err = await client.popular().catch((e) => e);
+    api.answer = () => ({ json: picks, delay: 400 });
+    const err = await client({ timeout: 50, retries: 0 })
+      .popular()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect(isTimeoutError(err)).toBe(true);
+    expect(err.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/v1\/sites\/demo\/popular timed out after 50 ms$/);
   });
 
-  it('batches events by size and by interval, each with a unique id', async () => {
-    const client = createClient({ site: 'demo', endpoint, storage: memoryStorage(), batchSize: 3, flushInterval: 100 });
-    for (const id of ['a', 'b', 'c']) client.track({ type: 'view', itemId: id });
-    await wait(30);
-    expect(requests.filter((r) => r.url.endsWith('/events'))).toHaveLength(1);
-    client.track({ type: 'click', itemId: 'd' });
-    expect(requests.filter((r) => r.url.endsWith('/events'))).toHaveLength(1);
-    await wait(250);
-    const events = sentEvents();
-    expect(events.map((e) => e.type)).toEqual(['view', 'view', 'view', 'click']);
-    expect(new Set(events.map((e) => e.id)).size).toBe(4);
-    expect(client.pending()).toBe(0);
-  });
-
-  it('keeps events in storage while offline and sends them later, without duplicates', async () => {
-    const storage = memoryStorage();
-    handler = () => ({ status: 503, json: { error: { code: 'internal', message: 'down' } } });
-    const first = createClient({ site: 'demo', endpoint, storage, flushInterval: 50 });
-    first.track({ type: 'purchase', itemId: 'p1', quantity: 1, price: 9.9 });
-    first.track({ type: 'add_to_cart', itemId: 'p2' });
-    await first.flush().catch(() => {});
-    expect(first.pending()).toBe(2);
-    // A new page load (same storage) while the server is back: the queued events go out once.
-    handler = () => ({ json: { accepted: 2, duplicates: 0, rejected: [] } });
-    requests = [];
-    const second = createClient({ site: 'demo', endpoint, storage, flushInterval: 50 });
-    await wait(150);
-    // Both pages may resend the same queued events; the ids stay the same, so the API de-duplicates.
-    const sent = sentEvents();
-    expect(new Set(sent.map((e) => e.type))).toEqual(new Set(['purchase', 'add_to_cart']));
-    expect(new Set(sent.map((e) => e.id)).size).toBe(2);
-    expect(second.pending()).toBe(0);
-    expect(second.visitorId).toBe(first.visitorId);
-  });
-
-  it('sends nothing while consent is pending, then everything once granted', async () => {
-    const client = createClient({ site: 'demo', endpoint, storage: memoryStorage(), consent: 'pending', flushInterval: 30 });
-    client.track({ type: 'view', itemId: 'p1' });
-    await client.recommend();
-    await wait(80);
-    expect(sentEvents()).toHaveLength(0);
-    expect(new URL(requests.at(-1)!.url, endpoint).searchParams.get('recent')).toBeNull();
-    client.setConsent('granted');
-    await wait(80);
-    expect(sentEvents().map((e) => e.type)).toEqual(['view']);
-  });
-
-  it('respects Global Privacy Control unless the developer decides', async () => {
-    const nav = globalThis.navigator as unknown as { globalPrivacyControl?: boolean };
-    Object.defineProperty(nav, 'globalPrivacyControl', { value: true, configurable: true });
-    try {
-      const client = createClient({ site: 'demo', endpoint, storage: memoryStorage(), flushInterval: 30 });
-      client.track({ type: 'click', itemId: 'p1' });
-      await wait(80);
-      expect(sentEvents()).toHaveLength(0);
-      const explicit = createClient({ site: 'demo', endpoint, storage: memoryStorage(), flushInterval: 30, consent: 'granted' });
-      explicit.track({ type: 'click', itemId: 'p2' });
-      await wait(80);
-      expect(sentEvents()).toHaveLength(1);
-    } finally {
-      Object.defineProperty(nav, 'globalPrivacyControl', { value: undefined, configurable: true });
-    }
-  });
-
-  it('builds share links carrying the visitor as ref', () => {
-    const client = createClient({ site: 'demo', endpoint, storage: memoryStorage(), flushInterval: 60_000 });
-    expect(client.shareLink('p1', 'https://shop.example/p/1')).toBe(`https://shop.example/p/1?ref=${client.visitorId}`);
-    expect(client.shareLink('p1', 'https://shop.example/p?id=1#top')).toBe(`https://shop.example/p?id=1&ref=${client.visitorId}#top`);
-    expect(client.pending()).toBe(2);
+  it('reports an unreachable API as NetworkError', async () => {
+    const err = await createClient({ site: 'demo', endpoint: 'http://127.0.0.1:1', retries: 0 })
+      .popular()
+      .catch((e) => e);
+    expect(isNetworkError(err)).toBe(true);
+    expect(isHTTPError(err)).toBe(false);
   });
 });
 
-describe('resolveLink', () => {
-  it('asks the worker for a link decision with the visitor id', async () => {
-    handler = () => ({
-      json: {
-        slug: 'spring',
-        version: 2,
-        ruleId: 'wechat',
-        target: { kind: 'wechat-miniprogram' },
-        plan: { kind: 'redirect', location: 'weixin://dl/business/?appid=wx1' },
-        env: { host: 'wechat', os: 'ios', bot: false },
-        dropped: [],
-        warnings: [],
-      },
-    });
-    const client = createClient({ site: 'demo', endpoint, storage: memoryStorage() });
-    const res = await client.resolveLink('spring', 'https://edge.example/r/spring?utm_source=x');
-    expect(res.ruleId).toBe('wechat');
-    const url = new URL(requests.at(-1)!.url, endpoint);
-    expect(url.pathname).toBe('/v1/sites/demo/links/spring/resolve');
-    expect(url.searchParams.get('visitorId')).toBe(client.visitorId);
-    expect(url.searchParams.get('url')).toBe('https://edge.example/r/spring?utm_source=x');
+describe('shareLink', () => {
+  it('adds this visitor as ref, replacing an earlier sharer, before the hash; tracks a share', () => {
+    const c = client();
+    const v = c.visitorId;
+    expect(c.shareLink('p1', 'https://shop.example/p/1')).toBe(`https://shop.example/p/1?ref=${v}`);
+    expect(c.shareLink('p1', 'https://shop.example/p?id=1#top')).toBe(`https://shop.example/p?id=1&ref=${v}#top`);
+    expect(c.shareLink('p1', 'https://shop.example/p?ref=v_friend&id=1&refx=2')).toBe(`https://shop.example/p?id=1&refx=2&ref=${v}`);
+    expect(c.shareLink('p1', '/#/p/p1')).toBe(`/?ref=${v}#/p/p1`);
+    expect(c.shareLink('p1', 'https://shop.example/?')).toBe(`https://shop.example/?ref=${v}`);
+    expect(c.pending()).toBe(5);
+    expect(c.recent()).toEqual([expect.objectContaining({ itemId: 'p1', type: 'share' })]);
+  });
+
+  it('uses the current page when no URL is given, and needs one otherwise', () => {
+    const c = client();
+    expect(() => c.shareLink('p1')).toThrow(ValidationError);
+    const g = globalThis as { location?: unknown };
+    g.location = { href: 'https://shop.example/p/1?utm_source=wechat' };
+    try {
+      expect(c.shareLink('p1')).toBe(`https://shop.example/p/1?utm_source=wechat&ref=${c.visitorId}`);
+    } finally {
+      delete g.location;
+    }
   });
 });
 
-describe('mini-program transports', () => {
-  it('uses wx.request and wx storage when there is no fetch', async () => {
-    const calls: { url: string; method: string; data?: string }[] = [];
-    const store = new Map<string, string>();
-    const wx = {
-      request(o: { url: string; method: string; data?: string; success(r: { statusCode: number; data: unknown }): void; fail(e: { errMsg: string }): void }) {
-        calls.push({ url: o.url, method: o.method, data: o.data });
-        if (o.url.includes('/popular')) setTimeout(() => o.success({ statusCode: 200, data: picks }), 1);
-        else if (o.url.includes('/items/')) setTimeout(() => o.fail({ errMsg: 'request:fail timeout' }), 1);
-        else setTimeout(() => o.success({ statusCode: 404, data: { error: { code: 'site_not_found', message: 'unknown site' } } }), 1);
-      },
-      getStorageSync: (k: string) => store.get(k) ?? '',
-      setStorageSync: (k: string, v: string) => void store.set(k, v),
-    };
-    (globalThis as Record<string, unknown>).wx = wx;
-    try {
-      const client = createClient({ site: 'demo', endpoint: 'https://picks.example.com', transport: 'wx', retries: 0, flushInterval: 60_000 });
-      expect((await client.popular({ k: 3 })).items[0].id).toBe('p1');
-      expect(calls[0]).toMatchObject({ url: 'https://picks.example.com/v1/sites/demo/popular?k=3', method: 'GET' });
-      expect(store.get('ep:demo:vid')).toBe(client.visitorId);
-      expect(await client.item('p1').catch((e) => e.name)).toBe('TimeoutError');
-      const err = await client.recommend().catch((e) => e);
-      expect(err).toMatchObject({ name: 'HTTPError', status: 404, code: 'site_not_found' });
-    } finally {
-      delete (globalThis as Record<string, unknown>).wx;
-    }
-  });
-
-  it('uses swan the same way', async () => {
-    const swan = {
-      request: (o: { url: string; success(r: { statusCode: number; data: unknown }): void }) => o.success({ statusCode: 200, data: picks }),
-      getStorageSync: () => '',
-      setStorageSync: () => {},
-    };
-    (globalThis as Record<string, unknown>).swan = swan;
-    try {
-      const client = createClient({ site: 'demo', transport: 'swan', endpoint: 'https://x.example' });
-      expect((await client.similar('p0', { k: 2 })).items).toHaveLength(1);
-    } finally {
-      delete (globalThis as Record<string, unknown>).swan;
-    }
+describe('subscribe', () => {
+  it('tells listeners about interactions and user changes, not impressions', () => {
+    const c = client();
+    const seen: unknown[] = [];
+    const off = c.subscribe((e) => seen.push(e?.type ?? 'user'));
+    c.track({ type: 'view', itemId: 'p1' });
+    c.track({ type: 'impression', itemId: 'p1' });
+    c.setUserId('u1');
+    off();
+    c.track({ type: 'click', itemId: 'p1' });
+    expect(seen).toEqual(['view', 'user']);
   });
 });

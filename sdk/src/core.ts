@@ -1,40 +1,18 @@
 import type { CatalogItem } from '../../schema/catalog.js';
-import type { EventType } from '../../schema/events.js';
+import type { Event, EventType } from '../../schema/events.js';
 import type { ItemFilter, RecentInteraction, RecommendationsResponse } from '../../schema/recommendations.js';
-import { isHTTPError, ValidationError } from './errors.js';
-import { type KeyValueStorage, type MiniStorageApi, memoryStorage, miniProgramStorage, webStorage } from './storage.js';
-import { fetchTransport, type MiniRequestApi, miniProgramTransport, type Transport } from './transport.js';
+import { isRetryable } from './errors.js';
+import { type ClientOptions, type Consent, g, json, need, resolveOptions } from './options.js';
 
-type MiniApi = MiniRequestApi & MiniStorageApi;
-
-export type Consent = 'granted' | 'pending' | 'denied';
-
-export interface ClientOptions {
-  /** Site id (required), e.g. `demo`. */
-  site: string;
-  /** API origin, e.g. `https://picks.example.com`. @default '' (same origin) */
-  endpoint?: string;
-  /** The shop's own user id, once known. */
-  userId?: string;
-  /** Milliseconds before a request fails with TimeoutError. @default 5000 */
-  timeout?: number;
-  /** Retries for reads (recommend, similar, popular, item), with exponential backoff and jitter. @default 2 */
-  retries?: number;
-  /** Tracking consent. `pending` holds events until `setConsent('granted')`. @default 'granted' ('denied' when the browser sends Global Privacy Control) */
-  consent?: Consent;
-  /** `fetch`, the WeChat/Baidu mini-program request API, or your own. @default auto-detected */
-  transport?: 'fetch' | 'wx' | 'swan' | Transport;
-  /** Where the visitor id, recent interactions and unsent events live. @default auto-detected */
-  storage?: KeyValueStorage;
-  /** Milliseconds between event flushes. @default 2000 */
-  flushInterval?: number;
-  /** Events per request; a full batch flushes at once. @default 20 */
-  batchSize?: number;
-}
+export type { ClientOptions, Consent, MiniProgramApi } from './options.js';
 
 export interface TrackInput {
   type: EventType;
   itemId: string;
+  /** Your own event id (8–64 chars), e.g. derived from an order id, so a repeated track is dropped. @default random */
+  id?: string;
+  /** ms since the Unix epoch. @default Date.now() */
+  ts?: number;
   recommendationId?: string;
   placement?: string;
   ref?: string;
@@ -42,7 +20,6 @@ export interface TrackInput {
   price?: number;
 }
 
-type QueuedEvent = TrackInput & { id: string; visitorId: string; userId?: string; ts: number };
 export type Picks = RecommendationsResponse;
 /** `GET /v1/sites/:site/links/:slug/resolve` (docs/routing.md). */
 export interface LinkResolution {
@@ -57,221 +34,208 @@ export interface LinkResolution {
   warnings: string[];
 }
 export interface RecommendOptions {
+  /** Items to return (1–100). @default 10 */
   k?: number;
   exclude?: string[];
   filter?: ItemFilter;
   placement?: string;
 }
 
+/** The API takes at most 50 recent interactions (schema/recommendations.ts RECENT_MAX). */
 const RECENT_MAX = 50;
+/** Unsent events kept per site (a visitor offline for long): the oldest go first. */
 const QUEUE_MAX = 500;
 const INTERACTIONS: EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'share'];
 
-const g = globalThis as unknown as {
-  wx?: never;
-  swan?: never;
-  fetch?: unknown;
-  navigator?: { globalPrivacyControl?: boolean; sendBeacon?: (url: string, data: Blob) => boolean };
-  addEventListener?: (t: string, f: () => void) => void;
-  document?: { visibilityState?: string; addEventListener?: (t: string, f: () => void) => void };
-};
-
 const randomId = (prefix: string) => {
-  const b = new Uint8Array(12);
-  if (typeof crypto !== 'undefined' && crypto.getRandomValues) crypto.getRandomValues(b);
-  else b.forEach((_, i) => (b[i] = Math.floor(Math.random() * 256)));
-  return prefix + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-};
-const parse = <T>(s: string | null, d: T): T => {
-  try {
-    return s ? (JSON.parse(s) as T) : d;
-  } catch {
-    return d;
-  }
+  // 20 base-36 characters ≈ 103 bits (the modulo bias does not matter for an id).
+  const b = new Uint8Array(20);
+  if (typeof crypto === 'object' && crypto.getRandomValues) crypto.getRandomValues(b);
+  else b.forEach((_, i) => (b[i] = Math.random() * 256));
+  return prefix + Array.from(b, (x) => (x % 36).toString(36)).join('');
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const bad = (m: string) => new ValidationError(`edgepick: ${m}`);
+const noop = () => {};
 
 /**
  * A headless edgepick client: picks, tracking, share links. Runs in browsers, Node ≥ 18,
- * Workers and WeChat/Baidu mini-programs.
+ * Workers and WeChat/Baidu mini-programs (no DOM needed).
+ *
+ * Events are batched and persisted until the API has answered, so none is lost to a navigation or
+ * a network error: on page hide they go out by `sendBeacon`, and the stored copy is resent on the
+ * next load (at least once; the API stores each event id once).
  * @example const client = createClient({ site: 'demo', endpoint: 'https://picks.example.com' });
  */
 export function createClient(options: ClientOptions) {
-  const o = { timeout: 5000, retries: 2, flushInterval: 2000, batchSize: 20, endpoint: '', ...options };
-  if (!o.site || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(o.site)) throw bad(`options.site must be a site id like "demo", got ${JSON.stringify(o.site)}`);
-  for (const k of ['timeout', 'retries', 'flushInterval', 'batchSize'] as const) {
-    if (!(Number.isInteger(o[k]) && o[k] >= (k === 'retries' ? 0 : 1) && (k !== 'batchSize' || o[k] <= 100)))
-      throw bad(`options.${k} must be a positive integer${k === 'batchSize' ? ' ≤ 100' : ''}, got ${JSON.stringify(o[k])}`);
-  }
-  if (o.endpoint && !/^https?:\/\/[^/]+/.test(o.endpoint)) throw bad(`options.endpoint must be an http(s) origin, got ${JSON.stringify(o.endpoint)}`);
-  const mini = (o.transport === 'wx' || o.transport === 'swan' ? (g as Record<string, unknown>)[o.transport] : !g.fetch ? (g.wx ?? g.swan) : undefined) as
-    | MiniApi
-    | undefined;
-  if ((o.transport === 'wx' || o.transport === 'swan') && !mini) throw bad(`transport ${o.transport} needs the ${o.transport} global`);
-  const send: Transport = typeof o.transport === 'function' ? o.transport : mini ? miniProgramTransport(mini) : fetchTransport;
-  const store: KeyValueStorage = o.storage ?? (mini ? miniProgramStorage(mini) : g.document ? webStorage() : memoryStorage());
+  const o = resolveOptions(options);
+  const { send, store } = o;
   const base = `${o.endpoint.replace(/\/$/, '')}/v1/sites/${o.site}`;
   const key = (k: string) => `ep:${o.site}:${k}`;
-
-  let consent: Consent = o.consent ?? (g.navigator?.globalPrivacyControl === true ? 'denied' : 'granted');
-  let userId = o.userId;
-  let visitorId = store.get(key('vid'));
-  if (!visitorId) {
-    visitorId = randomId('v_');
-    store.set(key('vid'), visitorId);
-  }
-  // Recent interactions and unsent events persist only with consent; otherwise they stay in memory.
-  let recent: RecentInteraction[] = consent === 'granted' ? parse(store.get(key('recent')), []) : [];
-  let queue: QueuedEvent[] = consent === 'granted' ? parse(store.get(key('queue')), []) : [];
-  const sentIds = new Set<string>();
-  const listeners = new Set<(e: TrackInput) => void>();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let flushing: Promise<void> | undefined;
-
-  const save = () => {
-    if (consent !== 'granted') return;
-    store.set(key('recent'), JSON.stringify(recent));
-    store.set(key('queue'), JSON.stringify(queue));
+  const load = <T>(k: string): T[] => {
+    try {
+      return JSON.parse(store.get(key(k)) ?? '[]');
+    } catch {
+      return [];
+    }
   };
 
-  async function read<T>(path: string, params: Record<string, string | number | undefined>): Promise<T> {
-    const qs = Object.entries(params)
+  let consent: Consent = o.consent ?? (g.navigator?.globalPrivacyControl === true ? 'denied' : 'granted');
+  const granted = () => consent === 'granted';
+  let userId = o.userId;
+  let visitorId = store.get(key('vid'));
+  if (!visitorId) store.set(key('vid'), (visitorId = randomId('v_')));
+  // Never the visitor's own id, nor anything the API would refuse (which would cost the whole event).
+  const ref = o.ref !== visitorId && /^[\w-]{1,128}$/.test(o.ref!) ? o.ref : undefined;
+  // Recent interactions and unsent events: written only once consent is decided (`pending` keeps
+  // them in memory), emptied on denial (setConsent below, also run at creation).
+  let recent: RecentInteraction[] = load('recent');
+  let queue: Event[] = load('queue');
+  const save = () => consent !== 'pending' && (store.set(key('recent'), json(recent)), store.set(key('queue'), json(queue)));
+  const listeners = new Set<(e?: TrackInput) => void>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let flushing: Promise<void> | undefined;
+  let failures = 0;
+
+  /** Reads (GET, or a POST that only reads) are idempotent, so they are retried. */
+  async function read<T>(path: string, query: Record<string, string | number | undefined> = {}, body?: object): Promise<T> {
+    const qs = Object.entries(query)
       .filter(([, v]) => v !== undefined && v !== '')
-      .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
+      .map(([k, v]) => `${k}=${encodeURIComponent(v!)}`)
       .join('&');
-    const url = `${base}${path}${qs ? `?${qs}` : ''}`;
+    const req = { url: `${base}${path}${qs ? `?${qs}` : ''}`, method: body ? 'POST' : 'GET', body: body && json(body), timeout: o.timeout } as const;
     for (let attempt = 0; ; attempt++) {
       try {
-        return (await send({ url, method: 'GET', timeout: o.timeout })) as T;
+        return (await send(req)) as T;
       } catch (e) {
-        // 4xx will not change on retry; network faults, timeouts and 5xx might.
-        const retryable = !isHTTPError(e) || e.status >= 500 || e.status === 429;
-        if (!retryable || attempt >= o.retries) throw e;
+        if (!isRetryable(e) || attempt >= o.retries) throw e;
         await sleep(Math.min(2000, 200 * 2 ** attempt) * (0.5 + Math.random()));
       }
     }
   }
 
   function schedule() {
-    if (timer || consent !== 'granted' || !queue.length) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      void flush();
-    }, o.flushInterval);
+    if (timer || !queue.length || !granted()) return;
+    // Back off while the API is unreachable: 1×, 2×, 4× … 32× the interval.
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        flush().catch(noop);
+      },
+      o.flushInterval * 2 ** Math.min(failures, 5),
+    );
   }
 
-  /** Sends queued events now; events stay queued (and persisted) until the API has answered. */
-  async function flush(): Promise<void> {
-    if (flushing) return flushing;
-    if (consent !== 'granted' || !queue.length) return;
-    flushing = (async () => {
-      while (queue.length && consent === 'granted') {
+  /** Sends queued events now; rejects if the API is unreachable (they stay queued and are retried). */
+  function flush(): Promise<void> {
+    flushing ??= (async () => {
+      while (queue.length && granted()) {
         const batch = queue.slice(0, o.batchSize);
         try {
-          await send({ url: `${base}/events`, method: 'POST', body: JSON.stringify({ events: batch }), timeout: o.timeout });
+          await send({ url: `${base}/events`, method: 'POST', body: json({ events: batch }), timeout: o.timeout });
         } catch (e) {
-          // A 4xx batch is malformed for good: drop it rather than resend it forever.
-          if (!(isHTTPError(e) && e.status < 500 && e.status !== 429)) throw e;
+          // Any other 4xx refuses the batch itself: resending it would fail forever, so it is dropped.
+          if (isRetryable(e)) throw (failures++, e);
         }
-        const done = new Set(batch.map((b) => b.id));
-        done.forEach((id) => sentIds.add(id));
-        queue = queue.filter((q) => !done.has(q.id));
+        failures = 0;
+        queue = queue.filter((q) => !batch.includes(q));
         save();
       }
     })().finally(() => {
       flushing = undefined;
+      schedule();
     });
-    return flushing.catch(() => schedule());
+    return flushing;
+  }
+
+  /** `granted` persists and sends what was held; `denied` drops held events and the stored history. */
+  function setConsent(value: Consent) {
+    need(/^(granted|pending|denied)$/.test(value), 'consent must be granted, pending or denied', value);
+    if ((consent = value) === 'denied') recent = queue = [];
+    save();
+    schedule();
   }
 
   function track(input: TrackInput): void {
-    if (!input?.itemId || !INTERACTIONS.concat('impression').includes(input.type)) {
-      throw bad(`track() needs {type, itemId}, type one of ${INTERACTIONS}, impression`);
+    need(
+      input?.itemId && INTERACTIONS.concat('impression').includes(input.type) && /^(.{8,64})?$/.test(input.id ?? ''),
+      `track() needs {type: ${INTERACTIONS},impression; itemId; id?: 8–64 chars}`,
+      input,
+    );
+    const id = input.id ?? randomId('e_');
+    const interaction = INTERACTIONS.includes(input.type);
+    if (consent !== 'denied') {
+      if (interaction)
+        recent = [
+          ...recent.filter((r) => r.itemId !== input.itemId || r.type !== input.type),
+          { itemId: input.itemId, type: input.type, ts: Date.now() },
+        ].slice(-RECENT_MAX);
+      // Client-side de-duplication by id; the API de-duplicates whatever is sent twice.
+      if (!queue.some((q) => q.id === id))
+        queue = [...queue, { ref, userId, ...input, id, visitorId: visitorId!, ts: input.ts ?? Date.now() } as Event].slice(-QUEUE_MAX);
     }
-    if (INTERACTIONS.includes(input.type)) {
-      recent = [
-        ...recent.filter((r) => !(r.itemId === input.itemId && r.type === input.type)),
-        { itemId: input.itemId, type: input.type, ts: Date.now() },
-      ].slice(-RECENT_MAX);
-      listeners.forEach((l) => l(input));
-    }
-    if (consent === 'denied') return;
-    const ev: QueuedEvent = { ...input, id: randomId('e_'), visitorId: visitorId!, ts: Date.now(), ...(userId ? { userId } : {}) };
-    if (queue.some((q) => q.id === ev.id) || sentIds.has(ev.id)) return;
-    queue = [...queue, ev].slice(-QUEUE_MAX);
+    if (interaction) listeners.forEach((l) => l(input));
     save();
-    if (queue.length >= o.batchSize) void flush();
+    if (queue.length >= o.batchSize) flush().catch(noop);
     else schedule();
   }
 
-  /** On page hide: hand the queue to sendBeacon (it survives navigation); the copy in storage is resent later and de-duplicated by id. */
+  // Page hide: hand everything to sendBeacon (text/plain: no CORS preflight; it survives navigation).
   const beacon = () => {
-    if (consent !== 'granted' || !queue.length || !g.navigator?.sendBeacon) return;
-    for (let i = 0; i < queue.length; i += o.batchSize) {
-      g.navigator.sendBeacon(`${base}/events`, new Blob([JSON.stringify({ events: queue.slice(i, i + o.batchSize) })], { type: 'text/plain' }));
+    for (let i = 0; granted() && i < queue.length; i += o.batchSize) {
+      g.navigator?.sendBeacon?.(`${base}/events`, new Blob([json({ events: queue.slice(i, i + o.batchSize) })], { type: 'text/plain' }));
     }
   };
   g.addEventListener?.('pagehide', beacon);
   g.document?.addEventListener?.('visibilitychange', () => g.document?.visibilityState === 'hidden' && beacon());
-  schedule();
-
-  const list = (ids?: string[]) => (ids?.length ? ids.join(',') : undefined);
-  const canUseRecent = () => consent === 'granted';
+  setConsent(consent); // applies a denial at once; sends what an earlier page left unsent
 
   return {
     site: o.site,
+    /** The anonymous visitor id, persisted on this device. */
     get visitorId() {
       return visitorId!;
     },
-    /** Personal picks; sends the visitor's latest interactions so they count at once. */
-    recommend(opts: RecommendOptions = {}): Promise<Picks> {
-      const f = opts.filter;
-      return read<Picks>('/recommendations', {
-        userId,
-        visitorId: visitorId!,
-        k: opts.k,
-        recent: canUseRecent() ? list(recent.map((r) => `${r.itemId}:${r.type}`)) : undefined,
-        exclude: list(opts.exclude),
-        category: Array.isArray(f?.category) ? f.category.join(',') : f?.category,
-        minPrice: f?.minPrice,
-        maxPrice: f?.maxPrice,
-        placement: opts.placement,
-      });
-    },
+    /** Personal picks; sends the visitor's latest interactions (with consent) so they count at once. */
+    recommend: (opts: RecommendOptions = {}) =>
+      read<Picks>('/recommendations', {}, { userId, ...(granted() && { visitorId, recent: recent.length ? recent : undefined }), ...opts }),
+    /** Items like `itemId`. */
     similar: (itemId: string, opts: { k?: number; exclude?: string[] } = {}) =>
-      read<Picks>(`/items/${encodeURIComponent(itemId)}/similar`, { k: opts.k, exclude: list(opts.exclude) }),
-    popular: (opts: { k?: number; category?: string } = {}) => read<Picks>('/popular', { k: opts.k, category: opts.category }),
-    item: (itemId: string) => read<CatalogItem>(`/items/${encodeURIComponent(itemId)}`, {}),
+      read<Picks>(`/items/${encodeURIComponent(itemId)}/similar`, { k: opts.k, exclude: opts.exclude?.join(',') }),
+    /** Best sellers, optionally in one category. */
+    popular: (opts: { k?: number; category?: string } = {}) => read<Picks>('/popular', opts),
+    /** One catalog item. */
+    item: (itemId: string) => read<CatalogItem>(`/items/${encodeURIComponent(itemId)}`),
     /** The routing decision for a campaign link (`/r/:slug`) as JSON — for mini-programs and custom UIs. */
     resolveLink: (slug: string, url?: string) => read<LinkResolution>(`/links/${encodeURIComponent(slug)}/resolve`, { visitorId: visitorId!, url }),
+    /** Records an event (adds id, visitorId, ts); view/click/add_to_cart/purchase/share also count at once in `recommend()`. */
     track,
     flush,
-    /** A link to the product that carries this visitor as the sharer (`ref`), for social attribution. */
-    shareLink(itemId: string, url: string): string {
-      if (!itemId || !url) throw bad('shareLink(itemId, url) needs both');
-      const [path, hash = ''] = url.split('#');
-      const sep = path.includes('?') ? '&' : '?';
+    /**
+     * The product URL with this visitor as the sharer (`ref`, replacing any earlier one); tracks a `share`.
+     * @default url: the current page (`location.href`)
+     */
+    shareLink(itemId: string, url = g.location?.href): string {
+      need(itemId && url, 'shareLink(itemId, url) needs an item id and a URL', url);
+      const [, path, query, hash] = /^([^?#]*)\??([^#]*)(.*)$/.exec(url)!;
+      const params = query.split('&').filter((p) => p && !/^ref(=|$)/.test(p));
       track({ type: 'share', itemId });
-      return `${path}${sep}ref=${encodeURIComponent(visitorId!)}${hash ? `#${hash}` : ''}`;
+      return `${path}?${[...params, `ref=${encodeURIComponent(visitorId!)}`].join('&')}${hash}`;
     },
-    setConsent(value: Consent) {
-      consent = value;
-      if (value === 'denied') queue = [];
-      save();
-      void flush();
-    },
+    /** `granted` persists and sends what was held; `denied` drops held events and the stored history. */
+    setConsent,
+    /** Sets (or clears) the shop's user id; personal picks refresh. */
     setUserId(id: string | undefined) {
       userId = id;
-      listeners.forEach((l) => l({ type: 'view', itemId: '' }));
+      listeners.forEach((l) => l());
     },
-    /** Called after each recorded interaction (widgets refresh personal picks on it). */
-    subscribe(fn: (e: TrackInput) => void): () => void {
+    /** Called after each recorded interaction and user change (for-you widgets refresh on it). */
+    subscribe(fn: (e?: TrackInput) => void): () => void {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
     /** The recent interactions that `recommend()` sends. */
     recent: () => recent.slice(),
+    /** Events not yet accepted by the API. */
     pending: () => queue.length,
   };
 }

@@ -1,17 +1,29 @@
-/** Base of every error the SDK throws; `name` identifies the kind across realms (iframes). */
+// A registry symbol is the same in every realm (iframes) and every copy of the SDK on a page, so the
+// guards below work where `instanceof` does not, and never match another library's `HTTPError`.
+const BRAND = Symbol.for('edgepick.error');
+
+/** Base of every error the SDK throws; `name` tells the kind. */
 export class EdgepickError extends Error {
   override name = 'EdgepickError';
+  readonly [BRAND] = true;
 }
 
-/** The API answered with a non-2xx status; `code` is the API's error code. */
+/** One problem the API found in a request (zod-style: `path` into the request, `message`). */
+export interface Issue {
+  code?: string;
+  path?: (string | number)[];
+  message: string;
+}
+
+/** The API answered with a non-2xx status; `code` is the API's error code, `issues` its validation details. */
 export class HTTPError extends EdgepickError {
   override name = 'HTTPError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
+  declare readonly status: number;
+  declare readonly code: string;
+  declare readonly issues?: Issue[];
+  constructor(status: number, code: string, message: string, issues?: Issue[]) {
     super(`${status} ${code}: ${message}`);
+    Object.assign(this, { status, code, issues });
   }
 }
 
@@ -31,10 +43,14 @@ export class ValidationError extends EdgepickError {
 }
 
 const is =
-  (name: string) =>
+  (name?: string) =>
   (e: unknown): boolean =>
-    typeof e === 'object' && e !== null && (e as Error).name === name;
-export const isHTTPError = is('HTTPError') as (e: unknown) => e is HTTPError;
-export const isNetworkError = is('NetworkError') as (e: unknown) => e is NetworkError;
-export const isTimeoutError = is('TimeoutError') as (e: unknown) => e is TimeoutError;
-export const isValidationError = is('ValidationError') as (e: unknown) => e is ValidationError;
+    (e as { [BRAND]?: boolean } | undefined)?.[BRAND] === true && (!name || (e as Error).name === name);
+export const isHTTPError = /* @__PURE__ */ is('HTTPError') as (e: unknown) => e is HTTPError;
+export const isNetworkError = /* @__PURE__ */ is('NetworkError') as (e: unknown) => e is NetworkError;
+export const isTimeoutError = /* @__PURE__ */ is('TimeoutError') as (e: unknown) => e is TimeoutError;
+export const isValidationError = /* @__PURE__ */ is('ValidationError') as (e: unknown) => e is ValidationError;
+export const isEdgepickError = /* @__PURE__ */ is() as (e: unknown) => e is EdgepickError;
+
+/** Worth another try: no answer, a timeout, 408, 429 or a 5xx. Other 4xx answers will not change. */
+export const isRetryable = (e: unknown) => !isHTTPError(e) || e.status >= 500 || e.status === 408 || e.status === 429;

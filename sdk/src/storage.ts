@@ -9,43 +9,41 @@ export interface MiniStorageApi {
   setStorageSync(key: string, value: string): void;
 }
 
+// Storage that throws (private modes, sandboxed frames, quota, a full mini-program store) reads as
+// empty and ignores writes: the client keeps its state in memory either way.
+const safe = (get: (k: string) => unknown, set: (k: string, v: string) => unknown): KeyValueStorage => ({
+  get(k) {
+    try {
+      const v = get(k);
+      return typeof v === 'string' && v ? v : null;
+    } catch {
+      return null;
+    }
+  },
+  set(k, v) {
+    try {
+      set(k, v);
+    } catch {}
+  },
+});
+
 export function memoryStorage(): KeyValueStorage {
   const m = new Map<string, string>();
-  return { get: (k) => m.get(k) ?? null, set: (k, v) => void m.set(k, v) };
+  return safe(
+    (k) => m.get(k),
+    (k, v) => m.set(k, v),
+  );
 }
 
-export function miniProgramStorage(api: MiniStorageApi): KeyValueStorage {
-  return {
-    get: (k) => {
-      try {
-        const v = api.getStorageSync(k);
-        return typeof v === 'string' && v !== '' ? v : null;
-      } catch {
-        return null;
-      }
-    },
-    set: (k, v) => {
-      try {
-        api.setStorageSync(k, v);
-      } catch {}
-    },
-  };
-}
+export const miniProgramStorage = (api: MiniStorageApi): KeyValueStorage =>
+  safe(
+    (k) => api.getStorageSync(k),
+    (k, v) => api.setStorageSync(k, v),
+  );
 
-/** localStorage when usable (it throws in some private modes and sandboxed frames), else memory. */
-export function webStorage(): KeyValueStorage {
-  try {
-    const ls = globalThis.localStorage;
-    ls.length; // throws where storage is blocked
-    return {
-      get: (k) => ls.getItem(k),
-      set: (k, v) => {
-        try {
-          ls.setItem(k, v);
-        } catch {}
-      },
-    };
-  } catch {
-    return memoryStorage();
-  }
-}
+/** `localStorage`, looked up on each use: merely reading the property throws where storage is blocked. */
+export const webStorage = (): KeyValueStorage =>
+  safe(
+    (k) => localStorage.getItem(k),
+    (k, v) => localStorage.setItem(k, v),
+  );

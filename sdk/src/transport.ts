@@ -1,4 +1,4 @@
-import { HTTPError, NetworkError, TimeoutError } from './errors.js';
+import { HTTPError, type Issue, NetworkError, TimeoutError } from './errors.js';
 
 export interface TransportRequest {
   url: string;
@@ -9,34 +9,34 @@ export interface TransportRequest {
 /** Sends one request and resolves with the parsed JSON of a 2xx answer, or rejects with an SDK error. */
 export type Transport = (req: TransportRequest) => Promise<unknown>;
 
-const fail = (status: number, body: unknown) => {
-  const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-  return new HTTPError(status, e?.code ?? 'http_error', e?.message ?? `HTTP ${status}`);
+/** `{error: {code, message, issues?}}` of a non-2xx answer, as an HTTPError. */
+const httpError = (status: number, body: unknown) => {
+  const e = (body as { error?: { code?: string; message?: string; issues?: Issue[] } } | undefined)?.error;
+  return new HTTPError(status, e?.code ?? 'http_error', e?.message ?? `HTTP ${status}`, e?.issues);
 };
+const failure = ({ method, url, timeout }: TransportRequest, timedOut: boolean, why?: string) =>
+  timedOut ? new TimeoutError(`${method} ${url} timed out after ${timeout} ms`) : new NetworkError(`${method} ${url} failed: ${why}`);
 
 /** `fetch` (browsers, Node ≥ 18, Workers) with an AbortController timeout. */
-export const fetchTransport: Transport = async ({ url, method, body, timeout }) => {
+export const fetchTransport: Transport = async (req) => {
   const ctrl = new AbortController();
-  const timer = setTimeout(() => ctrl.abort(), timeout);
+  const timer = setTimeout(() => ctrl.abort(), req.timeout);
   let res: Response;
   try {
     // text/plain keeps POSTs "simple" (no CORS preflight); the worker parses JSON from any type.
-    res = await fetch(url, {
-      method,
-      body,
+    res = await fetch(req.url, {
+      method: req.method,
+      body: req.body,
       signal: ctrl.signal,
-      headers: body ? { 'content-type': 'text/plain;charset=UTF-8' } : undefined,
-      credentials: 'omit',
+      headers: req.body ? { 'content-type': 'text/plain;charset=UTF-8' } : undefined,
     });
   } catch (e) {
-    throw ctrl.signal.aborted
-      ? new TimeoutError(`${method} ${url} timed out after ${timeout} ms`)
-      : new NetworkError(`${method} ${url} failed: ${(e as Error).message}`);
+    throw failure(req, ctrl.signal.aborted, (e as Error).message);
   } finally {
     clearTimeout(timer);
   }
   const data = await res.json().catch(() => undefined);
-  if (!res.ok) throw fail(res.status, data);
+  if (!res.ok) throw httpError(res.status, data);
   return data;
 };
 
@@ -47,30 +47,24 @@ export interface MiniRequestApi {
     data?: string;
     header?: Record<string, string>;
     timeout?: number;
-    dataType?: string;
     success(r: { statusCode: number; data: unknown }): void;
     fail(e: { errMsg?: string }): void;
   }): void;
 }
 
-/** WeChat (`wx`) / Baidu (`swan`) mini-program `request` API: no fetch, no DOM. */
+/** WeChat (`wx`) / Baidu (`swan`) mini-program `request` API: no fetch, no DOM, no CORS. */
 export function miniProgramTransport(api: MiniRequestApi): Transport {
-  return ({ url, method, body, timeout }) =>
+  return (req) =>
     new Promise((resolve, reject) => {
       api.request({
-        url,
-        method,
-        data: body,
+        url: req.url,
+        method: req.method,
+        data: req.body,
         header: { 'content-type': 'application/json' },
-        timeout,
-        dataType: 'json',
-        success: (r) => (r.statusCode >= 200 && r.statusCode < 300 ? resolve(r.data) : reject(fail(r.statusCode, r.data))),
-        fail: (e) =>
-          reject(
-            /timeout/i.test(e.errMsg ?? '')
-              ? new TimeoutError(`${method} ${url} timed out after ${timeout} ms`)
-              : new NetworkError(`${method} ${url} failed: ${e.errMsg ?? 'request failed'}`),
-          ),
+        timeout: req.timeout,
+        success: (r) => (r.statusCode >= 200 && r.statusCode < 300 ? resolve(r.data) : reject(httpError(r.statusCode, r.data))),
+        // WeChat reports a timeout as `errMsg: "request:fail timeout"`.
+        fail: (e) => reject(failure(req, /timeout/i.test(e.errMsg ?? ''), e.errMsg)),
       });
     });
 }

@@ -89,6 +89,17 @@ describe('demo storefront in Chromium', () => {
     await page.close();
   });
 
+  it('shares a product with a link that names this visitor as ref', async () => {
+    const { page, errors } = await openDemo('/#/p/p0003');
+    await page.waitForFunction(() => document.querySelector('#product')?.getAttribute('data-item-id') === 'p0003');
+    await page.click('#share');
+    await page.waitForFunction(() => document.querySelector('#share-link')?.textContent?.includes('ref='));
+    const visitor = await page.evaluate(() => (window as unknown as { edgepick: { client: { visitorId: string } } }).edgepick.client.visitorId);
+    expect(await page.$eval('#share-link', (e) => e.textContent)).toBe(`${url}/?ref=${visitor}#/p/p0003`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('sends a click with its recommendationId to the worker', async () => {
     const { page } = await openDemo();
     await waitCards(page, '#for-you');
@@ -249,6 +260,38 @@ describe('the script tag on a storefront from another origin', () => {
     const img = await page.$eval('edgepick-recs .ep-card img', (e) => (e as HTMLImageElement).src);
     expect(img.startsWith(`${url}/demo/img/`)).toBe(true);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('styles widgets with a <style> element where constructable stylesheets are missing (Safari < 16.4)', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      delete (Document.prototype as { adoptedStyleSheets?: unknown }).adoptedStyleSheets;
+      delete (ShadowRoot.prototype as { adoptedStyleSheets?: unknown }).adoptedStyleSheets;
+    });
+    await page.goto(shop);
+    await page.waitForFunction(() => (document.querySelector('#sim')?.shadowRoot?.querySelectorAll('.ep-card:not(.ep-sk)').length ?? 0) === 3);
+    await page.waitForSelector('edgepick-recs[placement="for-you"] .ep-card:not(.ep-sk)');
+    expect(await page.$eval('edgepick-recs[placement="for-you"] .ep-list', (e) => getComputedStyle(e).display)).toBe('grid');
+    expect(await page.$eval('#sim', (e) => getComputedStyle(e.shadowRoot!.querySelector('.ep-list')!).display)).toBe('grid');
+    expect(await page.$$eval('head style', (els) => els.length)).toBe(1);
+    await page.close();
+  });
+
+  it('uses data-locale for the widgets and carries the sharer of a shared link on events', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${shop}?ref=v_friend42`);
+    await page.waitForSelector('edgepick-recs[placement="for-you"] .ep-card:not(.ep-sk)');
+    expect(await page.$eval('edgepick-recs[placement="for-you"] .ep-h', (e) => e.textContent)).toBe('Recommended for you');
+    const sent = page.waitForRequest((r) => r.url().endsWith('/v1/sites/demo/events') && (r.postData() ?? '').includes('"add_to_cart"'), { timeout: 15_000 });
+    await page.evaluate(() =>
+      (window as unknown as { edgepick: { client: { track(e: object): void; flush(): Promise<void> } } }).edgepick.client.track({
+        type: 'add_to_cart',
+        itemId: 'p0001',
+      }),
+    );
+    const events = JSON.parse((await sent).postData()!).events as { type: string; ref?: string }[];
+    expect(events.find((e) => e.type === 'add_to_cart')?.ref).toBe('v_friend42');
     await page.close();
   });
 });

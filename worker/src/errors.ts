@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { Context, Handler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: Issue[],
+    /** Extra response headers (e.g. `Allow` on 405). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -25,23 +27,53 @@ export function invalid(error: z.ZodError, what = 'request'): ApiError {
 }
 
 export function errorResponse(c: Context, err: ApiError) {
-  return c.json({ error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } }, err.status);
+  return c.json({ error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } }, err.status, err.headers);
 }
+
+/**
+ * A catch-all handler for a path's other methods: 405 method_not_allowed with `Allow`.
+ *
+ * @example routes.all('/', methodNotAllowed('GET', 'POST'))
+ */
+export function methodNotAllowed(...allowed: string[]): Handler {
+  const allow = allowed.join(', ');
+  return (c) => {
+    throw new ApiError('method_not_allowed', `${c.req.method} is not allowed here; use ${allow}`, undefined, { Allow: allow });
+  };
+}
+
+/** Codes for Hono's own HTTPExceptions (middleware such as bodyLimit or a validator), by status. */
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
 
 /** The one error renderer: ApiError → its 4xx, Hono's HTTPException → mapped, anything else → 500. */
 export function onError(err: Error, c: Context) {
   if (err instanceof ApiError) return errorResponse(c, err);
-  if (err instanceof HTTPException) {
-    const code: ErrorCode =
-      err.status === 413 ? 'payload_too_large' : err.status === 404 ? 'not_found' : err.status === 405 ? 'method_not_allowed' : 'invalid_request';
+  if (err instanceof HTTPException && err.status < 500) {
+    const code = CODE_BY_STATUS[err.status] ?? 'invalid_request';
     return errorResponse(c, new ApiError(code, err.message || code.replace(/_/g, ' ')));
   }
   console.error('unhandled error', err);
   return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
 }
 
-/** Parses a JSON body (any content type: sendBeacon sends text/plain) or throws invalid_json. */
+/**
+ * Parses a JSON body or throws invalid_json. Content types read: `application/json`, `*+json`, and
+ * `text/plain` (navigator.sendBeacon and no-preflight `fetch` send JSON as text/plain) or none;
+ * anything else (forms, multipart) is 415 unsupported_media_type rather than a confusing parse error.
+ */
 export async function readJson(c: Context): Promise<unknown> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (type && type !== 'application/json' && type !== 'text/plain' && !type.endsWith('+json'))
+    throw new ApiError('unsupported_media_type', `content type ${type.slice(0, 100)} is not supported; send application/json (or text/plain holding JSON)`);
   const text = await c.req.text();
   if (!text.trim()) throw new ApiError('invalid_json', 'request body is empty; expected JSON');
   try {

@@ -4,7 +4,9 @@ import { ErrorBody } from '../../schema/errors.js';
 import { EVENTS_MAX_BATCH, Event, EventsBatch, EventsResponse } from '../../schema/events.js';
 import { K_MAX, RECENT_MAX, RecommendationsRequest, RecommendationsResponse } from '../../schema/recommendations.js';
 import { LinkDefinition } from '../../schema/routing.js';
+import { LABEL_MAX } from './routes/demo-images.js';
 import { EVENTS_BODY_LIMIT } from './routes/events.js';
+import { ListQuery, RecommendationsQuery } from './routes/query.js';
 import { RECOMMENDATIONS_BODY_LIMIT } from './routes/recommendations.js';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
@@ -15,6 +17,20 @@ const json = (ref: string, example?: unknown) => ({ 'application/json': { schema
 const error = (description: string, code: string, message: string) => ({ description, content: json('ErrorBody', { error: { code, message } }) });
 const site = { name: 'site', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }, example: 'demo' };
 const q = (name: string, description: string, type = 'string') => ({ name, in: 'query', required: false, description, schema: { type } });
+const itemId = { name: 'id', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 128 }, example: 'p0042' };
+
+/** Query parameters from the zod query schema the route parses (descriptions and examples included). */
+function queryParams(s: z.ZodObject) {
+  const props = (z.toJSONSchema(s, { io: 'input' }) as { properties: Record<string, { description?: string; examples?: unknown[] }> }).properties;
+  return Object.entries(props).map(([name, p]) => ({
+    name,
+    in: 'query',
+    required: false,
+    description: p.description,
+    schema: { type: 'string' },
+    ...(p.examples?.length ? { example: p.examples[0] } : {}),
+  }));
+}
 const recsExample = {
   recommendationId: 'r_3f9a0c1d2e4b5a6978',
   source: 'realtime',
@@ -33,9 +49,14 @@ const recsExample = {
   ],
 };
 const commonErrors = {
-  '404': error('Unknown site or item', 'site_not_found', 'unknown site "nope"'),
+  '404': error('Unknown site (`site_not_found`) or item (`item_not_found`)', 'site_not_found', 'unknown site "nope"'),
+  '405': error('Another method than the ones listed (an `Allow` header names them)', 'method_not_allowed', 'DELETE is not allowed here; use GET, POST'),
   '503': error('The site has no loadable model', 'model_unavailable', 'site demo has no published model yet'),
 };
+const bodyErrors = (limit: number) => ({
+  '413': error(`Body larger than ${limit} bytes`, 'payload_too_large', `request body is larger than ${limit} bytes`),
+  '415': error('Body neither JSON nor text/plain', 'unsupported_media_type', 'content type multipart/form-data is not supported'),
+});
 const listResponse = {
   '200': { description: 'Items, best first', content: json('RecommendationsResponse', recsExample) },
   '400': error('Invalid query', 'invalid_request', 'invalid query: k: Too big: expected number to be <=100'),
@@ -55,23 +76,14 @@ export function openApiDocument() {
       '/v1/sites/{site}/recommendations': {
         get: {
           summary: 'Personal picks (query-string form)',
-          parameters: [
-            site,
-            q('userId', 'Shop user id known to the model'),
-            q('visitorId', 'Anonymous SDK visitor id'),
-            q('k', `Number of items, 1–${K_MAX} (default 10)`, 'integer'),
-            q('recent', `Latest interactions for real-time fold-in: comma-separated itemId or itemId:type, at most ${RECENT_MAX}`),
-            q('exclude', 'Comma-separated item ids never to return'),
-            q('category', 'Comma-separated categories to keep'),
-            q('minPrice', 'Lowest price to keep', 'number'),
-            q('maxPrice', 'Highest price to keep', 'number'),
-            q('placement', 'Widget placement name, for attribution'),
-          ],
+          description:
+            'The same request as POST, as query parameters (validated by the same schema after translation). Use POST for item ids containing commas.',
+          parameters: [site, ...queryParams(RecommendationsQuery)],
           responses: listResponse,
         },
         post: {
           summary: 'Personal picks',
-          description: `source is "model" (trained user vector), "realtime" (folded in from recent at request time) or "popular" (fallback). Body ≤ ${RECOMMENDATIONS_BODY_LIMIT} bytes.`,
+          description: `source is "model" (trained user vector), "realtime" (folded in from recent at request time; a known user's trained vector is the prior) or "popular" (fallback). Items in recent and exclude are never returned. k is 1–${K_MAX}, recent at most ${RECENT_MAX}. Body ≤ ${RECOMMENDATIONS_BODY_LIMIT} bytes, application/json or text/plain.`,
           parameters: [site],
           requestBody: {
             required: true,
@@ -85,35 +97,38 @@ export function openApiDocument() {
           },
           responses: {
             ...listResponse,
-            '413': error('Body too large', 'payload_too_large', `request body is larger than ${RECOMMENDATIONS_BODY_LIMIT} bytes`),
+            '400': error(
+              'Not JSON (`invalid_json`) or invalid fields (`invalid_request`, with issues)',
+              'invalid_request',
+              'invalid body: k: Too big: expected number to be <=100',
+            ),
+            ...bodyErrors(RECOMMENDATIONS_BODY_LIMIT),
           },
         },
       },
       '/v1/sites/{site}/items/{id}/similar': {
         get: {
-          summary: 'Items similar to one item (cosine of factors)',
-          parameters: [
-            site,
-            { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
-            q('k', 'Number of items', 'integer'),
-            q('exclude', 'Comma-separated ids'),
-            q('category', 'Comma-separated categories'),
-          ],
-          responses: listResponse,
+          summary: 'Items similar to one item (cosine of factor vectors, in [−1, 1]; never the item itself)',
+          parameters: [site, itemId, ...queryParams(ListQuery)],
+          responses: { ...listResponse, '404': error('Unknown site or item', 'item_not_found', 'unknown item "nope"') },
         },
       },
       '/v1/sites/{site}/popular': {
         get: {
-          summary: 'Most popular items',
-          parameters: [site, q('k', 'Number of items', 'integer'), q('exclude', 'Comma-separated ids'), q('category', 'Comma-separated categories')],
+          summary: 'Most popular items of the active pack (score = popularity)',
+          parameters: [site, ...queryParams(ListQuery)],
           responses: listResponse,
         },
       },
       '/v1/sites/{site}/items/{id}': {
         get: {
-          summary: 'One catalog item',
-          parameters: [site, { name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': { description: 'The item', content: json('CatalogItem') }, ...commonErrors },
+          summary: 'One catalog item (relative image/url made absolute)',
+          parameters: [site, itemId],
+          responses: {
+            '200': { description: 'The item', content: json('CatalogItem', recsExample.items[0]) },
+            ...commonErrors,
+            '404': error('Unknown site or item', 'item_not_found', 'unknown item "nope"'),
+          },
         },
       },
       '/v1/sites/{site}/events': {
@@ -139,9 +154,10 @@ export function openApiDocument() {
           },
           responses: {
             '200': { description: 'Per-batch outcome', content: json('EventsResponse', { accepted: 1, duplicates: 0, rejected: [] }) },
-            '400': error('Not JSON or not a batch', 'invalid_json', 'request body is not valid JSON'),
+            '400': error('Not JSON (`invalid_json`) or not a batch of 1–100 (`invalid_request`)', 'invalid_json', 'request body is not valid JSON'),
             '404': commonErrors['404'],
-            '413': error('Body too large', 'payload_too_large', `events body is larger than ${EVENTS_BODY_LIMIT} bytes`),
+            '405': commonErrors['405'],
+            ...bodyErrors(EVENTS_BODY_LIMIT),
           },
         },
       },
@@ -224,6 +240,31 @@ export function openApiDocument() {
         },
       },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+      '/health': {
+        get: {
+          summary: 'Liveness',
+          responses: {
+            '200': {
+              description: 'OK',
+              content: { 'application/json': { schema: { type: 'object', properties: { ok: { const: true } } }, example: { ok: true } } },
+            },
+          },
+        },
+      },
+      '/demo/img/{file}': {
+        get: {
+          summary: 'Deterministic SVG product placeholder (demo store)',
+          parameters: [
+            { name: 'file', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}\\.svg$' }, example: 'p0042.svg' },
+            q('c', 'Category: picks the colours (the demo categories have fixed ones, others a hue from their hash)'),
+            q('t', `Label drawn under the picture (default: the id; at most ${LABEL_MAX} characters)`),
+          ],
+          responses: {
+            '200': { description: 'image/svg+xml, cached for a year', content: { 'image/svg+xml': { schema: { type: 'string' } } } },
+            '404': error('Bad file name', 'not_found', 'no such image'),
+          },
+        },
+      },
     },
     components: {
       schemas: {

@@ -5,86 +5,159 @@ import { ActivePointer, kvKeys } from '../../schema/pack-manifest.js';
 /** A site's serving state, built once per pack version and shared by every request in the isolate. */
 export interface LoadedModel {
   version: string;
+  /** KV prefix the pack was read from (with `version`, its identity). */
+  packPrefix: string;
   pack: Pack;
   itemIndex: Map<string, number>;
   userIndex: Map<string, number>;
-  /** Item indices by descending popularity. */
+  /** Item indices by descending popularity (ties: lower index first). */
   popularOrder: Int32Array;
-  /** ‖yᵢ‖ for cosine similarity. */
+  /** ‖yᵢ‖, and 1/‖yᵢ‖ (0 for a zero vector) for cosine similarity. */
   itemNorms: Float32Array;
+  itemInvNorms: Float32Array;
   /** Catalog row per item index (undefined when the catalog lacks it). */
   catalog: (CatalogItem | undefined)[];
-  /** Per-request score buffer: scoring is synchronous, so requests never interleave on it. */
+  /** Every catalog row by id, including products the pack does not know yet (new arrivals). */
+  catalogById: Map<string, CatalogItem>;
+  /** Per-pack score buffer, nItems long: scoring is synchronous, so requests never interleave on it. */
   scratch: Float32Array;
 }
 
-interface SiteState {
-  model?: LoadedModel;
-  config?: SiteConfig;
+export interface SiteState {
+  /** A site exists when it has a config, a published pointer, or is the demo site. */
   exists: boolean;
+  config?: SiteConfig;
+  model?: LoadedModel;
+}
+
+export interface PackStoreOptions {
+  /** How long an isolate trusts the pointer it read before reading KV again. @default 5000 */
+  ttlMs?: number;
+  /** A refused pack (bad checksum, truncated, invalid manifest) is not downloaded again for this long. @default 60000 */
+  refuseMs?: number;
+  /** A load still running after this long is presumed lost with a cancelled request and is started anew. @default 30000 */
+  stuckMs?: number;
+  /** Milliseconds clock (tests pass a fake one). @default Date.now */
+  now?: () => number;
+  /** Where refusals are reported. @default console.error */
+  log?: (message: string) => void;
+}
+
+export type StoreEnv = Pick<Env, 'PACKS' | 'DEMO_SITE'>;
+
+export interface PackStore {
+  /** The site's config and model; loads or refreshes them when the cached pointer is older than `ttlMs`. */
+  get(env: StoreEnv, site: string): Promise<SiteState>;
+  /** Forgets every site (tests). */
+  clear(): void;
+}
+
+interface Entry {
+  state: SiteState;
   checkedAt: number;
   loading?: Promise<void>;
+  loadStartedAt: number;
+  /** Bumped per refresh; only the newest refresh may commit (a presumed-lost one may still finish). */
+  generation: number;
+  /** packPrefix → when it was refused. */
+  refused: Map<string, number>;
 }
 
-/** How long an isolate trusts its cached pointer before reading KV again. */
-export const POINTER_TTL_MS = 5_000;
-
-const sites = new Map<string, SiteState>();
-
-/** For tests: forget everything cached in this isolate. */
-export function resetPackStore() {
-  sites.clear();
-}
+type Candidate = { version: string; packPrefix: string; catalogKey?: string };
 
 /**
- * The site's config and active model. Reads the pointer at most every POINTER_TTL_MS; a new
- * version is loaded once (concurrent requests share the load). A pack that fails to load is
- * refused: the last good model keeps serving, or the pointer's previous versions are tried.
+ * Per-isolate cache of each site's active pack. Reads `site/{site}/active` at most every `ttlMs`;
+ * a new version is loaded once (concurrent requests share the load). A pack that fails
+ * `openPack` is refused and logged: the pointer's `previous` versions are tried in order, and the
+ * last good model in memory keeps serving when none loads. A deleted pointer unpublishes.
+ *
+ * @example const store = createPackStore({ ttlMs: 5_000 }); const { model } = await store.get(env, 'demo');
  */
-export async function getSite(env: Env, site: string, now = Date.now()): Promise<SiteState> {
-  let state = sites.get(site);
-  if (state && now - state.checkedAt < POINTER_TTL_MS) return state;
-  if (!state) {
-    state = { exists: false, checkedAt: 0 };
-    sites.set(site, state);
-  }
-  const s = state;
-  s.loading ??= refresh(env, site, s, now).finally(() => {
-    s.loading = undefined;
-  });
-  await s.loading;
-  return s;
-}
+export function createPackStore(options: PackStoreOptions = {}): PackStore {
+  const ttlMs = options.ttlMs ?? 5_000;
+  const refuseMs = options.refuseMs ?? 60_000;
+  const stuckMs = options.stuckMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((m: string) => console.error(m));
+  const entries = new Map<string, Entry>();
 
-async function refresh(env: Env, site: string, s: SiteState, now: number) {
-  const [pointerText, configText] = await Promise.all([env.PACKS.get(kvKeys.active(site)), env.PACKS.get(kvKeys.config(site))]);
-  s.config = parseConfig(configText, site, env);
-  const pointer = pointerText ? ActivePointer.safeParse(safeJson(pointerText)) : undefined;
-  s.exists = Boolean(s.config) || Boolean(pointerText) || Boolean(s.model);
-  s.checkedAt = now;
-  if (!pointer?.success) {
-    if (pointerText) console.error(`site ${site}: active pointer is invalid; keeping the last good model`);
-    return;
-  }
-  const p = pointer.data;
-  if (s.model?.version === p.version) return;
-  const candidates = [{ version: p.version, packPrefix: p.packPrefix, catalogKey: p.catalogKey }, ...p.previous];
-  for (const c of candidates) {
-    if (s.model?.version === c.version) return; // the last good one is already serving
+  async function refresh(env: StoreEnv, site: string, e: Entry, t: number, gen: number) {
+    let pointerText: string | null;
+    let configText: string | null;
     try {
-      s.model = await loadModel(env, c.version, c.packPrefix, c.catalogKey);
+      [pointerText, configText] = await Promise.all([env.PACKS.get(kvKeys.active(site)), env.PACKS.get(kvKeys.config(site))]);
+    } catch (err) {
+      // KV unavailable: stale beats down once we have served this site; before that it is a real fault.
+      if (!Number.isFinite(e.checkedAt)) throw err;
+      log(`site ${site}: KV read failed (${(err as Error).message}); serving the cached state`);
+      if (gen === e.generation) e.checkedAt = t;
       return;
-    } catch (e) {
-      console.error(`site ${site}: refusing pack ${c.version}: ${(e as Error).message}`);
     }
+    const config = parseConfig(configText, site, env, log);
+    let model = e.state.model;
+    if (pointerText === null) model = undefined;
+    else {
+      const pointer = ActivePointer.safeParse(safeJson(pointerText));
+      if (!pointer.success) log(`site ${site}: active pointer is invalid; keeping ${model ? `version ${model.version}` : 'no model'}`);
+      else model = await choose(env, site, e, [pointer.data, ...pointer.data.previous], t);
+    }
+    if (gen !== e.generation) return;
+    e.state = { exists: Boolean(config) || pointerText !== null, config, model };
+    e.checkedAt = t;
   }
+
+  /** The first candidate that loads (or is already serving); else the model in memory. */
+  async function choose(env: StoreEnv, site: string, e: Entry, candidates: Candidate[], t: number) {
+    const current = e.state.model;
+    for (const c of candidates) {
+      if (current && current.version === c.version && current.packPrefix === c.packPrefix) return current;
+      const refusedAt = e.refused.get(c.packPrefix);
+      if (refusedAt !== undefined && t - refusedAt < refuseMs) continue;
+      try {
+        const model = await loadModel(env, c, (m) => log(`site ${site}: ${m}`));
+        e.refused.delete(c.packPrefix);
+        return model;
+      } catch (err) {
+        log(`site ${site}: refusing pack ${c.version} (${c.packPrefix}): ${(err as Error).message}`);
+        e.refused.set(c.packPrefix, t);
+      }
+    }
+    if (current) log(`site ${site}: no published pack loads; keeping version ${current.version}`);
+    return current;
+  }
+
+  return {
+    async get(env, site) {
+      const t = now();
+      let e = entries.get(site);
+      if (e && t - e.checkedAt < ttlMs) return e.state;
+      if (!e) {
+        e = { state: { exists: false }, checkedAt: Number.NEGATIVE_INFINITY, loadStartedAt: 0, generation: 0, refused: new Map() };
+        entries.set(site, e);
+      }
+      const entry = e;
+      if (!entry.loading || t - entry.loadStartedAt > stuckMs) {
+        const gen = ++entry.generation;
+        entry.loadStartedAt = t;
+        const p: Promise<void> = refresh(env, site, entry, t, gen).finally(() => {
+          if (entry.loading === p) entry.loading = undefined;
+        });
+        entry.loading = p;
+      }
+      await entry.loading;
+      return entry.state;
+    },
+    clear() {
+      entries.clear();
+    },
+  };
 }
 
-function parseConfig(text: string | null, site: string, env: Env): SiteConfig | undefined {
-  if (text) {
+function parseConfig(text: string | null, site: string, env: StoreEnv, log: (m: string) => void): SiteConfig | undefined {
+  if (text !== null) {
     const parsed = SiteConfig.safeParse(safeJson(text));
     if (parsed.success) return parsed.data;
-    console.error(`site ${site}: config is invalid`);
+    log(`site ${site}: config is invalid; ${site === env.DEMO_SITE ? 'using the demo defaults' : 'ignoring it'}`);
   }
   if (site === env.DEMO_SITE) {
     // The local demo site allows localhost and 127.0.0.1 on any port.
@@ -107,36 +180,57 @@ function safeJson(text: string): unknown {
   }
 }
 
-async function loadModel(env: Env, version: string, prefix: string, catalogKey?: string): Promise<LoadedModel> {
-  const manifest = await env.PACKS.get(kvKeys.manifest(prefix), 'json');
-  if (!manifest) throw new Error('manifest missing');
+/** Reads manifest + chunks + catalog; throws (PackReadError or a plain Error) when the pack must not serve. */
+async function loadModel(env: StoreEnv, c: Candidate, warn: (m: string) => void): Promise<LoadedModel> {
+  const manifest = safeJson((await env.PACKS.get(kvKeys.manifest(c.packPrefix))) ?? 'null');
+  if (!manifest || typeof manifest !== 'object') throw new Error('manifest is missing or not JSON');
   const count = Number((manifest as { chunks?: unknown }).chunks);
+  // 10,000 chunks of ≤ 25 MiB is far beyond any pack a worker can hold; the bound stops a bad manifest early.
   if (!Number.isInteger(count) || count < 0 || count > 10_000) throw new Error('manifest chunk count is invalid');
-  const chunks = await Promise.all(Array.from({ length: count }, (_, i) => env.PACKS.get(kvKeys.chunk(prefix, i), 'arrayBuffer')));
-  if (chunks.some((c) => c === null)) throw new Error('a chunk is missing');
+  const chunks = await Promise.all(Array.from({ length: count }, (_, i) => env.PACKS.get(kvKeys.chunk(c.packPrefix, i), 'arrayBuffer')));
+  const missing = chunks.indexOf(null);
+  if (missing >= 0) throw new Error(`chunk ${missing} is missing`);
   const pack = await openPack(manifest, chunks as ArrayBuffer[]);
-  let catalogItems: CatalogItem[] = [];
-  if (catalogKey) {
-    const parsed = Catalog.safeParse(await env.PACKS.get(catalogKey, 'json'));
-    if (parsed.success) catalogItems = parsed.data.items;
-    else console.error(`catalog ${catalogKey} is missing or invalid; serving items without catalog fields`);
+  let items: CatalogItem[] = [];
+  if (c.catalogKey) {
+    const parsed = Catalog.safeParse(safeJson((await env.PACKS.get(c.catalogKey)) ?? 'null'));
+    if (parsed.success) items = parsed.data.items;
+    else warn(`catalog ${c.catalogKey} is missing or invalid; serving items without catalog fields`);
   }
-  return prepare(version, pack, catalogItems);
+  return prepare(c.version, c.packPrefix, pack, items);
 }
 
-/** Precomputes what every request needs (indexes, popularity order, norms). */
-export function prepare(version: string, pack: Pack, catalogItems: CatalogItem[]): LoadedModel {
+/** Precomputes what every request needs: id indexes, popularity order, norms, catalog rows. */
+export function prepare(version: string, packPrefix: string, pack: Pack, catalogItems: CatalogItem[]): LoadedModel {
   const n = pack.itemIds.length;
   const f = pack.factors;
-  const itemIndex = new Map(pack.itemIds.map((id, i) => [id, i]));
-  const userIndex = new Map((pack.userIds ?? []).map((id, i) => [id, i]));
-  const popularOrder = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => pack.itemPopularity[b] - pack.itemPopularity[a] || a - b);
+  const itemIndex = new Map<string, number>();
+  pack.itemIds.forEach((id, i) => itemIndex.set(id, i));
+  const userIndex = new Map<string, number>();
+  (pack.userIds ?? []).forEach((id, i) => userIndex.set(id, i));
+  const pop = pack.itemPopularity;
+  const popularOrder = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => pop[b] - pop[a] || a - b);
   const itemNorms = new Float32Array(n);
+  const itemInvNorms = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let k = 0; k < f; k++) s += pack.itemFactors[i * f + k] ** 2;
     itemNorms[i] = Math.sqrt(s);
+    itemInvNorms[i] = s > 0 ? 1 / Math.sqrt(s) : 0;
   }
-  const byId = new Map(catalogItems.map((c) => [c.id, c]));
-  return { version, pack, itemIndex, userIndex, popularOrder, itemNorms, catalog: pack.itemIds.map((id) => byId.get(id)), scratch: new Float32Array(n) };
+  const catalogById = new Map<string, CatalogItem>();
+  for (const item of catalogItems) catalogById.set(item.id, item);
+  return {
+    version,
+    packPrefix,
+    pack,
+    itemIndex,
+    userIndex,
+    popularOrder,
+    itemNorms,
+    itemInvNorms,
+    catalog: pack.itemIds.map((id) => catalogById.get(id)),
+    catalogById,
+    scratch: new Float32Array(n),
+  };
 }

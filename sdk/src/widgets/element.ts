@@ -4,35 +4,48 @@ import type { Locale, Placement } from './texts.js';
 
 const ATTRS = ['placement', 'limit', 'item-id', 'layout', 'title', 'locale', 'fallback', 'shadow'];
 
+/** Options for every `<edgepick-recs>` on the page (attributes win), plus the tag name. */
+export type ElementDefaults = Partial<Omit<WidgetOptions, 'client' | 'site' | 'endpoint'>> & {
+  /** @default 'edgepick-recs' */
+  name?: string;
+};
+
 /**
- * Defines `<edgepick-recs placement="for-you" limit="8" item-id="…" layout="grid|carousel">`
- * using `client` for every element on the page.
+ * Defines `<edgepick-recs placement="for-you|similar|popular" limit="8" item-id="…" layout="grid|carousel"
+ * title="…" locale="zh-CN|en" fallback="popular|hide" shadow>` rendering with `client`.
+ * @example defineElements(createClient({ site: 'demo' }), { locale: 'en', renderItem: myCard })
  */
-export function defineElements(client: Client, name = 'edgepick-recs') {
+export function defineElements(client: Client, { name = 'edgepick-recs', ...defaults }: ElementDefaults = {}) {
   if (typeof customElements === 'undefined' || customElements.get(name)) return;
   customElements.define(
     name,
     class extends HTMLElement {
       static observedAttributes = ATTRS;
       handle?: WidgetHandle;
+      /** The response on screen, as in the last `edgepick:load` event. */
+      get picks() {
+        return this.handle?.picks;
+      }
       options(): WidgetOptions {
         const a = (n: string) => this.getAttribute(n) ?? undefined;
         return {
+          ...defaults,
           client,
-          placement: (a('placement') ?? 'for-you') as Placement,
-          limit: a('limit') ? Number(a('limit')) : 8,
-          itemId: a('item-id'),
-          layout: (a('layout') ?? 'grid') as 'grid' | 'carousel',
-          title: a('title'),
-          locale: a('locale') as Locale | undefined,
-          fallback: (a('fallback') ?? 'popular') as 'popular' | 'hide',
-          shadow: this.hasAttribute('shadow'),
+          placement: (a('placement') ?? defaults.placement ?? 'for-you') as Placement,
+          limit: a('limit') ? Number(a('limit')) : (defaults.limit ?? 8),
+          itemId: a('item-id') ?? defaults.itemId,
+          layout: (a('layout') ?? defaults.layout ?? 'grid') as 'grid' | 'carousel',
+          title: a('title') ?? defaults.title,
+          locale: (a('locale') ?? defaults.locale) as Locale | undefined,
+          fallback: (a('fallback') ?? defaults.fallback ?? 'popular') as 'popular' | 'hide',
+          shadow: this.hasAttribute('shadow') || defaults.shadow,
         };
       }
       connectedCallback() {
         try {
           this.handle = mountRecommendations(this, this.options());
         } catch (e) {
+          // Bad attributes (a ValidationError): say why in the console, show nothing.
           console.error(e);
           this.hidden = true;
         }

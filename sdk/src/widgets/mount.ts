@@ -32,6 +32,8 @@ export interface WidgetOptions {
 }
 
 export interface WidgetHandle {
+  /** The response on screen (after the `edgepick:load` event), if any. */
+  readonly picks: Picks | undefined;
   update(options: Partial<WidgetOptions>): void;
   refresh(): Promise<void>;
   destroy(): void;
@@ -59,6 +61,16 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
 
   const texts = () => ({ ...TEXTS[o.locale ?? pickLocale()], ...o.texts });
 
+  /** Swaps the rendered widget; a shadow root keeps anything else it holds (a fallback `<style>`). */
+  let current: HTMLElement | undefined;
+  let shown: Picks | undefined;
+  function show(node?: HTMLElement) {
+    if (!current && !o.shadow) root.replaceChildren(); // placeholder markup the page put inside
+    current?.remove();
+    if (node) root.append(node);
+    current = node;
+  }
+
   function frame(count: number, make: (i: number) => HTMLElement) {
     const t = texts();
     const wrap = document.createElement('section');
@@ -84,7 +96,7 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
     }
     if (o.layout === 'carousel') carousel(wrap, list, t, title ? headingId : undefined);
     wrap.append(list);
-    root.replaceChildren(wrap);
+    show(wrap);
     return list;
   }
 
@@ -97,7 +109,7 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
 
   async function refresh(): Promise<void> {
     const mine = ++seq;
-    if (!root.firstChild) frame(o.limit!, () => skeleton());
+    if (!current) frame(o.limit!, () => skeleton());
     let picks: Picks | undefined;
     try {
       picks = await load();
@@ -108,10 +120,12 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
     if (mine !== seq) return; // a newer refresh owns the widget
     if (!picks?.items.length) {
       el.hidden = true;
-      root.replaceChildren();
+      shown = undefined;
+      show();
       return;
     }
     el.hidden = false;
+    shown = picks;
     render(picks);
     el.dispatchEvent(new CustomEvent('edgepick:load', { detail: picks, bubbles: true }));
   }
@@ -142,9 +156,11 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
             timers.set(
               e.target,
               setTimeout(() => {
-                if (document.visibilityState !== 'visible') return;
                 ob.unobserve(e.target);
-                client.track({ type: 'impression', itemId: items[i].id, recommendationId, placement: o.placement });
+                // In a hidden tab, observe again: the observer reports the card anew once the tab is
+                // visible (it does not run while hidden), which starts a fresh second.
+                if (document.visibilityState === 'visible') client.track({ type: 'impression', itemId: items[i].id, recommendationId, placement: o.placement });
+                else ob.observe(e.target);
               }, 1000),
             );
           } else clearTimeout(timers.get(e.target));
@@ -158,6 +174,9 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
 
   void refresh();
   return {
+    get picks() {
+      return shown;
+    },
     update(next) {
       o = check({ ...o, ...next });
       void refresh();
@@ -168,7 +187,7 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
       clearTimeout(timer);
       unsubscribe();
       observers.splice(0).forEach((ob) => ob.disconnect());
-      root.replaceChildren();
+      show();
     },
   };
 }

@@ -20,13 +20,24 @@ export const CSS = `
 `;
 
 let sheet: CSSStyleSheet | undefined;
+const styled = new WeakSet<Document | ShadowRoot>();
 
-/** Adds the widget stylesheet to a document or shadow root once. */
+/**
+ * Adds the widget stylesheet to a document or shadow root once. Browsers without constructable
+ * stylesheets (Safari < 16.4) get a `<style>` element instead, which a strict CSP blocks.
+ */
 export function adoptStyles(root: Document | ShadowRoot) {
-  if (typeof CSSStyleSheet === 'undefined' || !('adoptedStyleSheets' in root)) return;
-  if (!sheet) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
+  if (styled.has(root)) return;
+  styled.add(root);
+  if (typeof CSSStyleSheet !== 'undefined' && 'adoptedStyleSheets' in root && 'replaceSync' in CSSStyleSheet.prototype) {
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+    }
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  } else {
+    const style = document.createElement('style');
+    style.textContent = CSS;
+    (root === document ? document.head : root).append(style);
   }
-  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
 }

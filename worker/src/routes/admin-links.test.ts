@@ -1,6 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import demoLink from '../../../examples/demo-link.json';
+import { pickVariant } from '../routing/split.js';
 
 const TOKEN = 'test-admin-token';
 const call = (method: string, path: string, body?: unknown, token: string | null = TOKEN) =>
@@ -24,8 +25,8 @@ describe('admin links API', () => {
     const res = await call('POST', '/', withSlug('spring'));
     expect(res.status).toBe(201);
     expect(await json(res)).toEqual({ slug: 'spring', version: 1 });
-    const compiled = await env.PACKS.get('link/spring', 'json');
-    expect(compiled).toMatchObject({ site: 'demo', version: 1, link: { slug: 'spring' } });
+    expect(await env.PACKS.get('link/spring', 'json')).toEqual({ site: 'demo', version: 1 });
+    expect(await env.PACKS.get('site/demo/link/spring/v1', 'json')).toMatchObject({ site: 'demo', version: 1, link: { slug: 'spring' } });
     const r = await SELF.fetch('https://edge.test/r/spring', {
       headers: {
         'user-agent':
@@ -51,7 +52,8 @@ describe('admin links API', () => {
     const current = await json<{ version: number; link: { name: string; default: unknown } }>(await call('GET', '/autumn'));
     expect(current.version).toBe(3);
     expect(current.link.name).toBe(demoLink.name);
-    expect(((await env.PACKS.get('link/autumn', 'json')) as { version: number }).version).toBe(3);
+    expect(await env.PACKS.get('link/autumn', 'json')).toEqual({ site: 'demo', version: 3 });
+    expect(await env.PACKS.get('site/demo/link/autumn/v3', 'json')).toMatchObject({ version: 3, link: { name: demoLink.name } });
     const audit = await json<{ audit: { action: string; version: number; actor: string }[] }>(await call('GET', '/autumn/audit'));
     expect(audit.audit.map((a) => `${a.action}@${a.version}`)).toEqual(['rollback@3', 'update@2', 'create@1']);
     expect(audit.audit[0].actor).toBe('admin-token');
@@ -94,7 +96,7 @@ describe('admin links API', () => {
     }>(res);
     expect(out.ruleId).toBe('baidu');
     expect(out.env).toMatchObject({ host: 'baidu-swan', os: 'ios', bot: false, country: 'CN' });
-    expect(out.skipped).toEqual([{ ruleId: 'bots', reason: 'failed: bot equals true' }]);
+    expect(out.skipped).toEqual([{ ruleId: 'bots', condition: 0, reason: 'failed: bot equals true' }]);
     expect(out.dropped).toEqual(['utm_content']);
     expect(out.plan.location).toContain('utm_source=baidu');
     // `partner` is listed in the link's passThrough keys.
@@ -115,6 +117,62 @@ describe('admin links API', () => {
       stats = (await json<{ stats: typeof stats }>(await call('GET', '/counted/stats'))).stats;
     }
     expect(stats).toMatchObject([{ rule: 'desktop', target: 'qr', count: 3 }]);
+    const today = new Date().toISOString().slice(0, 10);
+    const summary = await json(await call('GET', `/counted/stats?from=${today}&to=${today}`));
+    expect(summary).toMatchObject({ from: today, to: today, total: 3, byRule: { desktop: 3 }, byTarget: { qr: 3 } });
+    expect((await json<{ total: number }>(await call('GET', '/counted/stats?to=2001-01-01'))).total).toBe(0);
+    const bad = await call('GET', '/counted/stats?from=yesterday');
+    expect(bad.status).toBe(400);
+    expect((await json<{ error: { issues: { path: string[] }[] } }>(bad)).error.issues[0].path).toEqual(['from']);
+  });
+
+  it('warns on save when a pre-generated URL Link has expired or expires within 7 days', async () => {
+    const soon = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const target = (expiresAt: string) => ({
+      kind: 'wechat-miniprogram',
+      appId: 'wx1234567890abcdef',
+      path: 'pages/index/index',
+      urlLink: 'https://wxaurl.cn/abcDEF123',
+      urlLinkExpiresAt: expiresAt,
+    });
+    const res = await call('POST', '/', withSlug('expiring', { default: { type: 'target', target: target('2020-01-01T00:00:00Z') } }));
+    expect(res.status).toBe(201);
+    const body = await json<{ warnings: { path: string; message: string }[] }>(res);
+    expect(body.warnings).toEqual([{ path: 'default.target.urlLinkExpiresAt', message: expect.stringMatching(/^URL Link expired at 2020-01-01/) }]);
+    const later = await json<{ warnings: { message: string }[] }>(
+      await call('PUT', '/expiring', withSlug('expiring', { default: { type: 'target', target: target(soon) } })),
+    );
+    expect(later.warnings[0].message).toMatch(/expires at .* \(in 2 d\)/);
+    const fine = await call('PUT', '/expiring', withSlug('expiring', { default: { type: 'target', target: target('2099-01-01T00:00:00Z') } }));
+    expect(await json(fine)).not.toHaveProperty('warnings');
+  });
+
+  it('counts split variants apart (kind:vN)', async () => {
+    const split = {
+      type: 'split',
+      variants: [
+        { weight: 50, target: { kind: 'h5', url: '/a' } },
+        { weight: 50, target: { kind: 'h5', url: '/b' } },
+      ],
+    };
+    await call('POST', '/', withSlug('ab', { rules: [], default: split }));
+    const visitors = ['v_aaaaaaaa', 'v_bbbbbbbb', 'v_cccccccc', 'v_dddddddd'];
+    for (const v of visitors)
+      await SELF.fetch('https://edge.test/r/ab', {
+        headers: { cookie: `ep_vid=${v}`, 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 10_3_1 like Mac OS X)' },
+        redirect: 'manual',
+      });
+    const expected: Record<string, number> = {};
+    for (const v of visitors) {
+      const key = `h5:v${pickVariant([50, 50], v, 'ab:default')}`;
+      expected[key] = (expected[key] ?? 0) + 1;
+    }
+    let byTarget: Record<string, number> = {};
+    for (let attempt = 0; attempt < 20 && Object.values(byTarget).reduce((a, b) => a + b, 0) < 4; attempt++) {
+      await new Promise((r) => setTimeout(r, 50));
+      byTarget = (await json<{ byTarget: Record<string, number> }>(await call('GET', '/ab/stats'))).byTarget;
+    }
+    expect(byTarget).toEqual(expected);
   });
 
   it('deletes a link: gone from the API and from /r/:slug', async () => {

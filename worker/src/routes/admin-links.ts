@@ -2,12 +2,13 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { LinkDefinition, linkUrls } from '../../../schema/routing.js';
 import { type AdminEnv, adminAuth } from '../admin-auth.js';
-import { ApiError, invalid, readJson } from '../errors.js';
-import { getSite } from '../pack-store.js';
+import { ApiError, invalid, onError, readJson } from '../errors.js';
 import { detectEnv } from '../routing/detect-env.js';
+import { expiryWarnings } from '../routing/expiry.js';
 import { auditLog, currentLink, deleteLink, getVersion, jsonDiff, listLinks, listVersions, saveVersion } from '../routing/link-admin.js';
-import { evaluateLink, explainSkipped } from '../routing/rules.js';
+import { compileLink, evaluateLink, explainSkipped } from '../routing/rules.js';
 import { renderTarget } from '../routing/targets.js';
+import { packStore } from '../site.js';
 
 /** A sample request for `simulate`. */
 const SimulateRequest = z.object({
@@ -35,7 +36,7 @@ const hostAllowed = (host: string, patterns: string[]) =>
 
 /** The site must exist, and every absolute target URL must be on its `linkHosts`: `/r/` is never an open redirect. */
 async function checkLink(env: AdminEnv['Bindings'], site: string, link: LinkDefinition) {
-  const state = await getSite(env, site);
+  const state = await packStore.get(env, site);
   if (!state.exists) throw new ApiError('site_not_found', `unknown site ${JSON.stringify(site)}`);
   const allowed = state.config?.linkHosts ?? [];
   const issues = linkUrls(link)
@@ -48,8 +49,16 @@ async function checkLink(env: AdminEnv['Bindings'], site: string, link: LinkDefi
   if (issues.length) throw new ApiError('invalid_request', `invalid link: ${issues[0].path.join('.')}: ${issues[0].message}`, issues);
 }
 
+/** Saved, but worth the marketer's attention (expiring URL Links): present only when there is something. */
+const withWarnings = (link: LinkDefinition) => {
+  const warnings = expiryWarnings(link);
+  return warnings.length ? { warnings } : {};
+};
+
 /** `/v1/admin/sites/:site/links…` — create, change, version, roll back, simulate, audit, stats. */
 export const adminLinksRoutes = new Hono<AdminEnv>();
+// Renders ApiError/zod errors itself, so the group works wherever it is mounted.
+adminLinksRoutes.onError(onError);
 adminLinksRoutes.use('*', adminAuth());
 
 const site = (c: { req: { param(n: string): string | undefined } }) => c.req.param('site')!;
@@ -60,7 +69,7 @@ adminLinksRoutes.post('/', async (c) => {
   const link = parseLink(await readJson(c));
   await checkLink(c.env, site(c), link);
   const res = await saveVersion(c.env.DB, c.env.PACKS, site(c), link, c.get('principal'), 'create');
-  return c.json({ slug: link.slug, ...res }, 201);
+  return c.json({ slug: link.slug, ...res, ...withWarnings(link) }, 201);
 });
 
 adminLinksRoutes.get('/:slug', async (c) => c.json(await currentLink(c.env.DB, site(c), c.req.param('slug'))));
@@ -69,7 +78,7 @@ adminLinksRoutes.put('/:slug', async (c) => {
   const link = parseLink(await readJson(c));
   if (link.slug !== c.req.param('slug')) throw new ApiError('invalid_request', `body slug ${link.slug} ≠ path slug ${c.req.param('slug')}`);
   await checkLink(c.env, site(c), link);
-  return c.json({ slug: link.slug, ...(await saveVersion(c.env.DB, c.env.PACKS, site(c), link, c.get('principal'), 'update')) });
+  return c.json({ slug: link.slug, ...(await saveVersion(c.env.DB, c.env.PACKS, site(c), link, c.get('principal'), 'update')), ...withWarnings(link) });
 });
 
 adminLinksRoutes.delete('/:slug', async (c) => {
@@ -95,7 +104,7 @@ adminLinksRoutes.post('/:slug/rollback', async (c) => {
   const old = await getVersion(c.env.DB, site(c), slug, body.data.version);
   await checkLink(c.env, site(c), old);
   const res = await saveVersion(c.env.DB, c.env.PACKS, site(c), old, c.get('principal'), 'rollback', `rollback to v${body.data.version}`);
-  return c.json({ slug, ...res, restored: body.data.version });
+  return c.json({ slug, ...res, restored: body.data.version, ...withWarnings(old) });
 });
 
 adminLinksRoutes.post('/:slug/simulate', async (c) => {
@@ -113,7 +122,9 @@ adminLinksRoutes.post('/:slug/simulate', async (c) => {
     cf: { country: s.country, region: s.region, city: s.city },
   });
   const now = s.time ? new Date(s.time) : new Date();
-  const decision = evaluateLink(link, env, s.visitorId, now);
+  const rules = compileLink(link);
+  const ctx = { env, visitorId: s.visitorId, now: now.getTime() };
+  const decision = evaluateLink(rules, ctx);
   const rendered = renderTarget(decision.target, env, url.toString(), now, link.passThrough);
   const { query: _q, ...envOut } = env;
   return c.json({
@@ -123,7 +134,7 @@ adminLinksRoutes.post('/:slug/simulate', async (c) => {
     ...(decision.variant !== undefined ? { variant: decision.variant } : {}),
     target: decision.target,
     plan: rendered.plan,
-    skipped: explainSkipped(link, decision.skipped),
+    skipped: explainSkipped(rules, ctx, decision),
     dropped: rendered.dropped,
     warnings: rendered.warnings,
   });
@@ -131,11 +142,29 @@ adminLinksRoutes.post('/:slug/simulate', async (c) => {
 
 adminLinksRoutes.get('/:slug/audit', async (c) => c.json({ audit: await auditLog(c.env.DB, site(c), c.req.param('slug')) }));
 
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const StatsQuery = z.object({ from: Day.optional(), to: Day.optional() });
+
+/** Decisions per UTC day, rule and target (`kind`, or `kind:vN` for split variant N), with totals. @default the last 30 days */
 adminLinksRoutes.get('/:slug/stats', async (c) => {
   const slug = c.req.param('slug');
+  const q = StatsQuery.safeParse(c.req.query());
+  if (!q.success) throw invalid(q.error, 'query');
   await currentLink(c.env.DB, site(c), slug);
-  const { results } = await c.env.DB.prepare('SELECT day, rule, target, count FROM link_stats WHERE slug = ?1 ORDER BY day DESC, count DESC LIMIT 1000')
-    .bind(slug)
-    .all();
-  return c.json({ slug, stats: results });
+  const to = q.data.to ?? new Date().toISOString().slice(0, 10);
+  const from = q.data.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+  const { results } = await c.env.DB.prepare(
+    'SELECT day, rule, target, count FROM link_stats WHERE slug = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day DESC, count DESC LIMIT 5000',
+  )
+    .bind(slug, from, to)
+    .all<{ day: string; rule: string; target: string; count: number }>();
+  const byRule: Record<string, number> = {};
+  const byTarget: Record<string, number> = {};
+  let total = 0;
+  for (const r of results) {
+    byRule[r.rule] = (byRule[r.rule] ?? 0) + r.count;
+    byTarget[r.target] = (byTarget[r.target] ?? 0) + r.count;
+    total += r.count;
+  }
+  return c.json({ slug, from, to, total, byRule, byTarget, stats: results });
 });

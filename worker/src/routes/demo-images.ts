@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { AppEnv } from '../env.js';
-import { ApiError } from '../errors.js';
+import { ApiError, methodNotAllowed } from '../errors.js';
 
-/** Category → [background, accent, emoji-free glyph] for the demo store's placeholder images. */
+/** Category → [background, accent, glyph] for the demo store's categories (models/demo-data/vocabulary.ts). */
 const PALETTE: Record<string, [string, string, string]> = {
   tea: ['#e8f3e6', '#3f7d3a', '茶'],
   coffee: ['#f1e6dc', '#6b4226', '咖'],
@@ -21,19 +21,47 @@ const PALETTE: Record<string, [string, string, string]> = {
   outdoor: ['#e9f2e4', '#33691e', '野'],
 };
 
-/** `GET /demo/img/:id.svg?c=category` — deterministic product placeholders (no external URLs). */
+/** Longest label drawn (code points); longer `t` values are cut with an ellipsis. */
+export const LABEL_MAX = 24;
+
+/** FNV-1a, 32 bit: a stable hash so the same id always draws the same picture. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** Known categories use the palette; any other category (or none) gets a hue from its hash. */
+function colours(category: string): [string, string, string] {
+  const known = PALETTE[category];
+  if (known) return known;
+  const hue = hash(category) % 360;
+  return [`hsl(${hue} 45% 93%)`, `hsl(${hue} 55% 32%)`, '品'];
+}
+
+/**
+ * `GET /demo/img/:id.svg?c=category&t=label` — deterministic product placeholders for the demo
+ * store and tests: no external URLs, every text node escaped (hono/html), a CSP that forbids
+ * scripts should the SVG be opened directly, and a year of caching (same URL → same bytes).
+ */
 export const demoImageRoutes = new Hono<AppEnv>();
 
 demoImageRoutes.get('/:file', (c) => {
-  const file = c.req.param('file');
-  const m = /^([A-Za-z0-9_-]{1,64})\.svg$/.exec(file);
-  if (!m) throw new ApiError('not_found', 'image not found');
+  const m = /^([A-Za-z0-9_-]{1,64})\.svg$/.exec(c.req.param('file'));
+  if (!m) throw new ApiError('not_found', 'no such image; use /demo/img/{id}.svg with id [A-Za-z0-9_-]{1,64}');
   const id = m[1];
-  const [bg, fg, glyph] = PALETTE[c.req.query('c') ?? ''] ?? ['#eeeeee', '#555555', '品'];
-  // A per-id hue shift so neighbouring products do not look identical.
-  let h = 0;
-  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  const r = 40 + (h % 50);
-  const svg = html`<svg xmlns="http://www.w3.org/2000/svg" width="320" height="320" viewBox="0 0 320 320" role="img" aria-label="${id}"><rect width="320" height="320" fill="${bg}"/><circle cx="${160 + (h % 60) - 30}" cy="140" r="${r + 40}" fill="${fg}" opacity="0.12"/><text x="160" y="175" text-anchor="middle" font-size="96" font-family="sans-serif" fill="${fg}">${glyph}</text><text x="160" y="290" text-anchor="middle" font-size="22" font-family="monospace" fill="${fg}">${id}</text></svg>`;
-  return c.body(String(svg), 200, { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Cache-Control': 'public, max-age=86400, immutable' });
+  const category = (c.req.query('c') ?? '').slice(0, 64);
+  const [bg, fg, glyph] = colours(category);
+  const chars = Array.from(c.req.query('t') ?? id);
+  const label = chars.length > LABEL_MAX ? `${chars.slice(0, LABEL_MAX - 1).join('')}…` : chars.join('');
+  const h = hash(id);
+  const svg = html`<svg xmlns="http://www.w3.org/2000/svg" width="320" height="320" viewBox="0 0 320 320" role="img" aria-label="${label}"><rect width="320" height="320" fill="${bg}"/><circle cx="${130 + (h % 60)}" cy="140" r="${80 + ((h >>> 8) % 50)}" fill="${fg}" opacity="0.12"/><text x="160" y="175" text-anchor="middle" font-size="96" font-family="sans-serif" fill="${fg}">${glyph}</text><text x="160" y="290" text-anchor="middle" font-size="20" font-family="sans-serif" fill="${fg}">${label}</text></svg>`;
+  return c.body(String(svg), 200, {
+    'Content-Type': 'image/svg+xml; charset=utf-8',
+    'Cache-Control': 'public, max-age=31536000, immutable',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'X-Content-Type-Options': 'nosniff',
+  });
 });
+
+demoImageRoutes.all('/:file', methodNotAllowed('GET'));

@@ -56,4 +56,38 @@ describe('events', () => {
     });
     expect(unknownSite.status).toBe(404);
   });
+
+  it('stores every field, the server receive time and the event as sent', async () => {
+    const before = Date.now();
+    const sent = ev('evt-fields-001', { type: 'purchase', userId: 'u1', ref: 'v_sharer', quantity: 3, price: 12.5, extra: { note: 'kept raw' } });
+    expect(((await (await post({ events: [sent] })).json()) as { accepted: number }).accepted).toBe(1);
+    const row = await env.DB.prepare('SELECT * FROM events WHERE site = ? AND id = ?').bind('demo', 'evt-fields-001').first<Record<string, unknown>>();
+    expect(row).toMatchObject({
+      type: 'purchase',
+      visitor_id: 'v_1',
+      user_id: 'u1',
+      item_id: 'p0001',
+      recommendation_id: 'r_abc',
+      placement: 'for-you',
+      ref: 'v_sharer',
+      quantity: 3,
+      price: 12.5,
+      client_ts: 1767225600000,
+    });
+    expect(row!.received_at as number).toBeGreaterThanOrEqual(before);
+    expect(JSON.parse(row!.raw as string)).toEqual(sent);
+  });
+
+  it('refuses form bodies with 415 and other methods with 405', async () => {
+    const form = await post('events=1', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(form.status).toBe(415);
+    expect(((await form.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
+    const get = await SELF.fetch('https://edge.test/v1/sites/demo/events');
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+  });
+
+  it('counts a repeated id within one batch as a duplicate', async () => {
+    expect(await (await post({ events: [ev('evt-twice-0001'), ev('evt-twice-0001')] })).json()).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
+  });
 });

@@ -2,16 +2,21 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { toIssues } from '../../../schema/errors.js';
 import { Event, EventsBatch, type EventsResponse } from '../../../schema/events.js';
-import { ApiError, invalid, readJson } from '../errors.js';
+import { ApiError, invalid, methodNotAllowed, readJson } from '../errors.js';
 import type { SiteEnv } from '../site.js';
 
-/** Largest events body: 100 events of ≤ ~2 KiB each. */
+/**
+ * Largest events body, in bytes: 100 events (EVENTS_MAX_BATCH) of up to ~2.5 KiB each. Bodies over
+ * it are refused whole with 413 payload_too_large; split the batch.
+ */
 export const EVENTS_BODY_LIMIT = 256 * 1024;
 
 /**
- * `POST /v1/sites/:site/events`: validates each event on its own (bad ones are listed in
- * `rejected` with the reason, the rest are kept) and stores accepted events in D1, idempotently
- * on (site, client event id). Accepts `text/plain` bodies too (navigator.sendBeacon).
+ * `POST /v1/sites/:site/events` → 200 EventsResponse. Validates each event on its own (bad ones are
+ * listed in `rejected` with the reason, the rest are kept) and stores accepted events in D1,
+ * idempotently on (site, client event id): a re-sent id is counted in `duplicates`, not stored
+ * again. Accepts `text/plain` bodies too (navigator.sendBeacon). 200 rather than 202: the events
+ * are durably written before the answer.
  */
 export const eventsRoutes = new Hono<SiteEnv>();
 
@@ -29,10 +34,10 @@ eventsRoutes.post(
     const site = c.get('site');
     const now = Date.now();
     const res: EventsResponse = { accepted: 0, duplicates: 0, rejected: [] };
-    const accepted: { index: number; event: Event }[] = [];
+    const accepted: { raw: unknown; event: Event }[] = [];
     parsed.data.events.forEach((raw, index) => {
       const ev = Event.safeParse(raw);
-      if (ev.success) accepted.push({ index, event: ev.data });
+      if (ev.success) accepted.push({ raw, event: ev.data });
       else {
         const issue = toIssues(ev.error)[0];
         const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id as string).slice(0, 64) : undefined;
@@ -45,7 +50,7 @@ eventsRoutes.post(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (site, id) DO NOTHING`,
       );
       const results = await c.env.DB.batch(
-        accepted.map(({ event: e }) =>
+        accepted.map(({ raw, event: e }) =>
           stmt.bind(
             site,
             e.id,
@@ -60,7 +65,8 @@ eventsRoutes.post(
             e.price ?? null,
             e.ts ?? null,
             now,
-            JSON.stringify(e),
+            // The event as sent (fields this schema does not know yet included), for audit and replays.
+            JSON.stringify(raw),
           ),
         ),
       );
@@ -72,3 +78,5 @@ eventsRoutes.post(
     return c.json(res);
   },
 );
+
+eventsRoutes.all('/', methodNotAllowed('POST'));

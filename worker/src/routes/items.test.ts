@@ -1,6 +1,7 @@
-import { SELF } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { publish } from '../../../test/workers/fixtures.js';
+import { kvKeys } from '../../../schema/pack-manifest.js';
+import { catalog, publish } from '../../../test/workers/fixtures.js';
 
 const get = (path: string, init?: RequestInit) => SELF.fetch(`https://edge.test${path}`, init);
 type List = { source: string; items: { id: string; score: number }[] };
@@ -39,48 +40,23 @@ describe('similar, popular, item', () => {
     expect(item).toMatchObject({ id: 'a1', title: 'Tea 1', url: 'https://edge.test/#/p/a1' });
   });
 
-  it('answers CORS for allowed origins only, preflight included', async () => {
-    const ok = await get('/v1/sites/demo/recommendations', { headers: { origin: 'http://localhost:3000' } });
-    expect(ok.status).toBe(503); // demo site exists by default, no model in this isolated store
-    expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
-    const pre = await get('/v1/sites/demo/recommendations', {
-      method: 'OPTIONS',
-      headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
-    });
-    expect(pre.status).toBe(204);
-    expect(pre.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5173');
-    expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
-    const evil = await get('/v1/sites/demo/recommendations', { headers: { origin: 'https://evil.example' } });
-    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
-  });
-});
-
-describe('documents and assets', () => {
-  it('serves an OpenAPI 3.1 document for every public route', async () => {
-    const doc = (await (await get('/openapi.json')).json()) as {
-      openapi: string;
-      paths: Record<string, Record<string, unknown>>;
-      components: { schemas: Record<string, unknown> };
-    };
-    expect(doc.openapi).toBe('3.1.0');
-    for (const p of ['/v1/sites/{site}/recommendations', '/v1/sites/{site}/items/{id}/similar', '/v1/sites/{site}/popular', '/v1/sites/{site}/events'])
-      expect(doc.paths[p]).toBeDefined();
-    expect(doc.paths['/v1/sites/{site}/recommendations'].post).toBeDefined();
-    expect(JSON.stringify(doc.components.schemas.RecommendationsRequest)).toContain('recent');
+  it('applies exclude, category and price to similar items', async () => {
+    await publish('items-6', 'v1');
+    const body = (await (await get('/v1/sites/items-6/items/a0/similar?k=3&exclude=a1,a2')).json()) as List;
+    expect(body.items.map((i) => i.id)).not.toContain('a1');
+    expect(body.items.map((i) => i.id)).not.toContain('a2');
+    const cheap = (await (await get('/v1/sites/items-6/items/a0/similar?k=20&maxPrice=30')).json()) as List;
+    expect(cheap.items.map((i) => i.id).sort()).toEqual(['a1', 'a2', ...Array.from({ length: 10 }, (_, i) => `b${i}`)].sort());
+    const pricey = (await (await get('/v1/sites/items-6/popular?k=20&minPrice=90')).json()) as List;
+    expect(pricey.items.map((i) => i.id)).toEqual(['a8', 'a9']);
+    expect((await get('/v1/sites/items-6/items/a0/similar?k=101')).status).toBe(400);
   });
 
-  it('serves deterministic, escaped SVG placeholders', async () => {
-    const res = await get('/demo/img/p0001.svg?c=tea');
-    expect(res.headers.get('content-type')).toContain('image/svg+xml');
-    const svg = await res.text();
-    expect(svg).toContain('<svg');
-    expect(svg).toBe(await (await get('/demo/img/p0001.svg?c=tea')).text());
-    expect((await get('/demo/img/%3Cscript%3E.svg')).status).toBe(404);
-  });
-
-  it('answers unknown API routes with a JSON 404', async () => {
-    const res = await get('/v1/nothing');
-    expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  it('returns catalog items the pack does not know yet, but has no neighbours for them', async () => {
+    await publish('items-5', 'v1');
+    const extra = { id: 'n1', title: 'New arrival', price: 9, currency: 'CNY', image: '/demo/img/n1.svg', category: 'tea' };
+    await env.PACKS.put(kvKeys.catalog('items-5', 'v1'), JSON.stringify({ items: [...catalog.items, extra] }));
+    expect(await (await get('/v1/sites/items-5/items/n1')).json()).toEqual({ ...extra, image: 'https://edge.test/demo/img/n1.svg' });
+    expect((await get('/v1/sites/items-5/items/n1/similar')).status).toBe(404);
   });
 });

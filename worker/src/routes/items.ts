@@ -1,56 +1,58 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
-import { K_MAX } from '../../../schema/recommendations.js';
-import { ApiError, invalid } from '../errors.js';
-import { absolutize, exclusion, popularItems, present, similarItems } from '../scoring/score.js';
+import { type Context, Hono } from 'hono';
+import type { RecommendationsResponse } from '../../../schema/recommendations.js';
+import { ApiError, invalid, methodNotAllowed } from '../errors.js';
+import type { LoadedModel } from '../pack-store.js';
+import { present, withAbsoluteUrls } from '../present.js';
+import { exclusion, type Pick, popularItems, similarItems } from '../scoring/score.js';
 import { requireModel, type SiteEnv } from '../site.js';
-import { list, newRecommendationId, num } from './query.js';
+import { ListQuery, ListRequest, newRecommendationId, toListRequest } from './query.js';
 
-const ListQuery = z.object({
-  k: z.number().int().min(1).max(K_MAX).default(10),
-  exclude: z.array(z.string().min(1).max(128)).max(500).optional(),
-  category: z.array(z.string().min(1)).max(50).optional(),
-});
-
-function listQuery(q: Record<string, string>) {
-  const parsed = ListQuery.safeParse({ k: num(q.k), exclude: list(q.exclude), category: list(q.category) });
-  if (!parsed.success) throw invalid(parsed.error, 'query');
-  return parsed.data;
-}
-
-/** `/items/:id`, `/items/:id/similar`, `/popular` under `/v1/sites/:site`. */
+/** `/popular`, `/items/:id/similar` and `/items/:id` under `/v1/sites/:site`. */
 export const itemsRoutes = new Hono<SiteEnv>();
 
 itemsRoutes.get('/popular', (c) => {
   const model = requireModel(c);
-  const q = listQuery(c.req.query());
-  const skip = exclusion(model, ids(model, q.exclude), q.category ? { category: q.category } : undefined);
-  const items = present(model, popularItems(model, q.k, skip), new URL(c.req.url).origin);
-  return c.json({ recommendationId: newRecommendationId(), source: 'popular' as const, modelVersion: model.version, items });
+  const req = listRequest(c);
+  return c.json(list(c, model, 'popular', popularItems(model, req.k, skipFor(model, req))));
 });
 
 itemsRoutes.get('/items/:id/similar', (c) => {
   const model = requireModel(c);
-  const q = listQuery(c.req.query());
-  const id = c.req.param('id');
-  const index = model.itemIndex.get(id);
-  if (index === undefined) throw new ApiError('item_not_found', `unknown item ${JSON.stringify(id.slice(0, 128))}`);
-  const skip = exclusion(model, ids(model, q.exclude), q.category ? { category: q.category } : undefined);
-  const items = present(model, similarItems(model, index, q.k, skip), new URL(c.req.url).origin);
-  return c.json({ recommendationId: newRecommendationId(), source: 'similar' as const, modelVersion: model.version, items });
+  const req = listRequest(c);
+  const index = model.itemIndex.get(c.req.param('id'));
+  if (index === undefined) throw itemNotFound(c.req.param('id'));
+  return c.json(list(c, model, 'similar', similarItems(model, index, req.k, skipFor(model, req))));
 });
 
+/** The catalog row, also for products newer than the pack (no factors yet). */
 itemsRoutes.get('/items/:id', (c) => {
   const model = requireModel(c);
-  const id = c.req.param('id');
-  const index = model.itemIndex.get(id);
-  const item = index === undefined ? undefined : model.catalog[index];
-  if (!item) throw new ApiError('item_not_found', `unknown item ${JSON.stringify(id.slice(0, 128))}`);
-  const out: Record<string, unknown> = { ...item };
-  absolutize(out, item, new URL(c.req.url).origin);
-  return c.json(out);
+  const item = model.catalogById.get(c.req.param('id'));
+  if (!item) throw itemNotFound(c.req.param('id'));
+  return c.json(withAbsoluteUrls(item, new URL(c.req.url).origin));
 });
 
-function ids(model: { itemIndex: Map<string, number> }, list?: string[]) {
-  return (list ?? []).map((id) => model.itemIndex.get(id)).filter((i): i is number => i !== undefined);
+itemsRoutes.all('/popular', methodNotAllowed('GET'));
+itemsRoutes.all('/items/:id/similar', methodNotAllowed('GET'));
+itemsRoutes.all('/items/:id', methodNotAllowed('GET'));
+
+function listRequest(c: Context<SiteEnv>): ListRequest {
+  const parsed = ListRequest.safeParse(toListRequest(ListQuery.parse(c.req.query())));
+  if (!parsed.success) throw invalid(parsed.error, 'query');
+  return parsed.data;
 }
+
+function skipFor(model: LoadedModel, req: ListRequest) {
+  const excluded: number[] = [];
+  for (const id of req.exclude ?? []) {
+    const i = model.itemIndex.get(id);
+    if (i !== undefined) excluded.push(i);
+  }
+  return exclusion(model, excluded, req.filter);
+}
+
+function list(c: Context<SiteEnv>, model: LoadedModel, source: 'popular' | 'similar', picks: Pick[]): RecommendationsResponse {
+  return { recommendationId: newRecommendationId(), source, modelVersion: model.version, items: present(model, picks, new URL(c.req.url).origin) };
+}
+
+const itemNotFound = (id: string) => new ApiError('item_not_found', `unknown item ${JSON.stringify(id.slice(0, 128))}`);

@@ -70,6 +70,8 @@ describe('GET /r/:slug (the demo campaign link)', () => {
     const cookie = first.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^ep_vid=v_[0-9a-f]{24};/);
     expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).toMatch(/Secure/);
     const again = await open('/r/demo', UA.safari, { cookie: cookie.split(';')[0] });
     expect(again.headers.get('set-cookie')).toBeNull();
   });

@@ -1,12 +1,12 @@
 import { type Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env.js';
-import { ApiError } from '../errors.js';
+import { ApiError, onError } from '../errors.js';
 import { detectEnv, type VisitorEnv } from '../routing/detect-env.js';
 import { getLink } from '../routing/link-store.js';
 import { OPEN_TAG_SCRIPT } from '../routing/open-tag-script.js';
 import { baiduRelayPage, notFoundPage, openTagPage, previewPage, qrPage, wechatInAppPage, wechatRelayPage } from '../routing/pages.js';
-import { evaluateLink } from '../routing/rules.js';
+import { compiledLink, evaluateLink } from '../routing/rules.js';
 import { renderTarget } from '../routing/targets.js';
 import { jsapiTicket, signPage } from '../routing/wechat-jssdk.js';
 import type { SiteEnv } from '../site.js';
@@ -86,9 +86,11 @@ redirectRoutes.get('/:slug', async (c) => {
   if (!compiled) return c.body(String(notFoundPage(slug.slice(0, 64))), 404, PAGE_HEADERS);
   const env = detectEnv(facts(c));
   const vid = visitorId(c);
-  const decision = evaluateLink(compiled.link, env, vid);
+  const decision = evaluateLink(compiledLink(compiled.link), { env, visitorId: vid });
   const { plan } = renderTarget(decision.target, env, c.req.url, new Date(), compiled.link.passThrough);
-  countDecision(c, slug, decision.ruleId ?? 'default', plan.kind === 'preview' ? 'preview' : decision.target.kind);
+  // Split variants are counted apart (`h5:v1`) so an A/B split's outcome can be read from the stats.
+  const counted = plan.kind === 'preview' ? 'preview' : decision.variant === undefined ? decision.target.kind : `${decision.target.kind}:v${decision.variant}`;
+  countDecision(c, slug, decision.ruleId ?? 'default', counted);
   switch (plan.kind) {
     case 'redirect':
       c.header('Cache-Control', 'no-store');
@@ -128,6 +130,7 @@ redirectRoutes.get('/:slug', async (c) => {
 
 /** `GET /v1/sites/:site/links/:slug/resolve`: the same decision as JSON, for the SDK and mini-programs. */
 export const resolveRoutes = new Hono<SiteEnv>();
+resolveRoutes.onError(onError);
 
 resolveRoutes.get('/:slug/resolve', async (c) => {
   const slug = c.req.param('slug');
@@ -135,7 +138,7 @@ resolveRoutes.get('/:slug/resolve', async (c) => {
   if (!compiled || compiled.site !== c.get('site')) throw new ApiError('not_found', `no link ${JSON.stringify(slug.slice(0, 64))} on site ${c.get('site')}`);
   const env = detectEnv({ ...facts(c), url: c.req.query('url') ?? c.req.url });
   const vid = c.req.query('visitorId') ?? visitorId(c);
-  const decision = evaluateLink(compiled.link, env, vid);
+  const decision = evaluateLink(compiledLink(compiled.link), { env, visitorId: vid });
   const rendered = renderTarget(decision.target, env, new URL(`/r/${slug}`, c.req.url).toString(), new Date(), compiled.link.passThrough);
   return c.json({
     slug,

@@ -104,9 +104,43 @@ describe('recommendations', () => {
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_json');
     const types = await post('/v1/sites/rec-body/recommendations', { k: '3', recent: 'a1' });
     expect(types.status).toBe(400);
-    const big = await post('/v1/sites/rec-body/recommendations', { userId: 'x'.repeat(70_000) });
+    const big = await post('/v1/sites/rec-body/recommendations', { userId: 'x'.repeat(100_000) });
     expect(big.status).toBe(413);
     expect(((await big.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    // The largest valid request (500 excluded ids and 50 recent items of 128 characters) fits under the limit.
+    const id = (i: number) => `${i}`.padStart(128, 'x');
+    const maximal = await post('/v1/sites/rec-body/recommendations', {
+      k: 100,
+      exclude: Array.from({ length: 500 }, (_, i) => id(i)),
+      recent: Array.from({ length: 50 }, (_, i) => ({ itemId: id(1000 + i), type: 'add_to_cart', ts: 1767225600000 })),
+    });
+    expect(maximal.status).toBe(200);
+    const form = await post('/v1/sites/rec-body/recommendations', 'k=3', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(form.status).toBe(415);
+    expect(((await form.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
+    const beacon = await post('/v1/sites/rec-body/recommendations', JSON.stringify({ k: 2 }), { 'content-type': 'text/plain;charset=UTF-8' });
+    expect(beacon.status).toBe(200);
+  });
+
+  it('answers other methods with 405 and an Allow header', async () => {
+    await publish('rec-method', 'v1');
+    const res = await SELF.fetch('https://edge.test/v1/sites/rec-method/recommendations', { method: 'DELETE' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, POST');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+    expect((await SELF.fetch('https://edge.test/v1/sites/rec-method/popular', { method: 'POST' })).status).toBe(405);
+    expect((await get('/v1/sites/rec-method/nothing-here')).status).toBe(404);
+  });
+
+  it('uses defaults and ignores what the model does not know', async () => {
+    await publish('rec-defaults', 'v1');
+    const body = (await (await get('/v1/sites/rec-defaults/recommendations?userId=stranger')).json()) as Recs;
+    expect(body.source).toBe('popular');
+    expect(body.items).toHaveLength(10);
+    // Impressions carry weight 0: seen (so excluded) but no evidence, so no fold-in.
+    const shown = (await (await get('/v1/sites/rec-defaults/recommendations?k=3&recent=b0:impression,nope:click')).json()) as Recs;
+    expect(shown.source).toBe('popular');
+    expect(shown.items.map((i) => i.id)).toEqual(['b1', 'b2', 'b3']);
   });
 
   it('answers 404 for an unknown site and 503 for a site without a model', async () => {

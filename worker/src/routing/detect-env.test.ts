@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectEnv, type Host, type Os } from './detect-env.js';
+import { detectEnv, type Host, type Os, UA_MAX } from './detect-env.js';
 
 // Real user-agent strings from public fixtures of other projects; each row cites its source:
 //   [LZL]   lzl124631x/lzl124631x.github.io  _posts/2016-04-08-check-wechat-user-agent.md
@@ -11,6 +11,12 @@ import { detectEnv, type Host, type Os } from './detect-env.js';
 //   [WXDOC] WeChat web-view docs (developers.weixin.qq.com/miniprogram/dev/component/web-view):
 //           "from WeChat 7.0.0 the userAgent contains miniProgram" — UAs as seen in public client code.
 //   [PUB]   a UA string found verbatim in public GitHub client code (via the code search index).
+//   [WOU-R] tool-developer/wo-useragent           test/robot.test.js
+//   [WOU-I] tool-developer/wo-useragent           test/index.test.js
+//   [UAP-B] faisalman/ua-parser-js                test/data/ua/browser/browser-all.json
+//   [SWAN]  mosuite/swan-js-api                   test/utils/constant.js (iosUA / androidUA)
+//   [VSO]   cuilongjin/vercel-serverless-openapi  api/useragent.js
+//   [ZAX]   jsonchou/zax-device                   __mocks__/ua-list.js
 type Row = [source: string, label: string, ua: string, host: Host, os: Os, bot: boolean];
 
 const ROWS: Row[] = [
@@ -362,11 +368,176 @@ const ROWS: Row[] = [
     'android',
     false,
   ],
+  ['WOU-R', 'Baiduspider', 'Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)', 'other', 'other', true],
+  [
+    'WOU-R',
+    'Baiduspider-render on iPhone',
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 9_1 like Mac OS X) AppleWebKit/601.1.46 (KHTML, like Gecko) Version/9.0 Mobile/13B143 Safari/601.1 (compatible; Baiduspider-render/2.0; +http://www.baidu.com/search/spider.html)',
+    'other',
+    'ios',
+    true,
+  ],
+  ['WOU-R', 'Baiduspider-image', 'Baiduspider-image+(+http://www.baidu.com/search/spider.htm)', 'other', 'other', true],
+  ['WOU-R', 'Googlebot', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'other', 'other', true],
+  [
+    'WOU-R',
+    'Shenma YisouSpider on iPhone',
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 10_3 like Mac OS X) AppleWebKit/602.1.50 (KHTML, like Gecko) CriOS/56.0.2924.75 Mobile/14E5239e YisouSpider/5.0 Safari/602.1',
+    'other',
+    'ios',
+    true,
+  ],
+  ['WOU-R', 'Sogou web spider', 'Sogou web spider/4.0(+http://www.sogou.com/docs/help/webmasters.htm#07)', 'other', 'other', true],
+  [
+    'WOU-R',
+    '360Spider on Android',
+    'Mozilla/5.0 (Linux; U; Android 4.0.2; en-us; Galaxy Nexus Build/ICL53F) AppleWebKit/534.30 (KHTML, like Gecko)Version/4.0 Mobile Safari/534.30; 360Spider',
+    'other',
+    'android',
+    true,
+  ],
+  [
+    'WOU-R',
+    'HaosouSpider on Android (no "/version")',
+    'Mozilla/5.0 (Linux; U; Android 4.0.2; en-us; Galaxy Nexus Build/ICL53F) AppleWebKit/534.30 (KHTML, like Gecko) Version/4.0 Mobile Safari/534.30; HaosouSpider',
+    'other',
+    'android',
+    true,
+  ],
+  [
+    'WOU-I',
+    'QQ app on iPhone',
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 10_2_1 like Mac OS X) AppleWebKit/602.4.6 (KHTML, like Gecko) Mobile/14D27 QQ/6.7.1.416 V1_IPH_SQ_6.7.1_1_APP_A Pixel/750 Core/UIWebView NetType/4G QBWebViewType/1',
+    'qq',
+    'ios',
+    false,
+  ],
+  [
+    'WOU-I',
+    'BlackBerry 10',
+    'Mozilla/5.0 (BB10; Touch) AppleWebKit/537.10+ (KHTML, like Gecko) Version/10.0.9.2372 Mobile Safari/537.10+',
+    'other',
+    'other',
+    false,
+  ],
+  [
+    'WOU-I',
+    'Windows Phone (not desktop Windows)',
+    'Mozilla/5.0 (compatible; MSIE 9.0; Windows Phone OS 7.5; Trident/5.0; IEMobile/9.0; HTC; Titan)',
+    'other',
+    'other',
+    false,
+  ],
+  [
+    'UAP-B',
+    'TikTok on Android (not Douyin)',
+    'Mozilla/5.0 (Linux; Android 11; 21061119AG Build/RP1A.200720.011; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/92.0.4515.131 Mobile Safari/537.36 trill_2022109040 JsSdk/1.0 NetType/MOBILE Channel/googleplay AppName/musical_ly app_version/21.9.4 ByteLocale/ru-RU ByteFullLocale/ru-RU Region/KG BytedanceWebview/d8a21c6',
+    'other',
+    'android',
+    false,
+  ],
+  [
+    'UAP-B',
+    'TikTok on iOS (not Douyin)',
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 14_8 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 musical_ly_21.1.0 JsSdk/2.0 NetType/4G Channel/App Store ByteLocale/ru Region/RU ByteFullLocale/ru-RU isDarkMode/1 WKWebView/1 BytedanceWebview/d8a21c6',
+    'other',
+    'ios',
+    false,
+  ],
+  [
+    'UAP-B',
+    'WeChat 4 for Windows (lower-case UA)',
+    'mozilla/5.0 (windows nt 10.0; wow64) applewebkit/537.36 (khtml, like gecko) chrome/53.0.2785.116 safari/537.36 qbcore/4.0.1301.400 qqbrowser/9.0.2524.400 mozilla/5.0 (windows nt 6.1; wow64) applewebkit/537.36 (khtml, like gecko) chrome/81.0.4044.138 safari/537.36 nettype/wifi micromessenger/7.0.20.1781(0x6700143b) windowswechat',
+    'wechat',
+    'desktop',
+    false,
+  ],
+  [
+    'UAP-B',
+    'WeGame (QBCore, not WeChat)',
+    'Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.124 Safari/537.36 qblink wegame.exe WeGame/5.1.1.11100 QBCore/3.70.107.400 QQBrowser/9.0.2524.400',
+    'other',
+    'desktop',
+    false,
+  ],
+  [
+    'UAP-B',
+    'QQ app on iOS',
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 10_0_2 like Mac OS X) AppleWebKit/602.1.50 (KHTML, like Gecko) Mobile/14A456 QQ/6.5.3.410 V1_IPH_SQ_6.5.3_1_APP_A Pixel/1080 Core/UIWebView NetType/WIFI Mem/26',
+    'qq',
+    'ios',
+    false,
+  ],
+  [
+    'UAP-B',
+    'Alipay on Android (vivo)',
+    'Mozilla/5.0 (Linux; U; Android 10; zh-CN; V2034A Build/QP1A.190711.020) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/69.0.3497.100 UWS/3.22.2.33 Mobile Safari/537.36 UCBS/3.22.2.33_211025173018 NebulaSDK/1.8.100112 Nebula AlipayDefined(nt:WIFI,ws:360|0|2.0) AliApp(AP/10.2.51.7100) AlipayClient/10.2.51.7100 Language/zh-Hans useStatusBar/true isConcaveScreen/true Region/CNAriver/1.0.0',
+    'alipay',
+    'android',
+    false,
+  ],
+  [
+    'UAP-B',
+    'Baidu app on iOS 12',
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 12_1_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/16C101 main%2F1.0 baiduboxapp/11.12.0.18 (Baidu; P2 12.1.2)',
+    'baidu',
+    'ios',
+    false,
+  ],
+  [
+    'UAP-B',
+    'Baidu Browser (bdbrowser is not the Baidu app)',
+    'Mozilla/5.0 (Linux; Android 9; Redmi Note 5 Build/PKQ1.180904.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/110.0.5481.153 Mobile Safari/537.36 bdbrowser/6.4.0.4',
+    'other',
+    'android',
+    false,
+  ],
+  [
+    'UAP-B',
+    'Chrome on ChromeOS',
+    'Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/111.0.0.0 Safari/537.36',
+    'other',
+    'desktop',
+    false,
+  ],
+  [
+    'SWAN',
+    'Baidu smart-program web-view on Android',
+    'Mozilla/5.0 (Linux; Android 7.0; EVA-DL00 Build/HUAWEIEVA-DL00; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/55.0.2883.91 Mobile Safari/537.36 swan/2.2.0 swan-baiduboxapp/11.5.0.0 baiduboxapp/11.5.0.0 (Baidu; P1 7.0)',
+    'baidu-swan',
+    'android',
+    false,
+  ],
+  [
+    'SWAN',
+    'Baidu smart-program web-view on iOS 11',
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 11_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15F79 swan/2.2.0 swan-baiduboxapp/11.5.0.0 baiduboxapp/11.5.0.0 (Baidu; P2 11.4)',
+    'baidu-swan',
+    'ios',
+    false,
+  ],
+  [
+    'VSO',
+    'Toutiao on iOS',
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 14_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 NewsArticle/8.1.5.12 JsSdk/2.0 NetType/WIFI (News 8.1.5 14.100000)',
+    'douyin',
+    'ios',
+    false,
+  ],
+  [
+    'ZAX',
+    'WeChat mini-program web-view on Android',
+    'Mozilla/5.0 (Linux; Android 7.1.1; MI 6 Build/NMF26X; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/57.0.2987.132 MQQBrowser/6.2 TBS/043807 Mobile Safari/537.36 MicroMessenger/6.6.1.1220(0x26060135) NetType/4G Language/zh_CN miniProgram',
+    'wechat-miniprogram',
+    'android',
+    false,
+  ],
 ];
 
 describe('detectEnv on real user agents', () => {
   it('covers every host and OS named in ARCHITECTURE.md', () => {
-    expect(ROWS.length).toBeGreaterThanOrEqual(40);
+    expect(ROWS.length).toBeGreaterThanOrEqual(60);
+    expect(ROWS.filter((r) => r[5]).length).toBeGreaterThanOrEqual(10);
     expect(new Set(ROWS.map((r) => r[3]))).toEqual(
       new Set(['wechat', 'wechat-miniprogram', 'wecom', 'baidu', 'baidu-swan', 'alipay', 'douyin', 'qq', 'other']),
     );
@@ -405,6 +576,12 @@ describe('detectEnv on request facts', () => {
   it('survives missing or malformed input', () => {
     expect(detectEnv({})).toEqual({ host: 'other', os: 'other', bot: false, query: {} });
     expect(detectEnv({ referrer: 'not a url', url: '::' }).referrerHost).toBeUndefined();
+  });
+
+  it('reads only the first UA_MAX characters of a (possibly hostile) user agent', () => {
+    // workerd freezes clocks during synchronous code, so bound the input rather than time it.
+    expect(detectEnv({ userAgent: `${'a'.repeat(UA_MAX)} Googlebot/2.1` }).bot).toBe(false);
+    expect(detectEnv({ userAgent: `${'a'.repeat(UA_MAX - 20)} Googlebot/2.1` }).bot).toBe(true);
   });
 
   it('does not take device names for bots', () => {

@@ -32,7 +32,12 @@ export interface RequestFacts {
 // Plain substrings ("bot" alone) would misfire on device names such as "CUBOT".
 const BOT_NAMES =
   /Baiduspider|Bytespider|Googlebot|Google-InspectionTool|GoogleOther|Storebot-Google|AdsBot-Google|Mediapartners-Google|bingbot|Applebot|YisouSpider|Sogou (web|inst) spider|360Spider|PetalBot|YandexBot|DuckDuckBot|facebookexternalhit|facebookcatalog|Twitterbot|Slackbot|TelegramBot|WhatsApp\/|LinkedInBot|Discordbot|SkypeUriPreview|ia_archiver|HeadlessChrome|Weixin-?Spider|WeChat-?Spider/i;
-const BOT_SHAPES = /\b[\w-]*(bot|spider|crawler)\/\d|compatible;[^)]*\b[\w-]*(bot|spider|crawler)\b/i;
+// A token ending in "spider"/"crawler" is always a crawler (HaosouSpider has no "/version"); "bot" alone
+// needs a version or a "compatible;" comment around it.
+// Written without a `[\w-]*` prefix so that a long hostile header cannot make the search quadratic.
+const BOT_SHAPES = /(spider|crawler)\b|bot\/\d|compatible;[^)]*bot\b/i;
+/** TikTok (international) shares ByteDance's web-view tokens but cannot open Douyin mini-programs. */
+const TIKTOK = /musical_ly|\btrill_\d/i;
 
 /** Host app. Order matters: WeCom also says MicroMessenger, swan web-views also say baiduboxapp. */
 export function detectHost(ua: string): Host {
@@ -42,7 +47,7 @@ export function detectHost(ua: string): Host {
   if (/(^|[\s(;])swan\/\d/i.test(ua)) return 'baidu-swan';
   if (/baiduboxapp|\bbdapp\/|baiduboxvision|baiduboxsenior/i.test(ua)) return 'baidu';
   if (/AlipayClient/i.test(ua)) return 'alipay';
-  if (/\baweme|NewsArticle\/|Toutiao|BytedanceWebview|toutiaomicroapp|\bdouyin/i.test(ua)) return 'douyin';
+  if (/\baweme|NewsArticle\/|Toutiao|BytedanceWebview|toutiaomicroapp|\bdouyin/i.test(ua)) return TIKTOK.test(ua) ? 'other' : 'douyin';
   // The QQ app says `QQ/x.y`; WeChat's and QQ Browser's `MQQBrowser/` must not count.
   if (/(^|[^\w])QQ\/\d/.test(ua)) return 'qq';
   return 'other';
@@ -60,11 +65,15 @@ export function isBot(ua: string): boolean {
   return BOT_NAMES.test(ua) || BOT_SHAPES.test(ua);
 }
 
+/** Characters of the User-Agent header that detection reads. */
+export const UA_MAX = 1024;
+
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
 /** Detects the visitor's environment from request facts (pure: also used by `simulate`). */
 export function detectEnv(facts: RequestFacts): VisitorEnv {
-  const ua = facts.userAgent ?? '';
+  // Real user agents stay under ~600 characters; bounding the input bounds every regex below.
+  const ua = (facts.userAgent ?? '').slice(0, UA_MAX);
   const query: Record<string, string> = {};
   let url: URL | undefined;
   try {

@@ -1,5 +1,6 @@
-import { type CompiledLink, LinkDefinition, linkKey } from '../../../schema/routing.js';
+import { LinkDefinition } from '../../../schema/routing.js';
 import { ApiError } from '../errors.js';
+import { putLink, removeLink } from './link-store.js';
 
 /** D1 + KV persistence for links: each change is a version row + audit row, then the KV compile. */
 export interface Actor {
@@ -105,8 +106,7 @@ export async function saveVersion(
       .prepare('INSERT INTO audit (site, at, actor, action, slug, version, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)')
       .bind(site, now, actor.subject, action, link.slug, version, note ?? null),
   ]);
-  const compiled: CompiledLink = { site, version, publishedAt: new Date(now).toISOString(), link };
-  await kv.put(linkKey(link.slug), JSON.stringify(compiled));
+  await putLink(kv, { site, version, publishedAt: new Date(now).toISOString(), link });
   return { version };
 }
 
@@ -117,7 +117,7 @@ export async function deleteLink(db: D1Database, kv: KVNamespace, site: string, 
     .run();
   if (!res.meta.changes) throw new ApiError('not_found', `no link ${JSON.stringify(slug)} on site ${site}`);
   await db.prepare('INSERT INTO audit (site, at, actor, action, slug) VALUES (?1, ?2, ?3, ?4, ?5)').bind(site, Date.now(), actor.subject, 'delete', slug).run();
-  await kv.delete(linkKey(slug));
+  await removeLink(kv, slug);
 }
 
 export async function auditLog(db: D1Database, site: string, slug?: string) {

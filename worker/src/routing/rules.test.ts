@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { LinkDefinition, ROUTING_LIMITS } from '../../../schema/routing.js';
 import { detectEnv, type VisitorEnv } from './detect-env.js';
-import { evaluateLink, explainSkipped, testCondition } from './rules.js';
-import { fnv1a32, pickVariant } from './split.js';
+import { compiledLink, compileLink, evaluateLink, explainSkipped, testCondition } from './rules.js';
+import { bucketOf, fnv1a32, pickVariant } from './split.js';
 
 const h5 = (url: string) => ({ type: 'target' as const, target: { kind: 'h5' as const, url } });
 const env = (over: Partial<VisitorEnv> = {}): VisitorEnv => ({ host: 'other', os: 'android', bot: false, query: {}, ...over });
 
-const link = LinkDefinition.parse({
+const definition = LinkDefinition.parse({
   slug: 'spring',
   rules: [
     { id: 'bots', conditions: [{ field: 'bot', op: 'equals', value: true }], action: h5('https://shop.example/preview') },
@@ -37,31 +37,41 @@ const link = LinkDefinition.parse({
   ],
   default: h5('https://shop.example/'),
 });
+const link = compileLink(definition);
+const ev = (e: VisitorEnv, visitorId = 'v1', now?: number) => evaluateLink(link, { env: e, visitorId, now });
 
 describe('evaluateLink', () => {
   it('takes the first matching rule, in order', () => {
-    expect(evaluateLink(link, env({ host: 'baidu', bot: true }), 'v1').ruleId).toBe('bots');
-    expect(evaluateLink(link, env({ host: 'baidu-swan' }), 'v1').target).toMatchObject({ kind: 'baidu-swan' });
-    expect(evaluateLink(link, env({ host: 'wecom', country: 'CN' }), 'v1').ruleId).toBe('wechat-cn');
+    expect(ev(env({ host: 'baidu', bot: true })).ruleId).toBe('bots');
+    expect(ev(env({ host: 'baidu-swan' })).target).toMatchObject({ kind: 'baidu-swan' });
+    expect(ev(env({ host: 'wecom', country: 'CN' })).ruleId).toBe('wechat-cn');
   });
 
   it('requires all conditions for match "all" and one for "any", and explains skipped rules', () => {
-    const d = evaluateLink(link, env({ host: 'wechat', country: 'US', referrerHost: 'm.baidu.com' }), 'v1');
+    const d = ev(env({ host: 'wechat', country: 'US', referrerHost: 'm.baidu.com' }));
     expect(d.ruleId).toBe('campaign');
-    expect(explainSkipped(link, d.skipped)).toEqual([
-      { ruleId: 'bots', reason: 'failed: bot equals true' },
-      { ruleId: 'baidu', reason: 'failed: host in ["baidu","baidu-swan"]' },
-      { ruleId: 'wechat-cn', reason: 'failed: country in ["CN","HK"]' },
+    expect(explainSkipped(link, { env: env({ host: 'wechat', country: 'US', referrerHost: 'm.baidu.com' }), visitorId: 'v1' }, d)).toEqual([
+      { ruleId: 'bots', condition: 0, reason: 'failed: bot equals true' },
+      { ruleId: 'baidu', condition: 0, reason: 'failed: host in ["baidu","baidu-swan"]' },
+      { ruleId: 'wechat-cn', condition: 1, reason: 'failed: country in ["CN","HK"]' },
     ]);
-    expect(evaluateLink(link, env({ query: { utm_source: 'BaiduSEM' } }), 'v1').ruleId).toBe('campaign');
+    expect(ev(env({ query: { utm_source: 'BaiduSEM' } })).ruleId).toBe('campaign');
   });
 
   it('falls back to the link default', () => {
-    const d = evaluateLink(link, env({ host: 'douyin' }), 'v1');
+    const e = env({ host: 'douyin' });
+    const d = ev(e);
     expect(d.ruleId).toBeNull();
+    expect(d.ruleIndex).toBe(-1);
     expect(d.target).toEqual({ kind: 'h5', url: 'https://shop.example/' });
-    expect(explainSkipped(link, d.skipped).at(-1)).toEqual({ ruleId: 'campaign', reason: 'none of 2 conditions held' });
-    expect(d.skipped.at(-1)).toEqual({ ruleId: 'campaign', condition: -1 });
+    const why = explainSkipped(link, { env: e, visitorId: 'v1' }, d);
+    expect(why).toHaveLength(4);
+    expect(why.at(-1)).toEqual({ ruleId: 'campaign', condition: -1, reason: 'none of 2 conditions held' });
+  });
+
+  it('compiles each link object once', () => {
+    expect(compiledLink(definition)).toBe(compiledLink(definition));
+    expect(compiledLink(definition)).not.toBe(compiledLink(LinkDefinition.parse(definition)));
   });
 
   it('routes real user agents end to end', () => {
@@ -69,9 +79,9 @@ describe('evaluateLink', () => {
       userAgent:
         'Mozilla/5.0 (iPhone; CPU iPhone OS 12_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 swan/2.4.0 swan-baiduboxapp/11.9.0.1 baiduboxapp/11.9.0.1 (Baidu; P2 12.2)',
     });
-    expect(evaluateLink(link, swan, 'v1').ruleId).toBe('baidu');
+    expect(ev(swan).ruleId).toBe('baidu');
     const spider = detectEnv({ userAgent: 'Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)' });
-    expect(evaluateLink(link, spider, 'v1').ruleId).toBe('bots');
+    expect(ev(spider).ruleId).toBe('bots');
   });
 });
 
@@ -85,6 +95,14 @@ describe('calendar conditions (default time zone Asia/Shanghai)', () => {
     expect(testCondition({ field: 'timeOfDay', op: 'between', from: '09:00', to: '18:00' }, env(), now)).toBe(false);
     // A window across midnight.
     expect(testCondition({ field: 'timeOfDay', op: 'between', from: '22:00', to: '02:00' }, env(), now)).toBe(true);
+  });
+  it('re-reads the local clock when the minute changes (per-zone cache)', () => {
+    const c = { field: 'weekday' as const, op: 'in' as const, values: [7] };
+    // Sunday 23:59 → Monday 00:00 in Shanghai, one call right after the other.
+    expect(testCondition(c, env(), Date.parse('2026-11-22T15:59:30Z'))).toBe(true);
+    expect(testCondition(c, env(), Date.parse('2026-11-22T15:59:59Z'))).toBe(true);
+    expect(testCondition(c, env(), Date.parse('2026-11-22T16:00:00Z'))).toBe(false);
+    expect(testCondition({ field: 'timeOfDay', op: 'between', from: '23:59', to: '00:00' }, env(), Date.parse('2026-11-22T15:59:00Z'))).toBe(true);
   });
   it('schedules are half-open instants', () => {
     expect(testCondition({ field: 'schedule', op: 'between', start: '2026-11-22T16:30:00Z' }, env(), now)).toBe(true);
@@ -118,6 +136,40 @@ describe('sticky weighted splits', () => {
     expect(counts[0] / 10_000).toBeGreaterThan(0.68);
     expect(counts[0] / 10_000).toBeLessThan(0.72);
     for (let i = 0; i < 100; i++) expect(pickVariant([70, 30], `visitor-${i}`, 'spring:r1')).toBe(pickVariant([70, 30], `visitor-${i}`, 'spring:r1'));
+  });
+
+  it('computes the bucket as fnv1a32(visitorId + ":" + salt) mod 10000 without joining strings', () => {
+    for (const [v, salt] of [
+      ['visitor-1', 'spring:r1'],
+      ['', ''],
+      ['访客-ü', 'demo:default'],
+      ['v_0123456789abcdef01234567', 'x'],
+    ])
+      expect(bucketOf(v, salt)).toBe(fnv1a32(`${v}:${salt}`) % 10_000);
+  });
+
+  it('evaluates a 70/30 split over 10,000 visitors within ±2%, stable per visitor', () => {
+    const split = compileLink(
+      LinkDefinition.parse({
+        slug: 'ab',
+        rules: [],
+        default: {
+          type: 'split',
+          variants: [
+            { weight: 70, target: { kind: 'h5', url: 'https://a.example/' } },
+            { weight: 30, target: { kind: 'h5', url: 'https://b.example/' } },
+          ],
+        },
+      }),
+    );
+    const counts = [0, 0];
+    for (let i = 0; i < 10_000; i++) {
+      const d = evaluateLink(split, { env: env(), visitorId: `v_${i}` });
+      counts[d.variant!]++;
+      expect(d.target).toEqual({ kind: 'h5', url: d.variant === 0 ? 'https://a.example/' : 'https://b.example/' });
+    }
+    expect(Math.abs(counts[0] / 10_000 - 0.7)).toBeLessThan(0.02);
+    for (let i = 0; i < 200; i++) expect(evaluateLink(split, { env: env(), visitorId: `v_${i}` }).variant).toBe(pickVariant([70, 30], `v_${i}`, 'ab:default'));
   });
 
   it('splits independently per link salt', () => {

@@ -1,15 +1,16 @@
 const app = getApp();
 
 Page({
-  data: { items: [], source: '' },
+  data: { items: [], source: '', recommendationId: '' },
   async onShow() {
+    // Personal picks; the visitor's taps since the last visit are folded in at once (source "realtime").
     const client = app.globalData.edgepick;
     try {
       const picks = await client.recommend({ k: 10, placement: 'mp-home' });
       this.setData({ items: picks.items, source: picks.source, recommendationId: picks.recommendationId });
     } catch {
-      const popular = await client.popular({ k: 10 }).catch(() => ({ items: [] }));
-      this.setData({ items: popular.items, source: 'popular' });
+      const popular = await client.popular({ k: 10 }).catch(() => ({ items: [], recommendationId: '' }));
+      this.setData({ items: popular.items, source: 'popular', recommendationId: popular.recommendationId });
     }
   },
   onTapItem(e) {
@@ -18,8 +19,10 @@ Page({
     wx.navigateTo({ url: `/pages/product/product?id=${encodeURIComponent(id)}` });
   },
   onShareAppMessage(e) {
+    const client = app.globalData.edgepick;
     const id = e.target?.dataset?.id;
-    if (id) app.globalData.edgepick.track({ type: 'share', itemId: id });
-    return { title: '给你推荐', path: `/pages/index/index?ref=${app.globalData.edgepick.visitorId}` };
+    if (id) client.track({ type: 'share', itemId: id });
+    // The friend who opens this lands with `ref` = this visitor (read in app.js onLaunch).
+    return { title: '给你推荐', path: `/pages/index/index?ref=${client.visitorId}` };
   },
 });

@@ -1,0 +1,76 @@
+import { ValidationError } from './errors.js';
+import { type KeyValueStorage, type MiniStorageApi, miniProgramStorage, webStorage } from './storage.js';
+import { fetchTransport, type MiniRequestApi, miniProgramTransport, type Transport } from './transport.js';
+
+/** The `wx` (WeChat) or `swan` (Baidu) object of a mini-program: `request` plus sync storage. */
+export type MiniProgramApi = MiniRequestApi & MiniStorageApi;
+// Mini-programs expose `wx`/`swan` as globals that are not always properties of `globalThis`
+// (which older WeChat runtimes lack altogether), so they are looked up with `typeof`.
+declare const wx: MiniProgramApi | undefined;
+declare const swan: MiniProgramApi | undefined;
+
+export type Consent = 'granted' | 'pending' | 'denied';
+
+export interface ClientOptions {
+  /** Site id (required), e.g. `demo`. */
+  site: string;
+  /** API origin, e.g. `https://picks.example.com`; required in mini-programs. @default '' (same origin; the script tag uses its own origin) */
+  endpoint?: string;
+  /** The shop's own user id, once known (see `setUserId`). */
+  userId?: string;
+  /** Milliseconds before a request fails with `TimeoutError`. @default 5000 */
+  timeout?: number;
+  /** Retries of reads (recommend, similar, popular, item) after a network error, timeout, 408, 429 or 5xx; exponential backoff with jitter. @default 2 */
+  retries?: number;
+  /** Tracking consent: `pending` holds events in memory until `setConsent('granted')`; `denied` sends and stores none. @default 'granted' ('denied' when the browser sends Global Privacy Control) */
+  consent?: Consent;
+  /** `'fetch'`, `'wx'`, `'swan'`, the `wx`/`swan` object itself, or your own function. @default 'fetch', else the mini-program's `wx`/`swan` when there is no fetch */
+  transport?: 'fetch' | 'wx' | 'swan' | MiniProgramApi | Transport;
+  /** Where the visitor id, recent interactions and unsent events live. @default localStorage, mini-program storage, else memory */
+  storage?: KeyValueStorage;
+  /** Milliseconds between event flushes. @default 2000 */
+  flushInterval?: number;
+  /** Events per request (1–100); a full batch is sent at once. @default 20 */
+  batchSize?: number;
+  /** The sharer's visitor id when this visit came from a shared link (`?ref=`); added to this visit's events. */
+  ref?: string;
+}
+
+export const g = (typeof globalThis === 'object' ? globalThis : {}) as {
+  fetch?: unknown;
+  location?: { href: string };
+  navigator?: { globalPrivacyControl?: boolean; sendBeacon?(url: string, data: Blob): boolean };
+  addEventListener?(t: string, f: () => void): void;
+  document?: { visibilityState?: string; addEventListener?(t: string, f: () => void): void };
+};
+
+export const json = JSON.stringify;
+/** Throws `edgepick: ${what}, got ${value}` as a ValidationError unless `ok`. */
+export function need(ok: unknown, what: string, value: unknown): asserts ok {
+  if (!ok) throw new ValidationError(`edgepick: ${what}, got ${json(value)}`);
+}
+
+/** Options merged with their defaults once, checked (one clear ValidationError), transport and storage chosen. */
+export function resolveOptions(options: ClientOptions) {
+  const o = { timeout: 5000, retries: 2, flushInterval: 2000, batchSize: 20, endpoint: '', ...options };
+  const t = o.transport;
+  need(/^[a-z0-9][a-z0-9-]{0,62}$/.test(o.site), 'options.site must be a site id like "demo"', o.site);
+  for (const k of ['timeout', 'retries', 'flushInterval', 'batchSize'] as const) {
+    const min = +(k !== 'retries');
+    need(
+      Number.isInteger(o[k]) && o[k] >= min && (k !== 'batchSize' || o[k] <= 100),
+      `options.${k} must be an integer ≥ ${min}${k === 'batchSize' ? ', ≤ 100' : ''}`,
+      o[k],
+    );
+  }
+  const wxApi = typeof wx === 'object' ? wx : undefined;
+  const swanApi = typeof swan === 'object' ? swan : undefined;
+  const api = typeof t === 'object' ? t : t === 'wx' ? wxApi : t === 'swan' ? swanApi : !t && !g.fetch ? (wxApi ?? swanApi) : undefined;
+  need(api || (t !== 'wx' && t !== 'swan'), `options.transport "${t}" needs the ${t} global of a mini-program`, t);
+  need(o.endpoint ? /^https?:\/\/[^/]+/.test(o.endpoint) : !api, `options.endpoint must be an http(s) origin${api ? ' in a mini-program' : ''}`, o.endpoint);
+  return {
+    ...o,
+    send: (typeof t === 'function' ? t : api ? miniProgramTransport(api) : fetchTransport) as Transport,
+    store: o.storage ?? (api ? miniProgramStorage(api) : webStorage()),
+  };
+}

@@ -1,0 +1,168 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { kvKeys } from '../../schema/pack-manifest.js';
+import { publish } from '../../test/workers/fixtures.js';
+import { createPackStore } from './pack-store.js';
+
+/** env with a KV that counts reads per key, a fake clock, and captured logs. */
+function harness(options: { ttlMs?: number; refuseMs?: number; stuckMs?: number } = {}) {
+  const reads: string[] = [];
+  const kv = {
+    get: (key: string, type?: 'text' | 'arrayBuffer') => {
+      reads.push(key);
+      return type ? env.PACKS.get(key, type as 'arrayBuffer') : env.PACKS.get(key);
+    },
+  } as unknown as KVNamespace;
+  const clock = { t: 1_000_000 };
+  const logs: string[] = [];
+  const store = createPackStore({ ...options, now: () => clock.t, log: (m) => logs.push(m) });
+  const storeEnv = { PACKS: kv, DEMO_SITE: 'demo' as const };
+  const manifestReads = (site: string, version: string) => reads.filter((k) => k === kvKeys.manifest(kvKeys.packPrefix(site, version))).length;
+  return { store, storeEnv, clock, logs, reads, manifestReads };
+}
+
+describe('pack store', () => {
+  it('loads a site once, with indexes, norms, popularity order and catalog', async () => {
+    await publish('ps-load', 'v1');
+    const h = harness();
+    const { exists, model, config } = await h.store.get(h.storeEnv, 'ps-load');
+    expect(exists).toBe(true);
+    expect(config).toBeUndefined();
+    expect(model?.version).toBe('v1');
+    expect(model?.itemIndex.get('b3')).toBe(13);
+    expect(model?.userIndex.get('bob')).toBe(1);
+    expect(Array.from(model!.popularOrder.slice(0, 3))).toEqual([10, 11, 12]);
+    expect(model!.itemNorms[10]).toBeCloseTo(1, 5);
+    expect(model!.itemInvNorms[10] * model!.itemNorms[10]).toBeCloseTo(1, 6);
+    expect(model!.catalog[0]?.title).toBe('Tea 0');
+    expect(model!.catalogById.get('b9')?.category).toBe('pets');
+    expect(model!.scratch.length).toBe(20);
+  });
+
+  it('shares one in-flight load between concurrent requests', async () => {
+    await publish('ps-shared', 'v1');
+    const h = harness();
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => h.store.get(h.storeEnv, 'ps-shared')));
+    expect(a.model).toBe(b.model);
+    expect(b.model).toBe(c.model);
+    expect(h.manifestReads('ps-shared', 'v1')).toBe(1);
+    expect(h.reads.filter((k) => k === kvKeys.active('ps-shared'))).toHaveLength(1);
+  });
+
+  it('re-reads the pointer only after the TTL, and switches to a new version', async () => {
+    await publish('ps-ttl', 'v1');
+    const h = harness({ ttlMs: 5_000 });
+    const first = await h.store.get(h.storeEnv, 'ps-ttl');
+    await publish('ps-ttl', 'v2', { previous: ['v1'] });
+    h.clock.t += 4_999;
+    expect((await h.store.get(h.storeEnv, 'ps-ttl')).model).toBe(first.model);
+    expect(h.reads.filter((k) => k === kvKeys.active('ps-ttl'))).toHaveLength(1);
+    h.clock.t += 1;
+    expect((await h.store.get(h.storeEnv, 'ps-ttl')).model?.version).toBe('v2');
+    // Same version on the next check: nothing is downloaded again.
+    h.clock.t += 5_000;
+    await h.store.get(h.storeEnv, 'ps-ttl');
+    expect(h.manifestReads('ps-ttl', 'v2')).toBe(1);
+  });
+
+  it('keeps serving the last good pack when a new one is corrupt, and does not re-download it every TTL', async () => {
+    await publish('ps-keep', 'v1');
+    const h = harness({ ttlMs: 5_000, refuseMs: 60_000 });
+    await h.store.get(h.storeEnv, 'ps-keep');
+    await publish('ps-keep', 'v2', { corrupt: 'flip' }); // no previous pointers
+    h.clock.t += 5_000;
+    expect((await h.store.get(h.storeEnv, 'ps-keep')).model?.version).toBe('v1');
+    expect(h.logs.some((m) => m.includes('refusing pack v2') && m.includes('checksum'))).toBe(true);
+    h.clock.t += 5_000;
+    await h.store.get(h.storeEnv, 'ps-keep');
+    expect(h.manifestReads('ps-keep', 'v2')).toBe(1);
+    // After refuseMs it is tried again (a republish may have fixed it).
+    h.clock.t += 60_000;
+    await h.store.get(h.storeEnv, 'ps-keep');
+    expect(h.manifestReads('ps-keep', 'v2')).toBe(2);
+  });
+
+  it('falls back through previous pointers in order, and has no model when nothing loads', async () => {
+    await publish('ps-prev', 'v1');
+    await publish('ps-prev', 'v2', { corrupt: 'truncate' });
+    await publish('ps-prev', 'v3', { previous: ['v2', 'v1'], corrupt: 'flip' });
+    const h = harness();
+    expect((await h.store.get(h.storeEnv, 'ps-prev')).model?.version).toBe('v1');
+    expect(h.logs.filter((m) => m.includes('refusing pack'))).toHaveLength(2);
+
+    await publish('ps-none', 'v1', { corrupt: 'flip' });
+    const none = await h.store.get(h.storeEnv, 'ps-none');
+    expect(none.exists).toBe(true);
+    expect(none.model).toBeUndefined();
+  });
+
+  it('refuses a manifest that is not JSON or a missing chunk', async () => {
+    await publish('ps-bad', 'v1');
+    await publish('ps-bad', 'v2', { previous: ['v1'] });
+    await env.PACKS.put(kvKeys.manifest(kvKeys.packPrefix('ps-bad', 'v2')), '{not json');
+    const h = harness();
+    expect((await h.store.get(h.storeEnv, 'ps-bad')).model?.version).toBe('v1');
+    await publish('ps-gap', 'v1');
+    await publish('ps-gap', 'v2', { previous: ['v1'] });
+    await env.PACKS.delete(kvKeys.chunk(kvKeys.packPrefix('ps-gap', 'v2'), 1));
+    expect((await h.store.get(h.storeEnv, 'ps-gap')).model?.version).toBe('v1');
+    expect(h.logs.some((m) => m.includes('chunk 1 is missing'))).toBe(true);
+  });
+
+  it('keeps the model when the pointer is unreadable, drops it when the pointer is deleted', async () => {
+    await publish('ps-pointer', 'v1');
+    const h = harness({ ttlMs: 1 });
+    await h.store.get(h.storeEnv, 'ps-pointer');
+    await env.PACKS.put(kvKeys.active('ps-pointer'), '{"version":');
+    h.clock.t += 1;
+    expect((await h.store.get(h.storeEnv, 'ps-pointer')).model?.version).toBe('v1');
+    await env.PACKS.delete(kvKeys.active('ps-pointer'));
+    h.clock.t += 1;
+    const gone = await h.store.get(h.storeEnv, 'ps-pointer');
+    expect(gone.model).toBeUndefined();
+    expect(gone.exists).toBe(false);
+  });
+
+  it('knows sites by config, and the demo site without one', async () => {
+    await env.PACKS.put(kvKeys.config('ps-config'), JSON.stringify({ id: 'ps-config', allowedOrigins: ['https://shop.example'] }));
+    const h = harness();
+    const site = await h.store.get(h.storeEnv, 'ps-config');
+    expect(site).toMatchObject({ exists: true, config: { allowedOrigins: ['https://shop.example'], currency: 'CNY' } });
+    expect(site.model).toBeUndefined();
+    expect((await h.store.get(h.storeEnv, 'demo')).config?.allowedOrigins).toEqual(['http://localhost:*', 'http://127.0.0.1:*']);
+    expect((await h.store.get(h.storeEnv, 'ps-nobody')).exists).toBe(false);
+  });
+
+  it('serves the cached state when KV fails after a first success, and fails loudly before', async () => {
+    await publish('ps-kv', 'v1');
+    let down = false;
+    const flaky = {
+      get: (key: string, type?: 'arrayBuffer') => (down ? Promise.reject(new Error('KV unavailable')) : type ? env.PACKS.get(key, type) : env.PACKS.get(key)),
+    } as unknown as KVNamespace;
+    const clock = { t: 0 };
+    const logs: string[] = [];
+    const store = createPackStore({ now: () => clock.t, log: (m) => logs.push(m) });
+    const e = { PACKS: flaky, DEMO_SITE: 'demo' as const };
+    await store.get(e, 'ps-kv');
+    down = true;
+    clock.t += 10_000;
+    expect((await store.get(e, 'ps-kv')).model?.version).toBe('v1');
+    expect(logs.some((m) => m.includes('KV read failed'))).toBe(true);
+    await expect(store.get(e, 'ps-kv-fresh')).rejects.toThrow('KV unavailable');
+  });
+
+  it('starts a new load when one has been in flight longer than stuckMs', async () => {
+    await publish('ps-stuck', 'v1');
+    let hang = true;
+    const kv = {
+      get: (key: string, type?: 'arrayBuffer') => (hang ? new Promise(() => {}) : type ? env.PACKS.get(key, type) : env.PACKS.get(key)),
+    } as unknown as KVNamespace;
+    const clock = { t: 0 };
+    const store = createPackStore({ now: () => clock.t, stuckMs: 30_000 });
+    const e = { PACKS: kv, DEMO_SITE: 'demo' as const };
+    void store.get(e, 'ps-stuck'); // never settles: its request was cancelled, say
+    hang = false;
+    clock.t += 30_001;
+    expect((await store.get(e, 'ps-stuck')).model?.version).toBe('v1');
+  });
+});

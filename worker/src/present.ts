@@ -1,0 +1,26 @@
+import type { CatalogItem } from '../../schema/catalog.js';
+import type { RecommendedItem } from '../../schema/recommendations.js';
+import type { LoadedModel } from './pack-store.js';
+import type { Pick } from './scoring/score.js';
+
+/** Response items: id, score (6 decimals) and the catalog's fields, worker-relative paths made absolute. */
+export function present(model: LoadedModel, picks: Pick[], origin: string): RecommendedItem[] {
+  return picks.map(({ index, score }) => {
+    const item = model.catalog[index];
+    return { ...(item ? withAbsoluteUrls(item, origin) : {}), id: model.pack.itemIds[index], score: Math.round(score * 1e6) / 1e6 };
+  });
+}
+
+/**
+ * A copy of a catalog item whose `image` and `url`, when they are paths on this worker (`/demo/img/…`),
+ * are made absolute against `origin` — widgets may render them on another origin (a storefront, a
+ * mini-program web-view). Absolute and protocol-relative (`//cdn…`) values are kept as they are.
+ */
+export function withAbsoluteUrls(item: CatalogItem, origin: string): CatalogItem {
+  const out: CatalogItem = { ...item };
+  for (const key of ['image', 'url'] as const) {
+    const v = item[key];
+    if (typeof v === 'string' && v.startsWith('/') && !v.startsWith('//')) out[key] = origin + v;
+  }
+  return out;
+}

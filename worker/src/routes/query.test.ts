@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { RecommendationsRequest } from '../../../schema/recommendations.js';
+import { list, newRecommendationId, num, RecommendationsQuery, recentItem, toRecommendationsRequest } from './query.js';
+
+describe('query translation', () => {
+  it('splits lists and keeps absent values absent', () => {
+    expect(list('a, b,,c ')).toEqual(['a', 'b', 'c']);
+    expect(list(undefined)).toBeUndefined();
+    expect(num('')).toBeUndefined();
+    expect(num('abc')).toBeNaN();
+    expect(num('12')).toBe(12);
+  });
+
+  it('reads itemId:type, keeping colons that are part of an id', () => {
+    expect(recentItem('p1:click')).toEqual({ itemId: 'p1', type: 'click' });
+    expect(recentItem('p1')).toEqual({ itemId: 'p1' });
+    expect(recentItem('sku:12')).toEqual({ itemId: 'sku:12' });
+    expect(recentItem('sku:12:add_to_cart')).toEqual({ itemId: 'sku:12', type: 'add_to_cart' });
+  });
+
+  it('turns a query into the same request the JSON body gives', () => {
+    const q = RecommendationsQuery.parse({ userId: 'u1', k: '5', recent: 'a:click,b', exclude: 'c,d', category: 'tea', maxPrice: '99', cache: 'ignored' });
+    expect(RecommendationsRequest.parse(toRecommendationsRequest(q))).toEqual({
+      userId: 'u1',
+      k: 5,
+      recent: [
+        { itemId: 'a', type: 'click' },
+        { itemId: 'b', type: 'view' },
+      ],
+      exclude: ['c', 'd'],
+      filter: { category: ['tea'], maxPrice: 99 },
+    });
+  });
+
+  it('makes recognisable random response ids', () => {
+    const a = newRecommendationId();
+    expect(a).toMatch(/^r_[0-9a-f]{18}$/);
+    expect(newRecommendationId()).not.toBe(a);
+  });
+});
