@@ -75,10 +75,23 @@ export const ActivePointer = z.object({
 });
 export type ActivePointer = z.infer<typeof ActivePointer>;
 
+/**
+ * KV value `site/{site}/versions`: every published version, newest first, kept apart from the
+ * pointer so that a pointer that is lost or invalid does not take the fallbacks with it. Publish
+ * writes it before the pointer; the worker tries it when the pointer's own candidates fail.
+ */
+export const VersionHistory = z.object({
+  versions: z
+    .array(z.object({ version: z.string().min(1), packPrefix: z.string().min(1), catalogKey: z.string().optional(), publishedAt: z.string().optional() }))
+    .max(50),
+});
+export type VersionHistory = z.infer<typeof VersionHistory>;
+
 /** KV key layout, in one place. */
 export const kvKeys = {
   active: (site: string) => `site/${site}/active`,
   config: (site: string) => `site/${site}/config`,
+  versions: (site: string) => `site/${site}/versions`,
   packPrefix: (site: string, version: string) => `site/${site}/pack/${version}`,
   manifest: (prefix: string) => `${prefix}/manifest`,
   chunk: (prefix: string, i: number) => `${prefix}/chunk/${i}`,

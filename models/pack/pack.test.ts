@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildPack, decodePack, encodePack, fileToParts, gramMatrix, openPack, PackReadError, PackWriteError, splitChunks } from './index.js';
+import { buildPack, decodePack, encodePack, fileToParts, gramMatrix, openPack, PackReadError, PackWriteError, packToFile, splitChunks } from './index.js';
+import { nonFinitePack } from './test-fixtures.js';
 import type { PackInput } from './writer.js';
 
 function sample(nItems = 50, nUsers = 7, f = 4): PackInput {
@@ -72,6 +73,19 @@ describe('pack refusals', () => {
     const input2 = sample();
     input2.userFactors![3] = Number.POSITIVE_INFINITY;
     await expect(encodePack(input2)).rejects.toThrow(/userFactors\[3\] is Infinity/);
+  });
+
+  it('refuses to read NaN or infinite values even under a correct checksum (a pack from another tool)', async () => {
+    for (const [section, value] of [
+      ['item_factors', Number.NaN],
+      ['item_popularity', Number.POSITIVE_INFINITY],
+      ['gram', Number.NaN],
+      ['user_factors', Number.NEGATIVE_INFINITY],
+    ] as const) {
+      const { manifest, body } = await nonFinitePack(section, value);
+      await expect(openPack(manifest, body)).rejects.toThrow(new RegExp(`section ${section} holds a non-finite value`));
+      await expect(decodePack(packToFile(manifest, body))).rejects.toThrow(PackReadError);
+    }
   });
 
   it('refuses duplicate ids and wrong shapes', async () => {

@@ -78,7 +78,23 @@ export async function openPack(manifestInput: unknown, bodyInput: Uint8Array | A
     pack.userIds = userIds;
     pack.userFactors = view32(uf);
   }
+  // The checksum proves the bytes are the writer's, not that they are numbers: a pack built by
+  // other tools (or an old writer) can carry NaN/∞, which would turn every score into NaN.
+  for (const [name, values] of [
+    ['item_factors', itemFactors],
+    ['item_popularity', itemPopularity],
+    ['gram', gram],
+    ['user_factors', pack.userFactors],
+  ] as const) {
+    const bad = values ? firstNonFinite(values) : -1;
+    if (bad >= 0) throw new PackReadError(`section ${name} holds a non-finite value (${values![bad]}) at index ${bad}`);
+  }
   return pack;
+}
+
+function firstNonFinite(values: Float32Array | Float64Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
 }
 
 /** One contiguous, 8-byte-aligned buffer (copies only when given chunks or an unaligned view). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ActivePointer, kvKeys } from '../../schema/pack-manifest.js';
-import { encodePack, openPack } from '../pack/index.js';
+import { ActivePointer, kvKeys, VersionHistory } from '../../schema/pack-manifest.js';
+import { encodePack, openPack, packToFile } from '../pack/index.js';
+import { nonFinitePack } from '../pack/test-fixtures.js';
 import { type KvTarget, publishPack } from './publish.js';
 
 class MemoryKv implements KvTarget {
@@ -26,6 +27,26 @@ const model = (seed: number) => ({
 });
 
 describe('publishPack', () => {
+  it('refuses a pack with NaN values and a correct checksum before uploading anything', async () => {
+    const kv = new MemoryKv();
+    const { manifest, body } = await nonFinitePack('item_factors', Number.NaN);
+    await expect(publishPack(kv, 'shop-nan', packToFile(manifest, body))).rejects.toThrow(/non-finite/);
+    expect(kv.writes).toEqual([]);
+  });
+
+  it('keeps a version history apart from the pointer, and never reuses a version number when the pointer is lost', async () => {
+    const kv = new MemoryKv();
+    await publishPack(kv, 'shop-h', await encodePack(model(1)));
+    await publishPack(kv, 'shop-h', await encodePack(model(2)));
+    const history = VersionHistory.parse(JSON.parse((await kv.get(kvKeys.versions('shop-h')))!));
+    expect(history.versions.map((v) => v.version)).toEqual(['v2', 'v1']);
+    // The history is written before the pointer (the pointer is the switch).
+    expect(kv.writes.slice(-2)).toEqual([kvKeys.versions('shop-h'), kvKeys.active('shop-h')]);
+    await kv.put(kvKeys.active('shop-h'), '{not json');
+    const res = await publishPack(kv, 'shop-h', await encodePack(model(3)));
+    expect(res.version).toBe('v3');
+  });
+
   it('writes every versioned key before the pointer, and the pack reads back', async () => {
     const kv = new MemoryKv();
     const res = await publishPack(kv, 'shop-1', await encodePack(model(1)), { items: [{ id: 'a', title: 'A' }] });

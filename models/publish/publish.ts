@@ -1,5 +1,6 @@
+import type { z } from 'zod';
 import { Catalog, type CatalogItem } from '../../schema/catalog.js';
-import { ActivePointer, kvKeys } from '../../schema/pack-manifest.js';
+import { ActivePointer, kvKeys, VersionHistory } from '../../schema/pack-manifest.js';
 import { InputError } from '../data/input-error.js';
 import { fileToParts, openPack, splitChunks } from '../pack/index.js';
 
@@ -42,11 +43,12 @@ export async function publishPack(kv: KvTarget, site: string, packBytes: Uint8Ar
     catalog = parsed.data.items;
   }
 
-  const currentRaw = await kv.get(kvKeys.active(site));
-  const current = currentRaw ? ActivePointer.safeParse(JSON.parse(currentRaw)) : undefined;
-  const prev = current?.success ? current.data : undefined;
-  const n = prev ? Number(prev.version.replace(/^v/, '')) : 0;
-  const version = `v${(Number.isFinite(n) ? n : 0) + 1}`;
+  const prev = parseOr(ActivePointer, await kv.get(kvKeys.active(site)));
+  const history = parseOr(VersionHistory, await kv.get(kvKeys.versions(site)))?.versions ?? [];
+  // The next number is past every version ever published (pointer or history): a lost or invalid
+  // pointer must never make publish overwrite an existing version's immutable keys.
+  const numbers = [prev?.version, ...history.map((h) => h.version)].map((v) => Number(v?.replace(/^v/, '')));
+  const version = `v${Math.max(0, ...numbers.filter((n) => Number.isInteger(n))) + 1}`;
 
   const prefix = kvKeys.packPrefix(site, version);
   const chunks = splitChunks(manifest, body);
@@ -67,6 +69,20 @@ export async function publishPack(kv: KvTarget, site: string, packBytes: Uint8Ar
       ? [{ version: prev.version, packPrefix: prev.packPrefix, ...(prev.catalogKey ? { catalogKey: prev.catalogKey } : {}) }, ...prev.previous].slice(0, 10)
       : [],
   };
+  // History first, pointer last: the pointer is the switch, the history the fallbacks that outlive it.
+  const entry = { version, packPrefix: prefix, ...(catalogKey ? { catalogKey } : {}), publishedAt: pointer.publishedAt };
+  await kv.put(kvKeys.versions(site), JSON.stringify({ versions: [entry, ...history].slice(0, 50) } satisfies VersionHistory));
   await kv.put(kvKeys.active(site), JSON.stringify(pointer));
   return { site, version, packId: manifest.id, chunks: chunks.length, catalogItems: catalog?.length, previous: prev?.version };
+}
+
+/** The parsed JSON value, or undefined when it is absent, not JSON or not valid. */
+function parseOr<T extends z.ZodType>(schema: T, text: string | null): z.infer<T> | undefined {
+  if (text === null) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

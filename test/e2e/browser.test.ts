@@ -4,20 +4,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser } from './browser.js';
+import { queryD1 as queryD1In } from './demo-server.js';
 
 const url = inject('demoUrl');
 const dir = inject('demoDir');
 
-/** Reads the local D1 that `wrangler dev` writes (the e2e server's persisted state). */
-function queryD1(sql: string) {
-  const res = spawnSync(
-    process.execPath,
-    ['node_modules/wrangler/bin/wrangler.js', 'd1', 'execute', 'edgepick', '--local', '--persist-to', join(dir, 'state'), '--json', '--command', sql],
-    { encoding: 'utf8', env: { ...process.env, CI: 'true' } },
-  );
-  if (res.status !== 0) throw new Error(res.stderr);
-  return JSON.parse(res.stdout)[0].results;
-}
+const queryD1 = (sql: string) => queryD1In(dir, sql);
+
 let browser: Browser;
 
 beforeAll(async () => {

@@ -109,3 +109,25 @@ export async function startDemoServer(options: { beforeServe?: (dir: string, sta
     },
   };
 }
+
+/** Reads the local D1 that `wrangler dev` writes under `dir/state` (the e2e server's persisted state). */
+export function queryD1<T = Record<string, unknown>>(dir: string, sql: string): T[] {
+  const res = spawnSync(
+    process.execPath,
+    [
+      join(root, 'node_modules/wrangler/bin/wrangler.js'),
+      'd1',
+      'execute',
+      'edgepick',
+      '--local',
+      '--persist-to',
+      join(dir, 'state'),
+      '--json',
+      '--command',
+      sql,
+    ],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } },
+  );
+  if (res.status !== 0) throw new Error(res.stderr);
+  return JSON.parse(res.stdout)[0].results;
+}

@@ -39,7 +39,7 @@ describe('pack store', () => {
     expect(model!.scratch.length).toBe(20);
   });
 
-  it('shares one in-flight load between concurrent requests', async () => {
+  it('loads a pack once for concurrent cold requests (the others wait on plain state, not on its promise)', async () => {
     await publish('ps-shared', 'v1');
     const h = harness();
     const [a, b, c] = await Promise.all([1, 2, 3].map(() => h.store.get(h.storeEnv, 'ps-shared')));
@@ -164,5 +164,72 @@ describe('pack store', () => {
     hang = false;
     clock.t += 30_001;
     expect((await store.get(e, 'ps-stuck')).model?.version).toBe('v1');
+  });
+
+  it('serves from the version history after a restart when the pointer is invalid (fallbacks live outside the pointer)', async () => {
+    await publish('ps-hist', 'v1');
+    await publish('ps-hist', 'v2', { previous: ['v1'] });
+    await env.PACKS.put(
+      kvKeys.versions('ps-hist'),
+      JSON.stringify({
+        versions: ['v2', 'v1'].map((v) => ({ version: v, packPrefix: kvKeys.packPrefix('ps-hist', v), catalogKey: kvKeys.catalog('ps-hist', v) })),
+      }),
+    );
+    await env.PACKS.put(kvKeys.active('ps-hist'), '{"version": 3'); // truncated write, say
+    const h = harness(); // a fresh isolate: nothing in memory
+    const { model } = await h.store.get(h.storeEnv, 'ps-hist');
+    expect(model?.version).toBe('v2');
+    expect(h.logs.some((m) => m.includes('active pointer is invalid'))).toBe(true);
+  });
+
+  it('tries the history when every candidate of the pointer is refused', async () => {
+    await publish('ps-hist2', 'v1');
+    await publish('ps-hist2', 'v2', { corrupt: 'flip' }); // no `previous` in the pointer
+    await env.PACKS.put(kvKeys.versions('ps-hist2'), JSON.stringify({ versions: [{ version: 'v1', packPrefix: kvKeys.packPrefix('ps-hist2', 'v1') }] }));
+    const h = harness();
+    expect((await h.store.get(h.storeEnv, 'ps-hist2')).model?.version).toBe('v1');
+  });
+
+  it('keeps the catalog when the active pack is refused and nothing else loads', async () => {
+    await publish('ps-cat', 'v1', { corrupt: 'flip' });
+    const h = harness();
+    const state = await h.store.get(h.storeEnv, 'ps-cat');
+    expect(state.model).toBeUndefined();
+    expect(state.catalogById?.get('a3')?.title).toBe('Tea 3');
+  });
+
+  it('never makes a request await a load another request started; a cold burst downloads the pack once', async () => {
+    await publish('ps-cold', 'v1');
+    const h = harness();
+    // 20 concurrent cold requests: one loads, the others poll plain state on their own timers.
+    const states = await Promise.all(Array.from({ length: 20 }, () => h.store.get(h.storeEnv, 'ps-cold')));
+    expect(new Set(states.map((s) => s.model)).size).toBe(1);
+    expect(h.manifestReads('ps-cold', 'v1')).toBe(1);
+    // Stale: one request refreshes with its own reads, the others get the stale state at once.
+    h.clock.t += 10_000;
+    const pointerReads = h.reads.filter((k) => k === kvKeys.active('ps-cold')).length;
+    const stale = await Promise.all(Array.from({ length: 20 }, () => h.store.get(h.storeEnv, 'ps-cold')));
+    expect(stale.every((s) => s.model?.version === 'v1')).toBe(true);
+    expect(h.reads.filter((k) => k === kvKeys.active('ps-cold')).length - pointerReads).toBe(1);
+  });
+
+  it("answers stale requests at once while another request's refresh hangs (no request awaits another request's I/O)", async () => {
+    await publish('ps-hang', 'v1');
+    let hang = false;
+    const kv = {
+      get: (key: string, type?: 'arrayBuffer') => (hang ? new Promise(() => {}) : type ? env.PACKS.get(key, type) : env.PACKS.get(key)),
+    } as unknown as KVNamespace;
+    const clock = { t: 0 };
+    const store = createPackStore({ now: () => clock.t, log: () => {} });
+    const e = { PACKS: kv, DEMO_SITE: 'demo' as const };
+    await store.get(e, 'ps-hang');
+    hang = true;
+    clock.t += 10_000;
+    void store.get(e, 'ps-hang'); // this request's KV reads never settle
+    const others = await Promise.race([
+      Promise.all(Array.from({ length: 10 }, () => store.get(e, 'ps-hang'))),
+      new Promise<'waited on another request'>((r) => setTimeout(() => r('waited on another request'), 1_000)),
+    ]);
+    expect(Array.isArray(others) && others.every((s) => s.model?.version === 'v1')).toBe(true);
   });
 });

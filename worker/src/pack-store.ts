@@ -1,6 +1,6 @@
 import { openPack, type Pack } from '../../models/pack/reader.js';
 import { Catalog, type CatalogItem, SiteConfig } from '../../schema/catalog.js';
-import { ActivePointer, kvKeys } from '../../schema/pack-manifest.js';
+import { ActivePointer, kvKeys, VersionHistory } from '../../schema/pack-manifest.js';
 
 /** A site's serving state, built once per pack version and shared by every request in the isolate. */
 export interface LoadedModel {
@@ -28,6 +28,11 @@ export interface SiteState {
   exists: boolean;
   config?: SiteConfig;
   model?: LoadedModel;
+  /**
+   * The active version's catalog by id: the model's when it loaded, else read on its own, so
+   * `/items/:id` keeps answering when a pack is refused.
+   */
+  catalogById?: Map<string, CatalogItem>;
 }
 
 export interface PackStoreOptions {
@@ -35,10 +40,14 @@ export interface PackStoreOptions {
   ttlMs?: number;
   /** A refused pack (bad checksum, truncated, invalid manifest) is not downloaded again for this long. @default 60000 */
   refuseMs?: number;
-  /** A load still running after this long is presumed lost with a cancelled request and is started anew. @default 30000 */
+  /** A refresh still running after this long is presumed lost with a cancelled request and is started anew. @default 30000 */
   stuckMs?: number;
+  /** How often a request with nothing cached checks whether another request's first load finished. @default 10 */
+  pollMs?: number;
   /** Milliseconds clock (tests pass a fake one). @default Date.now */
   now?: () => number;
+  /** Waits `ms` on the calling request's own timer (tests pass a fake one). @default setTimeout */
+  sleep?: (ms: number) => Promise<void>;
   /** Where refusals are reported. @default console.error */
   log?: (message: string) => void;
 }
@@ -54,9 +63,10 @@ export interface PackStore {
 
 interface Entry {
   state: SiteState;
+  /** When the state was last read from KV; -∞ until the first read succeeds. */
   checkedAt: number;
-  loading?: Promise<void>;
-  loadStartedAt: number;
+  /** When the running refresh started; undefined when none runs. */
+  refreshingSince?: number;
   /** Bumped per refresh; only the newest refresh may commit (a presumed-lost one may still finish). */
   generation: number;
   /** packPrefix → when it was refused. */
@@ -66,10 +76,18 @@ interface Entry {
 type Candidate = { version: string; packPrefix: string; catalogKey?: string };
 
 /**
- * Per-isolate cache of each site's active pack. Reads `site/{site}/active` at most every `ttlMs`;
- * a new version is loaded once (concurrent requests share the load). A pack that fails
- * `openPack` is refused and logged: the pointer's `previous` versions are tried in order, and the
- * last good model in memory keeps serving when none loads. A deleted pointer unpublishes.
+ * Per-isolate cache of each site's active pack. Reads `site/{site}/active` at most every `ttlMs`.
+ * A pack that fails `openPack` is refused and logged: the pointer's `previous` versions, then the
+ * site's version history (`site/{site}/versions`, kept apart from the pointer) are tried in order,
+ * and the last good model in memory keeps serving when none loads. A deleted pointer unpublishes.
+ *
+ * Workers forbid one request to wait on I/O started by another ("Cannot perform I/O on behalf of a
+ * different request"), so requests share only plain, fully read state — never a pending promise:
+ * - a fresh entry is returned as is;
+ * - a stale entry while another request refreshes it is returned as is (stale-while-revalidate);
+ * - otherwise the request refreshes the entry with its own KV reads and awaits only those;
+ * - with nothing cached yet while another request loads, it polls on its own timer until that
+ *   load commits (so a cold burst downloads a pack once), and loads by itself after `stuckMs`.
  *
  * @example const store = createPackStore({ ttlMs: 5_000 }); const { model } = await store.get(env, 'demo');
  */
@@ -77,7 +95,9 @@ export function createPackStore(options: PackStoreOptions = {}): PackStore {
   const ttlMs = options.ttlMs ?? 5_000;
   const refuseMs = options.refuseMs ?? 60_000;
   const stuckMs = options.stuckMs ?? 30_000;
+  const pollMs = options.pollMs ?? 10;
   const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const log = options.log ?? ((m: string) => console.error(m));
   const entries = new Map<string, Entry>();
 
@@ -95,15 +115,35 @@ export function createPackStore(options: PackStoreOptions = {}): PackStore {
     }
     const config = parseConfig(configText, site, env, log);
     let model = e.state.model;
-    if (pointerText === null) model = undefined;
-    else {
+    let catalogById = e.state.catalogById;
+    if (pointerText === null) {
+      model = undefined;
+      catalogById = undefined;
+    } else {
       const pointer = ActivePointer.safeParse(safeJson(pointerText));
-      if (!pointer.success) log(`site ${site}: active pointer is invalid; keeping ${model ? `version ${model.version}` : 'no model'}`);
-      else model = await choose(env, site, e, [pointer.data, ...pointer.data.previous], t);
+      if (!pointer.success) log(`site ${site}: active pointer is invalid; trying the version history`);
+      const fromPointer: Candidate[] = pointer.success ? [pointer.data, ...pointer.data.previous] : [];
+      const current = e.state.model;
+      // The version history is read only when the pointer's own candidates cannot serve.
+      const pointerServes = current && fromPointer.some((c) => c.version === current.version && c.packPrefix === current.packPrefix);
+      const candidates = pointerServes ? fromPointer : dedupe([...fromPointer, ...(await history(env, site))]);
+      model = await choose(env, site, e, candidates, t);
+      if (model) catalogById = model.catalogById;
+      else if (candidates[0]?.catalogKey) catalogById = await readCatalog(env, candidates[0].catalogKey, (m) => log(`site ${site}: ${m}`));
     }
     if (gen !== e.generation) return;
-    e.state = { exists: Boolean(config) || pointerText !== null, config, model };
+    e.state = { exists: Boolean(config) || pointerText !== null, config, model, catalogById };
     e.checkedAt = t;
+  }
+
+  async function history(env: StoreEnv, site: string): Promise<Candidate[]> {
+    try {
+      const parsed = VersionHistory.safeParse(safeJson((await env.PACKS.get(kvKeys.versions(site))) ?? 'null'));
+      return parsed.success ? parsed.data.versions : [];
+    } catch (err) {
+      log(`site ${site}: version history unreadable (${(err as Error).message})`);
+      return [];
+    }
   }
 
   /** The first candidate that loads (or is already serving); else the model in memory. */
@@ -126,31 +166,49 @@ export function createPackStore(options: PackStoreOptions = {}): PackStore {
     return current;
   }
 
+  /** Refreshes `e` with this request's own reads; only the newest refresh commits. */
+  async function refreshOwn(env: StoreEnv, site: string, e: Entry, t: number) {
+    const gen = ++e.generation;
+    e.refreshingSince = t;
+    try {
+      await refresh(env, site, e, t, gen);
+    } finally {
+      if (gen === e.generation) e.refreshingSince = undefined;
+    }
+  }
+
   return {
     async get(env, site) {
       const t = now();
       let e = entries.get(site);
-      if (e && t - e.checkedAt < ttlMs) return e.state;
       if (!e) {
-        e = { state: { exists: false }, checkedAt: Number.NEGATIVE_INFINITY, loadStartedAt: 0, generation: 0, refused: new Map() };
+        e = { state: { exists: false }, checkedAt: Number.NEGATIVE_INFINITY, generation: 0, refused: new Map() };
         entries.set(site, e);
       }
-      const entry = e;
-      if (!entry.loading || t - entry.loadStartedAt > stuckMs) {
-        const gen = ++entry.generation;
-        entry.loadStartedAt = t;
-        const p: Promise<void> = refresh(env, site, entry, t, gen).finally(() => {
-          if (entry.loading === p) entry.loading = undefined;
-        });
-        entry.loading = p;
+      if (t - e.checkedAt < ttlMs) return e.state;
+      const busy = () => e.refreshingSince !== undefined && now() - e.refreshingSince <= stuckMs;
+      const served = Number.isFinite(e.checkedAt);
+      if (served && busy()) return e.state;
+      if (!served) {
+        // Cold: wait (on our own timer) for the load another request started, then use its result.
+        while (busy() && !Number.isFinite(e.checkedAt)) await sleep(pollMs);
+        if (Number.isFinite(e.checkedAt)) return e.state;
       }
-      await entry.loading;
-      return entry.state;
+      await refreshOwn(env, site, e, t);
+      return e.state;
     },
     clear() {
       entries.clear();
     },
   };
+}
+
+const dedupe = (cs: Candidate[]) => cs.filter((c, i) => cs.findIndex((d) => d.packPrefix === c.packPrefix) === i);
+
+async function readCatalog(env: StoreEnv, key: string, warn: (m: string) => void): Promise<Map<string, CatalogItem>> {
+  const parsed = Catalog.safeParse(safeJson((await env.PACKS.get(key)) ?? 'null'));
+  if (!parsed.success) warn(`catalog ${key} is missing or invalid; serving items without catalog fields`);
+  return new Map((parsed.success ? parsed.data.items : []).map((item) => [item.id, item]));
 }
 
 function parseConfig(text: string | null, site: string, env: StoreEnv, log: (m: string) => void): SiteConfig | undefined {
@@ -191,12 +249,7 @@ async function loadModel(env: StoreEnv, c: Candidate, warn: (m: string) => void)
   const missing = chunks.indexOf(null);
   if (missing >= 0) throw new Error(`chunk ${missing} is missing`);
   const pack = await openPack(manifest, chunks as ArrayBuffer[]);
-  let items: CatalogItem[] = [];
-  if (c.catalogKey) {
-    const parsed = Catalog.safeParse(safeJson((await env.PACKS.get(c.catalogKey)) ?? 'null'));
-    if (parsed.success) items = parsed.data.items;
-    else warn(`catalog ${c.catalogKey} is missing or invalid; serving items without catalog fields`);
-  }
+  const items = c.catalogKey ? [...(await readCatalog(env, c.catalogKey, warn)).values()] : [];
   return prepare(c.version, c.packPrefix, pack, items);
 }
 

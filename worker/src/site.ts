@@ -1,10 +1,12 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { SiteConfig } from '../../schema/catalog.js';
+import type { CatalogItem, SiteConfig } from '../../schema/catalog.js';
 import type { AppEnv } from './env.js';
 import { ApiError } from './errors.js';
 import { createPackStore, type LoadedModel, type PackStore } from './pack-store.js';
 
-export type SiteEnv = AppEnv & { Variables: { site: string; config?: SiteConfig; model?: LoadedModel } };
+export type SiteEnv = AppEnv & {
+  Variables: { site: string; config?: SiteConfig; model?: LoadedModel; catalogById?: Map<string, CatalogItem> };
+};
 
 /** Site ids: lowercase letters, digits and dashes, 1–63 characters (a DNS label). */
 export const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -25,6 +27,7 @@ export function siteMiddleware(store: PackStore = packStore): MiddlewareHandler<
     c.set('site', site);
     c.set('config', state.config);
     c.set('model', state.model);
+    c.set('catalogById', state.catalogById);
     await next();
   };
 }

@@ -26,8 +26,10 @@ itemsRoutes.get('/items/:id/similar', (c) => {
 
 /** The catalog row, also for products newer than the pack (no factors yet). */
 itemsRoutes.get('/items/:id', (c) => {
-  const model = requireModel(c);
-  const item = model.catalogById.get(c.req.param('id'));
+  // Needs only the catalog: answers even when the active pack was refused.
+  const catalog = c.get('catalogById');
+  if (!catalog && !c.get('model')) requireModel(c);
+  const item = catalog?.get(c.req.param('id'));
   if (!item) throw itemNotFound(c.req.param('id'));
   return c.json(withAbsoluteUrls(item, new URL(c.req.url).origin));
 });

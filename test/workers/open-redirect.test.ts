@@ -1,0 +1,463 @@
+import { env, SELF } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { packStore } from '../../worker/src/site.js';
+import { CONTROLS, CORPUS, type CorpusEntry, printable } from './redirect-corpus.js';
+
+/**
+ * Open-redirect corpus: every hostile URL string in every URL field a link can hold (h5.url, qr.url,
+ * baidu-swan.fallbackUrl, wechat-miniprogram.urlLink), placed in the default action, in a rule
+ * action and in a split variant. The admin API must refuse (400 invalid_request, with an issue at
+ * each placement) whatever would land a visitor off-site; whatever it accepts is then fetched at
+ * `/r/:slug` with many user agents, and no Location header or URL in the page may leave the site.
+ *
+ * The expectation is computed, not hand-labelled: a string is hostile when the WHATWG URL parser
+ * (the one a browser uses to follow a Location header, here resolving against an https page of this
+ * worker) takes it — as sent, or after the JS `trim()` the schema applies before storing it — to
+ * anything but an https URL on an allowed host. Strings that land on an allowed host may be accepted
+ * or refused; either is fine.
+ */
+
+const ORIGIN = 'https://edge.test';
+const WORKER_HOST = 'edge.test';
+const TOKEN = 'test-admin-token';
+
+/** The demo site's linkHosts (worker/src/pack-store.ts, parseConfig). */
+const LINK_HOSTS = ['edgepick.example', '*.edgepick.example'];
+/** WeChat URL Links: acceptable as a wechat-miniprogram `urlLink`, nowhere else. */
+const WECHAT_URL_LINK_HOSTS = ['wxaurl.cn'];
+/** Schemes the routing pages and redirects legitimately use to open the apps (targets.ts). */
+const PLATFORM_SCHEMES = ['weixin:', 'baiduboxapp:'];
+/** Third-party hosts the routing pages themselves load from (pages.ts: the WeChat JS-SDK on the open-tag page). */
+const PAGE_ASSET_HOSTS = ['res.wx.qq.com'];
+
+type Field = 'h5.url' | 'qr.url' | 'baidu-swan.fallbackUrl' | 'wechat-miniprogram.urlLink';
+
+const FIELDS: Record<Field, { tag: string; key: string; target: (url: string) => Record<string, unknown> }> = {
+  'h5.url': { tag: 'h5', key: 'url', target: (url) => ({ kind: 'h5', url }) },
+  'qr.url': { tag: 'qr', key: 'url', target: (url) => ({ kind: 'qr', url }) },
+  'baidu-swan.fallbackUrl': {
+    tag: 'bd',
+    key: 'fallbackUrl',
+    target: (fallbackUrl) => ({ kind: 'baidu-swan', appKey: 'DemoSwanAppKey2026', path: 'pages/index/index', query: 'from=edgepick', fallbackUrl }),
+  },
+  'wechat-miniprogram.urlLink': {
+    tag: 'wx',
+    key: 'urlLink',
+    target: (urlLink) => ({ kind: 'wechat-miniprogram', appId: 'wx1234567890abcdef', username: 'gh_0123456789ab', path: 'pages/index/index', urlLink }),
+  },
+};
+const FIELD_NAMES = Object.keys(FIELDS) as Field[];
+
+/** Where the hostile URL sits in a link, the issue path the API must report for it, and how a visitor reaches it. */
+const PLACEMENTS = [
+  { name: 'default', path: ['default', 'target'], query: '' },
+  { name: 'rule', path: ['rules', 0, 'action', 'target'], query: 'ep=rule&' },
+  { name: 'split', path: ['rules', 1, 'action', 'variants', 1, 'target'], query: 'ep=split&' },
+] as const;
+
+/** One link per corpus entry and field: the URL in the default action, in a rule, and in the 100 % variant of a split. */
+function linkFor(slug: string, field: Field, url: string) {
+  const t = FIELDS[field].target;
+  return {
+    slug,
+    rules: [
+      { id: 'rule', conditions: [{ field: 'query', key: 'ep', op: 'equals', value: 'rule' }], action: { type: 'target', target: t(url) } },
+      {
+        id: 'split',
+        conditions: [{ field: 'query', key: 'ep', op: 'equals', value: 'split' }],
+        action: {
+          type: 'split',
+          variants: [
+            { weight: 0, target: t('https://edgepick.example/never') },
+            { weight: 100, target: t(url) },
+          ],
+        },
+      },
+    ],
+    default: { type: 'target', target: t(url) },
+  };
+}
+
+const USER_AGENTS = [
+  { name: 'desktop Chrome', ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36' },
+  {
+    name: 'iPhone Safari',
+    ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  },
+  {
+    name: 'Android Chrome',
+    ua: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
+  },
+  {
+    name: 'WeChat iOS',
+    ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN',
+  },
+  {
+    name: 'WeChat Android',
+    ua: 'Mozilla/5.0 (Linux; Android 14; V2307A Build/UP1A.231005.007; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64',
+  },
+  {
+    name: 'WeChat mini-program web-view',
+    ua: 'Mozilla/5.0 (Linux; Android 14; Pixel 8; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 MicroMessenger/8.0.47.2560(0x28002F30) NetType/WIFI Language/zh_CN miniProgram/wx1234567890abcdef',
+  },
+  {
+    name: 'Baidu app',
+    ua: 'Mozilla/5.0 (Linux; Android 10; ELE-AL00 Build/HUAWEIELE-AL00; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/76.0.3809.89 Mobile Safari/537.36 T7/13.32 SP-engine/2.70.0 baiduboxapp/13.32.0.10 (Baidu; P1 10) NABar/1.0',
+  },
+  {
+    name: 'Baidu swan web-view',
+    ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 12_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 swan/2.4.0 swan-baiduboxapp/11.9.0.1 baiduboxapp/11.9.0.1 (Baidu; P2 12.2)',
+  },
+  { name: 'Googlebot', ua: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' },
+  { name: 'curl', ua: 'curl/8.5.0' },
+] as const;
+
+// ---------------------------------------------------------------------------------------------
+// The oracle.
+
+const PAGE_URL = `${ORIGIN}/r/open-redirect-oracle`;
+
+const matchesHost = (host: string, patterns: readonly string[]) => patterns.some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p));
+
+/** Hosts a visitor may be sent to from `field` (a trailing dot names the same DNS host). */
+function hostAllowed(hostname: string, field: Field | 'page'): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host === WORKER_HOST || matchesHost(host, LINK_HOSTS)) return true;
+  if (field === 'wechat-miniprogram.urlLink' && matchesHost(host, WECHAT_URL_LINK_HOSTS)) return true;
+  return false;
+}
+
+interface Verdict {
+  mustRefuse: boolean;
+  /** Why (for reports): where the WHATWG parser lands. */
+  reason: string;
+}
+
+/** How the WHATWG parser reads `raw` as a link target: as sent, and as the schema stores it (trimmed). */
+function judge(raw: string, field: Field): Verdict {
+  const readings =
+    raw.trim() === raw
+      ? [['as sent', raw]]
+      : [
+          ['as sent', raw],
+          ['after trim()', raw.trim()],
+        ];
+  for (const [how, s] of readings) {
+    let u: URL;
+    try {
+      u = new URL(s, PAGE_URL);
+    } catch {
+      return { mustRefuse: true, reason: `unparseable (${how})` };
+    }
+    if (u.protocol !== 'https:') return { mustRefuse: true, reason: `scheme ${u.protocol} (${how})` };
+    if (!hostAllowed(u.hostname, field)) return { mustRefuse: true, reason: `host ${u.hostname} (${how})` };
+  }
+  return { mustRefuse: false, reason: `host ${new URL(raw, PAGE_URL).hostname}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a served response may contain.
+
+const unescapeHtml = (s: string) =>
+  s
+    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(Number.parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+/** `where: url` for every place a response could send a visitor off-site. */
+function offSite(res: Response, body: string, requestUrl: string, field: Field): string[] {
+  const out: string[] = [];
+  const check = (value: string, where: string, opts: { assets?: boolean; data?: boolean } = {}) => {
+    let u: URL;
+    try {
+      u = new URL(value, requestUrl);
+    } catch {
+      out.push(`${where}: unparseable ${printable(value)}`);
+      return;
+    }
+    if (u.protocol === 'https:' || u.protocol === 'http:') {
+      if (hostAllowed(u.hostname, field)) return;
+      if (opts.assets && PAGE_ASSET_HOSTS.includes(u.hostname)) return;
+      out.push(`${where}: ${printable(value)} → host ${u.hostname}`);
+    } else if (PLATFORM_SCHEMES.includes(u.protocol) || (opts.data && u.protocol === 'data:')) {
+      return;
+    } else out.push(`${where}: ${printable(value).slice(0, 120)} → scheme ${u.protocol}`);
+  };
+  const location = res.headers.get('location');
+  if (location !== null) check(location, 'Location');
+  const refresh = res.headers.get('refresh');
+  if (refresh !== null) {
+    const m = /url\s*=\s*['"]?([^'"]*)/i.exec(refresh);
+    if (m) check(m[1], 'Refresh header');
+  }
+  if (!body) return out;
+  const attr = /\s([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+  for (const m of body.matchAll(attr)) {
+    const name = m[1].toLowerCase();
+    const value = unescapeHtml(m[2] ?? m[3]).trim();
+    if (['href', 'src', 'action', 'formaction', 'poster', 'background', 'cite', 'data', 'srcset'].includes(name))
+      check(value, `attribute ${name}`, { assets: true, data: name === 'src' });
+    // Meta content, data-* and event handlers: only values that name a scheme or start with //.
+    else if (/^([a-z][a-z0-9+.-]*:|\/\/|\\\\)/i.test(value) && !/^(width|initial-scale|text\/html|default-src)/i.test(value))
+      check(value, `attribute ${name}`, { assets: true });
+  }
+  // Every absolute http(s) URL anywhere else: text (QR page's <code>), JS string literals, JSON-escaped slashes.
+  const text = unescapeHtml(body).replace(/\\\//g, '/');
+  for (const m of text.matchAll(/https?:\/\/[^\s"'<>`)\\]+/gi)) check(m[0], 'body text', { assets: true });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers.
+
+const admin = (method: string, path: string, body?: unknown, site = 'demo') =>
+  SELF.fetch(`${ORIGIN}/v1/admin/sites/${site}/links${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+
+type ErrorBody = { error?: { code?: string; issues?: { code: string; path: (string | number)[]; message: string }[] } };
+
+/** Runs `fn` over `items`, at most `n` at a time. */
+async function pool<T>(items: readonly T[], n: number, fn: (item: T, index: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
+}
+
+interface Failure {
+  field: Field;
+  entry: string;
+  cause: string;
+  detail: string;
+}
+
+/** Prints failures grouped by cause, so a red run reads as a to-do list. */
+function report(title: string, failures: Failure[]) {
+  if (!failures.length) return;
+  const byCause = new Map<string, Failure[]>();
+  for (const f of failures) byCause.set(f.cause, [...(byCause.get(f.cause) ?? []), f]);
+  const lines = [`${title}: ${failures.length}`];
+  for (const [cause, list] of byCause) {
+    lines.push(`  ${cause} (${list.length})`);
+    for (const f of list) lines.push(`    ${f.entry}    ${f.detail}`);
+  }
+  console.log(lines.join('\n'));
+}
+
+interface Accepted {
+  slug: string;
+  entry: CorpusEntry;
+  mustRefuse: boolean;
+}
+
+/** Fetches every placement of every accepted link with every user agent; reports what leaves the site. */
+async function serveAll(field: Field, accepted: Accepted[]): Promise<Failure[]> {
+  const failures: Failure[] = [];
+  const jobs = accepted.flatMap((a) => PLACEMENTS.flatMap((p) => USER_AGENTS.map((ua) => ({ a, p, ua }))));
+  await pool(jobs, 24, async ({ a, p, ua }) => {
+    const requestUrl = `${ORIGIN}/r/${a.slug}?${p.query}utm_source=corpus`;
+    const res = await SELF.fetch(requestUrl, { headers: { 'user-agent': ua.ua }, redirect: 'manual' });
+    const body = await res.text();
+    const where = `${p.name} · ${ua.name}`;
+    if (res.status >= 500) {
+      failures.push({ field, entry: a.entry.label, cause: `/r/ answers ${res.status}`, detail: where });
+      return;
+    }
+    for (const v of offSite(res, body, requestUrl, field))
+      failures.push({ field, entry: a.entry.label, cause: `served off-site: ${v.split(':')[0]}`, detail: `${where} · ${v}` });
+  });
+  // One line per entry and cause: which placements / user agents showed it.
+  const merged = new Map<string, Failure>();
+  for (const f of failures) {
+    const key = `${f.cause}\u0000${f.entry}\u0000${f.detail.replace(/^[^·]*·[^·]*·?\s*/, '')}`;
+    const prev = merged.get(key);
+    const who = f.detail.split(' · ').slice(0, 2).join(' · ');
+    if (prev) prev.detail = prev.detail.replace(/^\[([^\]]*)\]/, (_, s) => `[${s}, ${who}]`);
+    else merged.set(key, { ...f, detail: `[${who}] ${f.detail.split(' · ').slice(2).join(' · ')}` });
+  }
+  return [...merged.values()];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('open-redirect corpus', () => {
+  it('has a corpus of at least 150 entries, most of them hostile in every field', () => {
+    expect(CORPUS.length).toBeGreaterThanOrEqual(150);
+    for (const field of FIELD_NAMES) expect(CORPUS.filter((e) => judge(e.url, field).mustRefuse).length).toBeGreaterThanOrEqual(150);
+  });
+
+  it('classifies the reference cases as the WHATWG parser does', () => {
+    const h5 = (u: string) => judge(u, 'h5.url').mustRefuse;
+    expect(h5('https://evil.com@edgepick.example')).toBe(false);
+    expect(h5('https://edgepick.example@evil.com/')).toBe(true);
+    expect(h5('HTTPS://evil.com/phish')).toBe(true);
+    expect(h5('\u0000https://evil.com/')).toBe(true);
+    expect(h5('\u00a0https://evil.com/')).toBe(true);
+    expect(h5('https://eviledgepick.example/')).toBe(true);
+    expect(h5('https://edgepick.ex\u0430mple/')).toBe(true);
+    expect(h5('https://edgepick\u3002example/ok')).toBe(false);
+    expect(h5('https://wxaurl.cn/anything')).toBe(true);
+    expect(judge('https://wxaurl.cn/anything', 'wechat-miniprogram.urlLink').mustRefuse).toBe(false);
+    expect(h5('/ok')).toBe(false);
+    expect(h5('//evil.com')).toBe(true);
+  });
+
+  it('accepts the on-site controls in every field and serves them on-site (a baseline for the checks below)', async () => {
+    const failures: Failure[] = [];
+    const accepted: Record<Field, Accepted[]> = { 'h5.url': [], 'qr.url': [], 'baidu-swan.fallbackUrl': [], 'wechat-miniprogram.urlLink': [] };
+    for (const field of FIELD_NAMES) {
+      await pool(CONTROLS[field], 8, async (url, i) => {
+        const slug = `orc-${FIELDS[field].tag}-${i}`;
+        const res = await admin('POST', '/', linkFor(slug, field, url));
+        if (res.status !== 201) failures.push({ field, entry: printable(url), cause: `control refused (${res.status})`, detail: await res.text() });
+        else accepted[field].push({ slug, entry: { label: printable(url), url }, mustRefuse: false });
+      });
+      failures.push(...(await serveAll(field, accepted[field])));
+    }
+    // The pages themselves, with no link URL at all: the open-tag page (JS-SDK from res.wx.qq.com),
+    // the relay and QR pages, the bot preview. Proves the allow-list above is complete.
+    const plain = {
+      slug: 'orc-plain',
+      rules: [
+        {
+          id: 'wx',
+          conditions: [{ field: 'query', key: 'ep', op: 'equals', value: 'wx' }],
+          action: {
+            type: 'target',
+            target: { kind: 'wechat-miniprogram', appId: 'wx1234567890abcdef', username: 'gh_0123456789ab', path: 'pages/index/index' },
+          },
+        },
+        {
+          id: 'bd',
+          conditions: [{ field: 'query', key: 'ep', op: 'equals', value: 'bd' }],
+          action: { type: 'target', target: { kind: 'baidu-swan', appKey: 'DemoSwanAppKey2026', path: 'pages/index/index' } },
+        },
+        { id: 'qr', conditions: [{ field: 'query', key: 'ep', op: 'equals', value: 'qr' }], action: { type: 'target', target: { kind: 'qr' } } },
+      ],
+      default: { type: 'target', target: { kind: 'h5', url: '/' } },
+      preview: { title: 'plain', image: 'https://img.edgepick.example/p.png' },
+    };
+    expect((await admin('POST', '/', plain)).status).toBe(201);
+    let sawJsSdk = false;
+    for (const q of ['', 'ep=wx&', 'ep=bd&', 'ep=qr&'])
+      for (const ua of USER_AGENTS) {
+        const requestUrl = `${ORIGIN}/r/orc-plain?${q}utm_source=corpus`;
+        const res = await SELF.fetch(requestUrl, { headers: { 'user-agent': ua.ua }, redirect: 'manual' });
+        const body = await res.text();
+        sawJsSdk ||= body.includes('https://res.wx.qq.com/');
+        expect(res.status, `${q} ${ua.name}`).toBeLessThan(500);
+        for (const v of offSite(res, body, requestUrl, 'h5.url'))
+          failures.push({ field: 'h5.url', entry: 'orc-plain', cause: 'page off-site', detail: `${q} ${ua.name} · ${v}` });
+      }
+    expect(sawJsSdk).toBe(true);
+    report('controls', failures);
+    expect(failures).toEqual([]);
+  });
+
+  for (const field of FIELD_NAMES) {
+    it(`${field}: refuses every off-site URL (400 with an issue at each placement) and serves accepted links on-site only`, { timeout: 60_000 }, async () => {
+      const refusals: Failure[] = [];
+      const accepted: Accepted[] = [];
+      await pool(CORPUS, 16, async (entry, i) => {
+        const verdict = judge(entry.url, field);
+        const slug = `or-${FIELDS[field].tag}-${i}`;
+        const res = await admin('POST', '/', linkFor(slug, field, entry.url));
+        const text = await res.text();
+        if (res.status === 201) {
+          accepted.push({ slug, entry, mustRefuse: verdict.mustRefuse });
+          if (verdict.mustRefuse) refusals.push({ field, entry: entry.label, cause: 'accepted (201) but lands off-site', detail: verdict.reason });
+          return;
+        }
+        if (res.status !== 400) {
+          refusals.push({ field, entry: entry.label, cause: `unexpected status ${res.status}`, detail: text.slice(0, 200) });
+          return;
+        }
+        if (!verdict.mustRefuse) return;
+        const body = JSON.parse(text) as ErrorBody;
+        if (body.error?.code !== 'invalid_request')
+          refusals.push({ field, entry: entry.label, cause: 'refused with the wrong code', detail: String(body.error?.code) });
+        const paths = (body.error?.issues ?? []).map((x) => x.path.join('.'));
+        const missing = PLACEMENTS.filter(
+          (p) => !paths.some((q) => q === [...p.path, FIELDS[field].key].join('.') || q.startsWith(`${[...p.path, FIELDS[field].key].join('.')}.`)),
+        );
+        if (missing.length)
+          refusals.push({
+            field,
+            entry: entry.label,
+            cause: 'refused, but no issue at some placements',
+            detail: `missing ${missing.map((p) => p.name).join(', ')}; issues at ${paths.join(' | ') || '(none)'}`,
+          });
+      });
+      const served = await serveAll(field, accepted);
+      report(`${field}: admin API`, refusals);
+      report(`${field}: /r/ responses`, served);
+      expect.soft(refusals, 'links the admin API should have refused').toEqual([]);
+      expect.soft(served, 'off-site Locations/URLs served by /r/').toEqual([]);
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('rollback re-checks the restored version against the current guard', () => {
+  it('refuses to roll back to a version whose host the site no longer allows', async () => {
+    const site = 'or-rollback';
+    const setHosts = async (linkHosts: string[]) => {
+      await env.PACKS.put(`site/${site}/config`, JSON.stringify({ id: site, linkHosts }));
+      packStore.clear();
+    };
+    await setHosts(['old.edgepick-rollback.example']);
+    const link = (host: string) => ({ slug: 'or-rb-hosts', default: { type: 'target', target: { kind: 'h5', url: `https://${host}/x` } } });
+    expect((await admin('POST', '/', link('old.edgepick-rollback.example'), site)).status).toBe(201);
+    await setHosts(['old.edgepick-rollback.example', 'new.edgepick-rollback.example']);
+    expect((await admin('PUT', '/or-rb-hosts', link('new.edgepick-rollback.example'), site)).status).toBe(200);
+    await setHosts(['new.edgepick-rollback.example']);
+    // The new config is in force (a fresh save to the old host is refused)…
+    expect((await admin('POST', '/', { ...link('old.edgepick-rollback.example'), slug: 'or-rb-probe' }, site)).status).toBe(400);
+    // …so restoring v1 must be refused too, and v2 stays current.
+    const rb = await admin('POST', '/or-rb-hosts/rollback', { version: 1 }, site);
+    expect(rb.status).toBe(400);
+    expect(((await rb.json()) as ErrorBody).error?.code).toBe('invalid_request');
+    expect(await env.PACKS.get('link/or-rb-hosts', 'json')).toEqual({ site, version: 2 });
+  });
+
+  it('refuses to roll back to a version saved under a weaker guard (stored before the fix)', async () => {
+    expect((await admin('POST', '/', { slug: 'or-rb-legacy', default: { type: 'target', target: { kind: 'h5', url: '/safe' } } })).status).toBe(201);
+    const legacy = ['HTTPS://evil.com/phish', '\u0000https://evil.com/', 'https://wxaurl.cn/anything'];
+    // Written straight to D1, as the old guard would have saved them: versions 2, 3, 4.
+    for (const [i, url] of legacy.entries())
+      await env.DB.prepare('INSERT INTO link_versions (slug, version, site, definition, created_at, created_by, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)')
+        .bind(
+          'or-rb-legacy',
+          i + 2,
+          'demo',
+          JSON.stringify({ slug: 'or-rb-legacy', rules: [], passThrough: [], default: { type: 'target', target: { kind: 'h5', url } } }),
+          Date.now(),
+          'admin-token',
+          'legacy',
+        )
+        .run();
+    const outcomes: string[] = [];
+    for (const [i, url] of legacy.entries()) {
+      const rb = await admin('POST', '/or-rb-legacy/rollback', { version: i + 2 });
+      const code = ((await rb.json()) as ErrorBody).error?.code;
+      if (rb.status !== 400 || code !== 'invalid_request') outcomes.push(`${printable(url)} → ${rb.status} ${code ?? ''}`.trim());
+    }
+    report(
+      'rollback to legacy versions',
+      outcomes.map((o) => ({ field: 'h5.url', entry: o, cause: 'rollback not refused with 400', detail: '' })),
+    );
+    expect(outcomes).toEqual([]);
+  });
+});
