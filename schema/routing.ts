@@ -77,7 +77,53 @@ const MiniPath = z
   .string()
   .max(256)
   .regex(/^[\w\-./]*$/, 'a mini-program path has letters, digits, - _ . / only');
-const HttpsUrl = z.url({ protocol: /^https$/ }).max(2048);
+/**
+ * Characters no target URL may hold anywhere: controls, whitespace (the URL parser strips tabs and
+ * newlines and trims the ends, so `/\t/evil.com` would become `//evil.com`), and backslashes (which
+ * the parser reads as `/` in http(s) URLs).
+ */
+const UNSAFE_URL_CHARS = /[\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff\\]/;
+
+/**
+ * An absolute https URL, stored in the WHATWG parser's normal form (`HTTPS://Shop.Example/x` →
+ * `https://shop.example/x`), so what the host check reads is exactly what a browser will follow.
+ * No user info (`https://shop.example@evil.com` misleads people) and no unsafe characters.
+ */
+export const HttpsUrl = z
+  .string()
+  .max(2048)
+  .superRefine((s, ctx) => {
+    const bad = UNSAFE_URL_CHARS.exec(s);
+    if (bad) {
+      ctx.addIssue({ code: 'custom', message: `URL holds a control, space or backslash character (U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')})` });
+      return;
+    }
+    let u: URL;
+    try {
+      u = new URL(s);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected an absolute https URL' });
+      return;
+    }
+    if (u.protocol !== 'https:' || !/^https:\/\/[^/]/i.test(s)) ctx.addIssue({ code: 'custom', message: 'expected an https:// URL' });
+    else if (u.username || u.password) ctx.addIssue({ code: 'custom', message: 'a URL with user info (user@host) is not allowed' });
+    else if (!u.hostname) ctx.addIssue({ code: 'custom', message: 'the URL has no host' });
+  })
+  .overwrite((s) => {
+    try {
+      return new URL(s).href;
+    } catch {
+      return s;
+    }
+  })
+  .meta({ format: 'uri', description: 'An absolute https URL (stored normalised)' });
+
+/** A path on this worker: starts with one `/`, never `//` (protocol-relative), no unsafe characters. */
+export const SameOriginPath = z
+  .string()
+  .max(2048)
+  .regex(/^\/(?![/\\])/, 'expected an https URL or a path starting with a single /')
+  .refine((s) => !UNSAFE_URL_CHARS.test(s), 'a path may not hold control, space or backslash characters');
 
 /** Where a visitor is sent. */
 export const Target = z.discriminatedUnion('kind', [
@@ -113,13 +159,7 @@ export const Target = z.discriminatedUnion('kind', [
   /** An https URL, or a path on this worker (`/…`, same origin: never an open redirect). */
   z.object({
     kind: z.literal('h5'),
-    url: z.union([
-      HttpsUrl,
-      z
-        .string()
-        .max(2048)
-        .regex(/^\/(?![/\\])\S*$/, 'expected an https URL or a path starting with /'),
-    ]),
+    url: z.union([SameOriginPath, HttpsUrl]),
   }),
   z.object({ kind: z.literal('qr'), url: HttpsUrl.optional() }),
 ]);
@@ -162,7 +202,7 @@ export const LinkDefinition = z
       .default([]),
     /** Open Graph preview for crawlers and link unfurlers. */
     preview: z
-      .object({ title: z.string().max(200).optional(), description: z.string().max(500).optional(), image: z.url({ protocol: /^https$/ }).optional() })
+      .object({ title: z.string().max(200).optional(), description: z.string().max(500).optional(), image: HttpsUrl.optional() })
       .optional(),
   })
   .refine((l) => new Set(l.rules.map((r) => r.id)).size === l.rules.length, { message: 'rule ids must be unique', path: ['rules'] });
@@ -194,7 +234,8 @@ export const linkVersionKey = (site: string, slug: string, version: number) => `
 export function linkUrls(link: LinkDefinition): { path: string; url: string }[] {
   const out: { path: string; url: string }[] = [];
   const visit = (t: Target, path: string) => {
-    if (t.kind === 'h5' && /^https:/.test(t.url)) out.push({ path: `${path}.url`, url: t.url });
+    // Anything that is not a same-origin path is an absolute URL and is host-checked.
+    if (t.kind === 'h5' && !SameOriginPath.safeParse(t.url).success) out.push({ path: `${path}.url`, url: t.url });
     if (t.kind === 'qr' && t.url) out.push({ path: `${path}.url`, url: t.url });
     if (t.kind === 'baidu-swan' && t.fallbackUrl) out.push({ path: `${path}.fallbackUrl`, url: t.fallbackUrl });
     if (t.kind === 'wechat-miniprogram' && t.urlLink) out.push({ path: `${path}.urlLink`, url: t.urlLink });
@@ -205,5 +246,6 @@ export function linkUrls(link: LinkDefinition): { path: string; url: string }[] 
   };
   link.rules.forEach((r, i) => action(r.action, `rules.${i}.action`));
   action(link.default, 'default');
+  if (link.preview?.image) out.push({ path: 'preview.image', url: link.preview.image });
   return out;
 }

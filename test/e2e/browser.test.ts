@@ -9,7 +9,7 @@ import { queryD1 as queryD1In } from './demo-server.js';
 const url = inject('demoUrl');
 const dir = inject('demoDir');
 
-const queryD1 = (sql: string) => queryD1In(dir, sql);
+const queryD1 = <T,>(sql: string) => queryD1In<T>(dir, sql);
 
 let browser: Browser;
 
@@ -148,7 +148,7 @@ describe('demo storefront in Chromium', () => {
     let rows: { item_id: string; quantity: number }[] = [];
     for (let attempt = 0; attempt < 10 && rows.length === 0; attempt++) {
       await new Promise((r) => setTimeout(r, 500));
-      rows = queryD1(sql);
+      rows = queryD1<{ item_id: string; quantity: number }>(sql);
     }
     expect(rows).toEqual([{ item_id: id, quantity: 2 }]);
   });

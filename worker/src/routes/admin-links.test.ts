@@ -181,4 +181,45 @@ describe('admin links API', () => {
     expect((await call('GET', '/gone')).status).toBe(404);
     expect(await env.PACKS.get('link/gone')).toBeNull();
   });
+
+  describe('concurrent writers', () => {
+    it('ten concurrent PUTs on one link: every one 200, versions contiguous, D1 and KV agree', async () => {
+      expect((await call('POST', '/', withSlug('race-put'))).status).toBe(201);
+      const puts = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => call('PUT', '/race-put', withSlug('race-put', { name: `writer ${i}` }))),
+      );
+      expect(puts.map((r) => r.status)).toEqual(Array(10).fill(200));
+      const got = (await Promise.all(puts.map((r) => json<{ version: number }>(r)))).map((b) => b.version).sort((a, b) => a - b);
+      expect(got).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      const versions = await json<{ versions: { version: number }[] }>(await call('GET', '/race-put/versions'));
+      expect(versions.versions.map((v) => v.version)).toEqual([11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+      const row = await env.DB.prepare('SELECT current_version AS v FROM links WHERE slug = ?1').bind('race-put').first<{ v: number }>();
+      expect(row?.v).toBe(11);
+      expect(await env.PACKS.get('link/race-put', 'json')).toEqual({ site: 'demo', version: 11 });
+      const audit = await json<{ audit: { version?: number }[] }>(await call('GET', '/race-put/audit'));
+      expect(audit.audit.map((a) => a.version).sort((a, b) => a! - b!)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    });
+
+    it('concurrent creates of one slug: exactly one 201, the others 409', async () => {
+      const res = await Promise.all(Array.from({ length: 8 }, (_, i) => call('POST', '/', withSlug('race-create', { name: `creator ${i}` }))));
+      const statuses = res.map((r) => r.status).sort();
+      expect(statuses).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+      for (const r of res.filter((x) => x.status === 409)) expect((await json<{ error: { code: string } }>(r)).error.code).toBe('conflict');
+      const versions = await json<{ versions: { version: number }[] }>(await call('GET', '/race-create/versions'));
+      expect(versions.versions.map((v) => v.version)).toEqual([1]);
+    });
+
+    it('concurrent rollbacks and updates stay contiguous and end with KV on the newest version', async () => {
+      await call('POST', '/', withSlug('race-mix'));
+      await call('PUT', '/race-mix', withSlug('race-mix', { name: 'second' }));
+      const res = await Promise.all([
+        ...Array.from({ length: 4 }, () => call('POST', '/race-mix/rollback', { version: 1 })),
+        ...Array.from({ length: 4 }, (_, i) => call('PUT', '/race-mix', withSlug('race-mix', { name: `mix ${i}` }))),
+      ]);
+      expect(res.map((r) => r.status)).toEqual(Array(8).fill(200));
+      const row = await env.DB.prepare('SELECT current_version AS v FROM links WHERE slug = ?1').bind('race-mix').first<{ v: number }>();
+      expect(row?.v).toBe(10);
+      expect(await env.PACKS.get('link/race-mix', 'json')).toEqual({ site: 'demo', version: 10 });
+    });
+  });
 });

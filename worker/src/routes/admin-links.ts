@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { LinkDefinition, linkUrls } from '../../../schema/routing.js';
+import { LinkDefinition } from '../../../schema/routing.js';
 import { type AdminEnv, adminAuth } from '../admin-auth.js';
 import { ApiError, invalid, onError, readJson } from '../errors.js';
 import { detectEnv } from '../routing/detect-env.js';
 import { expiryWarnings } from '../routing/expiry.js';
 import { auditLog, currentLink, deleteLink, getVersion, jsonDiff, listLinks, listVersions, saveVersion } from '../routing/link-admin.js';
+import { offSiteUrls } from '../routing/link-policy.js';
 import { compileLink, evaluateLink, explainSkipped } from '../routing/rules.js';
 import { renderTarget } from '../routing/targets.js';
 import { packStore } from '../site.js';
@@ -31,21 +32,11 @@ const parseLink = (body: unknown) => {
   return parsed.data;
 };
 
-const hostAllowed = (host: string, patterns: string[]) =>
-  host === 'wxaurl.cn' || patterns.some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p.toLowerCase()));
-
 /** The site must exist, and every absolute target URL must be on its `linkHosts`: `/r/` is never an open redirect. */
 async function checkLink(env: AdminEnv['Bindings'], site: string, link: LinkDefinition) {
   const state = await packStore.get(env, site);
   if (!state.exists) throw new ApiError('site_not_found', `unknown site ${JSON.stringify(site)}`);
-  const allowed = state.config?.linkHosts ?? [];
-  const issues = linkUrls(link)
-    .filter(({ url }) => !hostAllowed(new URL(url).hostname.toLowerCase(), allowed))
-    .map(({ path, url }) => ({
-      code: 'host_not_allowed',
-      path: path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
-      message: `${new URL(url).hostname} is not in the site's linkHosts`,
-    }));
+  const issues = offSiteUrls(link, state.config?.linkHosts ?? []);
   if (issues.length) throw new ApiError('invalid_request', `invalid link: ${issues[0].path.join('.')}: ${issues[0].message}`, issues);
 }
 

@@ -3,13 +3,14 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env.js';
 import { ApiError, onError } from '../errors.js';
 import { detectEnv, type VisitorEnv } from '../routing/detect-env.js';
+import { locationAllowed } from '../routing/link-policy.js';
 import { getLink } from '../routing/link-store.js';
 import { OPEN_TAG_SCRIPT } from '../routing/open-tag-script.js';
 import { baiduRelayPage, notFoundPage, openTagPage, previewPage, qrPage, wechatInAppPage, wechatRelayPage } from '../routing/pages.js';
 import { compiledLink, evaluateLink } from '../routing/rules.js';
 import { renderTarget } from '../routing/targets.js';
 import { jsapiTicket, signPage } from '../routing/wechat-jssdk.js';
-import type { SiteEnv } from '../site.js';
+import { packStore, type SiteEnv } from '../site.js';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** First-party cookie that keeps a visitor in the same split variant. */
@@ -92,9 +93,16 @@ redirectRoutes.get('/:slug', async (c) => {
   const counted = plan.kind === 'preview' ? 'preview' : decision.variant === undefined ? decision.target.kind : `${decision.target.kind}:v${decision.variant}`;
   countDecision(c, slug, decision.ruleId ?? 'default', counted);
   switch (plan.kind) {
-    case 'redirect':
+    case 'redirect': {
+      // Checked when saved; checked again here, so a link that reached KV another way cannot redirect off-site.
+      const linkHosts = (await packStore.get(c.env, compiled.site)).config?.linkHosts ?? [];
+      if (!locationAllowed(plan.location, c.req.url, linkHosts)) {
+        console.error(`link ${slug}: refusing off-site Location ${plan.location.slice(0, 200)}`);
+        return c.body(String(notFoundPage(slug)), 404, PAGE_HEADERS);
+      }
       c.header('Cache-Control', 'no-store');
       return c.redirect(plan.location, 302);
+    }
     case 'preview':
       return c.body(
         String(

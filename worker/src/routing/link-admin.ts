@@ -79,8 +79,6 @@ export async function saveVersion(
   if (existing && existing.site !== site) throw new ApiError('conflict', `slug ${link.slug} is taken by another site`);
   if (action === 'create' && existing && !existing.deleted) throw new ApiError('conflict', `link ${link.slug} exists; PUT to change it`);
   if (action !== 'create' && (!existing || existing.deleted)) throw new ApiError('not_found', `no link ${JSON.stringify(link.slug)} on site ${site}`);
-  const maxRow = await db.prepare('SELECT MAX(version) AS v FROM link_versions WHERE slug = ?1').bind(link.slug).first<{ v: number | null }>();
-  const version = (maxRow?.v ?? 0) + 1;
   // The audit row says what changed: the paths that differ from the version being replaced.
   if (action !== 'create' && existing) {
     const prev = await db
@@ -93,21 +91,43 @@ export async function saveVersion(
   }
   const now = Date.now();
   const definition = JSON.stringify(link);
-  await db.batch([
-    db
-      .prepare('INSERT INTO link_versions (slug, version, site, definition, created_at, created_by, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)')
-      .bind(link.slug, version, site, definition, now, actor.subject, note ?? null),
-    db
-      .prepare(
-        'INSERT INTO links (slug, site, current_version, deleted, created_at, updated_at) VALUES (?1, ?2, ?3, 0, ?4, ?4) ON CONFLICT (slug) DO UPDATE SET current_version = ?3, deleted = 0, updated_at = ?4',
-      )
-      .bind(link.slug, site, version, now),
-    db
-      .prepare('INSERT INTO audit (site, at, actor, action, slug, version, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)')
-      .bind(site, now, actor.subject, action, link.slug, version, note ?? null),
-  ]);
-  await putLink(kv, { site, version, publishedAt: new Date(now).toISOString(), link });
+  // One transaction (a D1 batch), with the version number computed inside it: concurrent writers
+  // get contiguous versions and never collide on (slug, version). A create inserts the links row
+  // first, so a concurrent create of the same slug fails on its primary key and rolls back whole.
+  const first =
+    action === 'create' && !existing
+      ? db.prepare('INSERT INTO links (slug, site, current_version, deleted, created_at, updated_at) VALUES (?1, ?2, 0, 0, ?3, ?3)').bind(link.slug, site, now)
+      : db.prepare('UPDATE links SET updated_at = ?3 WHERE slug = ?1 AND site = ?2').bind(link.slug, site, now);
+  let results: D1Result[];
+  try {
+    results = await db.batch([
+      first,
+      db
+        .prepare(
+          'INSERT INTO link_versions (slug, version, site, definition, created_at, created_by, note) SELECT ?1, COALESCE(MAX(version), 0) + 1, ?2, ?3, ?4, ?5, ?6 FROM link_versions WHERE slug = ?1',
+        )
+        .bind(link.slug, site, definition, now, actor.subject, note ?? null),
+      db
+        .prepare('UPDATE links SET current_version = (SELECT MAX(version) FROM link_versions WHERE slug = ?1), deleted = 0, updated_at = ?2 WHERE slug = ?1')
+        .bind(link.slug, now),
+      db
+        .prepare('INSERT INTO audit (site, at, actor, action, slug, version, detail) SELECT ?1, ?2, ?3, ?4, ?5, MAX(version), ?6 FROM link_versions WHERE slug = ?5')
+        .bind(site, now, actor.subject, action, link.slug, note ?? null),
+      db.prepare('SELECT MAX(version) AS v FROM link_versions WHERE slug = ?1').bind(link.slug),
+    ]);
+  } catch (e) {
+    if (/UNIQUE constraint failed: links\.slug/.test(String((e as Error).message))) throw new ApiError('conflict', `link ${link.slug} exists; PUT to change it`);
+    throw e;
+  }
+  const version = (results[4].results[0] as { v: number }).v;
+  await putLink(kv, { site, version, publishedAt: new Date(now).toISOString(), link }, () => currentVersion(db, link.slug));
   return { version };
+}
+
+/** The slug's current version in D1 (the source of truth KV converges to). */
+async function currentVersion(db: D1Database, slug: string): Promise<number | null> {
+  const row = await db.prepare('SELECT current_version AS v, deleted FROM links WHERE slug = ?1').bind(slug).first<{ v: number; deleted: number }>();
+  return row && !row.deleted ? row.v : null;
 }
 
 export async function deleteLink(db: D1Database, kv: KVNamespace, site: string, slug: string, actor: Actor) {

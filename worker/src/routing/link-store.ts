@@ -63,11 +63,22 @@ export async function getLink(kv: KVNamespace, slug: string, now = Date.now()): 
   }
 }
 
-/** Publishes a compiled version: the immutable body first, then the pointer that makes it current. */
-export async function putLink(kv: KVNamespace, compiled: CompiledLink): Promise<void> {
+/**
+ * Publishes a compiled version: the immutable body first, then the pointer that makes it current.
+ * With concurrent writers, pass `current` (the source of truth's current version): the pointer is
+ * then written for that version and re-checked until it stops moving, so KV ends on the newest
+ * version whichever writer finishes last (versions only grow).
+ */
+export async function putLink(kv: KVNamespace, compiled: CompiledLink, current?: () => Promise<number | null>): Promise<void> {
   const c = CompiledLink.parse(compiled);
   await kv.put(linkVersionKey(c.site, c.link.slug, c.version), JSON.stringify(c));
-  await kv.put(linkKey(c.link.slug), JSON.stringify({ site: c.site, version: c.version } satisfies LinkPointer));
+  let version: number | null = current ? await current() : c.version;
+  for (let attempt = 0; attempt < 10 && version !== null; attempt++) {
+    await kv.put(linkKey(c.link.slug), JSON.stringify({ site: c.site, version } satisfies LinkPointer));
+    const now: number | null = current ? await current() : version;
+    if (now === version) return;
+    version = now;
+  }
 }
 
 /** Unpublishes a slug (its version bodies stay for the audit trail; nothing points at them). */
