@@ -48,7 +48,12 @@ describe('demo-data → train → publish --local → wrangler dev', () => {
   });
 
   it('serves the demo storefront, the SDK bundle, item images and the OpenAPI document', async () => {
-    const page = await (await fetch(`${url}/`)).text();
+    const home = await fetch(`${url}/`);
+    // Static files carry the headers from examples/demo/_headers (a strict CSP, no framing, nosniff).
+    expect(home.headers.get('content-security-policy')).toMatch(/script-src 'self';.*frame-ancestors 'none'/);
+    expect(home.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(home.headers.get('x-frame-options')).toBe('DENY');
+    const page = await home.text();
     expect(page).toContain('<edgepick-recs');
     expect(page).toContain('/sdk/edgepick.js');
     const sdk = await fetch(`${url}/sdk/edgepick.js`);

@@ -30,7 +30,8 @@ export function adminAuth(): MiddlewareHandler<AdminEnv> {
     const expected = c.env.ADMIN_TOKEN;
     if (!expected) throw new ApiError('unauthorized', 'the admin API is disabled: set the ADMIN_TOKEN secret (wrangler secret put ADMIN_TOKEN)');
     const header = c.req.header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    // RFC 7235 §2.1: the auth scheme is case-insensitive (`bearer`, `BEARER`).
+    const token = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1] ?? '';
     if (!token || !safeEqual(token, expected)) throw new ApiError('unauthorized', 'missing or wrong admin token (Authorization: Bearer …)');
     const principal: Principal = { subject: 'admin-token', role: 'admin', sites: '*' };
     const site = c.req.param('site');

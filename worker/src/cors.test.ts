@@ -34,13 +34,21 @@ describe('CORS on /v1/sites/:site/*', () => {
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5173');
     expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
-    expect(pre.headers.get('access-control-allow-headers')).toBe('content-type');
+    expect(pre.headers.get('access-control-allow-headers')).toBe('Content-Type,X-Edgepick-Key');
+    // Never an echo of whatever the preflight asks for.
+    const odd = await get('/v1/sites/demo/events', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-evil, authorization' },
+    });
+    expect(odd.headers.get('access-control-allow-headers')).toBe('Content-Type,X-Edgepick-Key');
     expect(pre.headers.get('access-control-max-age')).toBe('86400');
   });
 
   it('gives refused origins no CORS headers, so the browser blocks them', async () => {
     const evil = await get('/v1/sites/demo/recommendations', { headers: { origin: 'https://evil.example' } });
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    // The answer still varies by Origin, so a shared cache never serves it to an allowed origin (or back).
+    expect(evil.headers.get('vary')).toContain('Origin');
     const pre = await get('/v1/sites/demo/recommendations', {
       method: 'OPTIONS',
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },

@@ -10,13 +10,21 @@ import type { SiteEnv } from './site.js';
  * keyed by site, never by cookies.
  */
 export function siteCors(): MiddlewareHandler<SiteEnv> {
-  return cors({
+  const handler = cors({
     origin: (origin, c) => (origin && originAllowed(origin, c.get('config')?.allowedOrigins ?? []) ? origin : null),
     allowMethods: ['GET', 'POST', 'OPTIONS'],
-    // allowHeaders unset: the preflight's Access-Control-Request-Headers are echoed (safe without credentials).
+    // The headers the API reads, never an echo of whatever the preflight asks for.
+    allowHeaders: ['Content-Type', 'X-Edgepick-Key'],
     // Browsers cap this (Chromium: 2 h); a day lets the others cache preflights longer.
     maxAge: 86_400,
   }) as MiddlewareHandler<SiteEnv>;
+  return async function siteCorsMiddleware(c, next) {
+    const res = await handler(c, next);
+    // The answer depends on Origin whether or not this origin is allowed: caches must key on it.
+    const out = res ?? c.res;
+    if (!/\borigin\b/i.test(out.headers.get('vary') ?? '')) out.headers.append('Vary', 'Origin');
+    return res;
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { Context, Handler } from 'hono';
+import type { Context, Handler, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
@@ -81,4 +82,19 @@ export async function readJson(c: Context): Promise<unknown> {
   } catch (e) {
     throw new ApiError('invalid_json', `request body is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+/**
+ * Refuses bodies over `maxBytes` with 413 payload_too_large before they are read or parsed (by
+ * Content-Length, or while streaming when it is absent).
+ *
+ * @example routes.post('/', jsonBodyLimit(256 * 1024, 'send at most 100 events per batch'), handler)
+ */
+export function jsonBodyLimit(maxBytes: number, hint = ''): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new ApiError('payload_too_large', `request body is larger than ${maxBytes} bytes${hint ? `; ${hint}` : ''}`);
+    },
+  });
 }

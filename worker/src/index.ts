@@ -9,6 +9,7 @@ import { itemsRoutes } from './routes/items.js';
 import { redirectRoutes, resolveRoutes } from './routes/links.js';
 import { metaRoutes } from './routes/meta.js';
 import { recommendationsRoutes } from './routes/recommendations.js';
+import { securityHeaders } from './security-headers.js';
 import { type SiteEnv, siteMiddleware } from './site.js';
 
 // Public, per-site API: resolve the site, then CORS for its allowed origins, then the route.
@@ -21,6 +22,7 @@ sites.route('/', itemsRoutes);
 
 // strict: false — `/links/` and `/links` are the same resource.
 const app = new Hono<AppEnv>({ strict: false });
+app.use('*', securityHeaders());
 app.route('/', metaRoutes);
 app.route('/v1/sites/:site', sites);
 app.route('/demo/img', demoImageRoutes);

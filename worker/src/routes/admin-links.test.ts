@@ -21,6 +21,42 @@ describe('admin links API', () => {
     expect((await json<{ error: { code: string } }>(wrong)).error.code).toBe('unauthorized');
   });
 
+  it('accepts the Bearer scheme in any case (RFC 7235)', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
+      const res = await SELF.fetch('https://edge.test/v1/admin/sites/demo/links', { headers: { authorization: `${scheme} ${TOKEN}` } });
+      expect(res.status, scheme).toBe(200);
+    }
+    expect((await SELF.fetch('https://edge.test/v1/admin/sites/demo/links', { headers: { authorization: `Basic ${TOKEN}` } })).status).toBe(401);
+  });
+
+  it('answers unknown, malformed and overlong site ids with 404 site_not_found (never 200 or 500)', async () => {
+    for (const site of ['zzz-unknown', 'UPPER', 'a'.repeat(600), '-dash', '%E2%80%8B']) {
+      const res = await SELF.fetch(`https://edge.test/v1/admin/sites/${site}/links`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(res.status, site.slice(0, 20)).toBe(404);
+      expect((await json<{ error: { code: string } }>(res)).error.code).toBe('site_not_found');
+    }
+    // The token is checked first: nothing about sites leaks to a caller without one.
+    expect((await SELF.fetch('https://edge.test/v1/admin/sites/zzz-unknown/links')).status).toBe(401);
+  });
+
+  it('refuses bodies over the admin limit with 413 before parsing them', async () => {
+    const big = JSON.stringify({ ...withSlug('too-big'), name: 'x'.repeat(300 * 1024) });
+    for (const [method, path] of [
+      ['POST', ''],
+      ['PUT', '/too-big'],
+      ['POST', '/too-big/simulate'],
+      ['POST', '/too-big/rollback'],
+    ]) {
+      const res = await SELF.fetch(`https://edge.test/v1/admin/sites/demo/links${path}`, {
+        method,
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: big,
+      });
+      expect(res.status, `${method} ${path}`).toBe(413);
+      expect((await json<{ error: { code: string } }>(res)).error.code).toBe('payload_too_large');
+    }
+  });
+
   it('creates a link, compiles it to KV and serves it at /r/:slug at once', async () => {
     const res = await call('POST', '/', withSlug('spring'));
     expect(res.status).toBe(201);

@@ -1,15 +1,20 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { LinkDefinition } from '../../../schema/routing.js';
 import { type AdminEnv, adminAuth } from '../admin-auth.js';
-import { ApiError, invalid, onError, readJson } from '../errors.js';
+import { ApiError, invalid, jsonBodyLimit, onError, readJson } from '../errors.js';
 import { detectEnv } from '../routing/detect-env.js';
 import { expiryWarnings } from '../routing/expiry.js';
 import { auditLog, currentLink, deleteLink, getVersion, jsonDiff, listLinks, listVersions, saveVersion } from '../routing/link-admin.js';
 import { offSiteUrls } from '../routing/link-policy.js';
 import { compileLink, evaluateLink, explainSkipped } from '../routing/rules.js';
 import { renderTarget } from '../routing/targets.js';
-import { packStore } from '../site.js';
+import { type SiteEnv, siteMiddleware } from '../site.js';
+
+type LinksAdminEnv = AdminEnv & SiteEnv;
+
+/** Largest admin request body (a link definition, simulate or rollback request), in bytes. */
+export const ADMIN_BODY_LIMIT = 256 * 1024;
 
 /** A sample request for `simulate`. */
 const SimulateRequest = z.object({
@@ -32,11 +37,9 @@ const parseLink = (body: unknown) => {
   return parsed.data;
 };
 
-/** The site must exist, and every absolute target URL must be on its `linkHosts`: `/r/` is never an open redirect. */
-async function checkLink(env: AdminEnv['Bindings'], site: string, link: LinkDefinition) {
-  const state = await packStore.get(env, site);
-  if (!state.exists) throw new ApiError('site_not_found', `unknown site ${JSON.stringify(site)}`);
-  const issues = offSiteUrls(link, state.config?.linkHosts ?? []);
+/** Every absolute target URL must be on the site's `linkHosts`: `/r/` is never an open redirect. */
+function checkLink(c: Context<LinksAdminEnv>, link: LinkDefinition) {
+  const issues = offSiteUrls(link, c.get('config')?.linkHosts ?? []);
   if (issues.length) throw new ApiError('invalid_request', `invalid link: ${issues[0].path.join('.')}: ${issues[0].message}`, issues);
 }
 
@@ -47,10 +50,12 @@ const withWarnings = (link: LinkDefinition) => {
 };
 
 /** `/v1/admin/sites/:site/links…` — create, change, version, roll back, simulate, audit, stats. */
-export const adminLinksRoutes = new Hono<AdminEnv>();
+export const adminLinksRoutes = new Hono<LinksAdminEnv>();
 // Renders ApiError/zod errors itself, so the group works wherever it is mounted.
 adminLinksRoutes.onError(onError);
-adminLinksRoutes.use('*', adminAuth());
+// Token first (401/403 before anything about the site leaks), then the site must exist (404), and
+// no body over ADMIN_BODY_LIMIT is read.
+adminLinksRoutes.use('*', adminAuth(), siteMiddleware(), jsonBodyLimit(ADMIN_BODY_LIMIT, 'a link definition is far smaller'));
 
 const site = (c: { req: { param(n: string): string | undefined } }) => c.req.param('site')!;
 
@@ -58,7 +63,7 @@ adminLinksRoutes.get('/', async (c) => c.json({ links: await listLinks(c.env.DB,
 
 adminLinksRoutes.post('/', async (c) => {
   const link = parseLink(await readJson(c));
-  await checkLink(c.env, site(c), link);
+  checkLink(c, link);
   const res = await saveVersion(c.env.DB, c.env.PACKS, site(c), link, c.get('principal'), 'create');
   return c.json({ slug: link.slug, ...res, ...withWarnings(link) }, 201);
 });
@@ -68,7 +73,7 @@ adminLinksRoutes.get('/:slug', async (c) => c.json(await currentLink(c.env.DB, s
 adminLinksRoutes.put('/:slug', async (c) => {
   const link = parseLink(await readJson(c));
   if (link.slug !== c.req.param('slug')) throw new ApiError('invalid_request', `body slug ${link.slug} ≠ path slug ${c.req.param('slug')}`);
-  await checkLink(c.env, site(c), link);
+  checkLink(c, link);
   return c.json({ slug: link.slug, ...(await saveVersion(c.env.DB, c.env.PACKS, site(c), link, c.get('principal'), 'update')), ...withWarnings(link) });
 });
 
@@ -93,7 +98,7 @@ adminLinksRoutes.post('/:slug/rollback', async (c) => {
   if (!body.success) throw invalid(body.error, 'body');
   const slug = c.req.param('slug');
   const old = await getVersion(c.env.DB, site(c), slug, body.data.version);
-  await checkLink(c.env, site(c), old);
+  checkLink(c, old);
   const res = await saveVersion(c.env.DB, c.env.PACKS, site(c), old, c.get('principal'), 'rollback', `rollback to v${body.data.version}`);
   return c.json({ slug, ...res, restored: body.data.version, ...withWarnings(old) });
 });

@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { toIssues } from '../../../schema/errors.js';
 import { Event, EventsBatch, type EventsResponse } from '../../../schema/events.js';
-import { ApiError, invalid, methodNotAllowed, readJson } from '../errors.js';
+import { invalid, jsonBodyLimit, methodNotAllowed, readJson } from '../errors.js';
 import type { SiteEnv } from '../site.js';
 
 /**
@@ -22,12 +21,7 @@ export const eventsRoutes = new Hono<SiteEnv>();
 
 eventsRoutes.post(
   '/',
-  bodyLimit({
-    maxSize: EVENTS_BODY_LIMIT,
-    onError: () => {
-      throw new ApiError('payload_too_large', `events body is larger than ${EVENTS_BODY_LIMIT} bytes; send at most 100 events per batch`);
-    },
-  }),
+  jsonBodyLimit(EVENTS_BODY_LIMIT, 'send at most 100 events per batch'),
   async (c) => {
     const parsed = EventsBatch.safeParse(await readJson(c));
     if (!parsed.success) throw invalid(parsed.error, 'body');

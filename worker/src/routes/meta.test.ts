@@ -47,3 +47,30 @@ describe('meta routes', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
   });
 });
+
+describe('security headers', () => {
+  it('sends nosniff and a Referrer-Policy on API responses, and refuses framing on HTML pages', async () => {
+    const api = await SELF.fetch('https://edge.test/health');
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(api.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    const err = await SELF.fetch('https://edge.test/v1/nope');
+    expect(err.headers.get('x-content-type-options')).toBe('nosniff');
+    const page = await SELF.fetch('https://edge.test/r/no-such-link');
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('answers other methods on /health and /openapi.json with a JSON 405', async () => {
+    for (const path of ['/health', '/openapi.json']) {
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+        const res = await SELF.fetch(`https://edge.test${path}`, { method });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+        expect(res.headers.get('allow')).toBe('GET');
+      }
+    }
+  });
+});

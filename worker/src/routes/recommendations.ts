@@ -1,7 +1,6 @@
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { RecommendationsRequest, type RecommendationsResponse } from '../../../schema/recommendations.js';
-import { ApiError, invalid, methodNotAllowed, readJson } from '../errors.js';
+import { invalid, jsonBodyLimit, methodNotAllowed, readJson } from '../errors.js';
 import { present } from '../present.js';
 import { recommend } from '../recommend.js';
 import { requireModel, type SiteEnv } from '../site.js';
@@ -24,12 +23,7 @@ recommendationsRoutes.get('/', (c) => {
 
 recommendationsRoutes.post(
   '/',
-  bodyLimit({
-    maxSize: RECOMMENDATIONS_BODY_LIMIT,
-    onError: () => {
-      throw new ApiError('payload_too_large', `request body is larger than ${RECOMMENDATIONS_BODY_LIMIT} bytes`);
-    },
-  }),
+  jsonBodyLimit(RECOMMENDATIONS_BODY_LIMIT),
   async (c) => {
     const parsed = RecommendationsRequest.safeParse(await readJson(c));
     if (!parsed.success) throw invalid(parsed.error, 'body');
