@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { Identifier, SiteId } from './ids.js';
 
 /** A product as the site's catalog holds it (published to KV beside the pack). */
 export const CatalogItem = z
   .object({
-    id: z.string().min(1).max(128),
+    id: Identifier(128),
     title: z.string().max(500),
     price: z.number().nonnegative().optional(),
     currency: z.string().length(3).optional(),
@@ -18,14 +19,14 @@ export type CatalogItem = z.infer<typeof CatalogItem>;
 export const Catalog = z.object({ items: z.array(CatalogItem) });
 export type Catalog = z.infer<typeof Catalog>;
 
-/** Per-site settings read at the edge (KV `site:{site}:config`). */
+/** Per-site settings read at the edge (KV `site/{site}/config`). */
 export const SiteConfig = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  id: SiteId,
   name: z.string().max(200).optional(),
   /** Origins allowed to call the public API from a browser. `http://localhost:*` matches any port. */
   allowedOrigins: z.array(z.string().max(200)).max(100).default([]),
   currency: z.string().length(3).default('CNY'),
-  /** Hosts that routing links may send visitors to (exact host or `*.example.com`); WeChat URL Links (wxaurl.cn) are always allowed. */
+  /** Hosts that routing links may send visitors to (exact host, or `*.example.com` for its subdomains); WeChat URL Links (wxaurl.cn) are allowed in `urlLink` fields only. */
   linkHosts: z.array(z.string().max(253)).max(100).default([]),
 });
 export type SiteConfig = z.infer<typeof SiteConfig>;

@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { Identifier } from './ids.js';
 
 /** The one event schema shared by the SDK, the worker, D1 and the trainer's JSONL input. */
 export const EventType = z.enum(['view', 'click', 'add_to_cart', 'purchase', 'share', 'impression']);
 export type EventType = z.infer<typeof EventType>;
 
-const Id = z.string().min(1).max(128);
+const Id = Identifier(128);
 
 export const Event = z.object({
   /** Client event id, unique per visitor; the worker de-duplicates on (site, id). */
-  id: z.string().min(8).max(64),
+  id: Identifier(64, 8),
   type: EventType,
   /** Anonymous, persisted visitor id (SDK-generated). */
   visitorId: Id,
@@ -18,9 +19,9 @@ export const Event = z.object({
   /** Client time, ms since the Unix epoch. */
   ts: z.number().int().nonnegative().optional(),
   /** The `recommendationId` of the response that showed this item, for attribution. */
-  recommendationId: z.string().max(64).optional(),
+  recommendationId: Identifier(64).optional(),
   /** Widget placement, e.g. `for-you`, `similar`, `popular`. */
-  placement: z.string().max(64).optional(),
+  placement: Identifier(64).optional(),
   /** Sharer's visitor id (`ref` on a shared link). */
   ref: Id.optional(),
   /** purchase/add_to_cart: units and unit price in the site's currency. */

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { EventType } from './events.js';
+import { Identifier } from './ids.js';
 
 export const K_MAX = 100;
 export const RECENT_MAX = 50;
 export const EXCLUDE_MAX = 500;
 
-const ItemId = z.string().min(1).max(128);
+const ItemId = Identifier(128);
 
 /** One of the visitor's latest interactions, folded into a user vector at request time. */
 export const RecentInteraction = z.object({
@@ -17,7 +18,7 @@ export type RecentInteraction = z.infer<typeof RecentInteraction>;
 
 export const ItemFilter = z
   .object({
-    category: z.union([z.string().min(1), z.array(z.string().min(1)).max(50)]).optional(),
+    category: z.union([Identifier(128), z.array(Identifier(128)).min(1, 'give at least one category').max(50)]).optional(),
     minPrice: z.number().nonnegative().optional(),
     maxPrice: z.number().nonnegative().optional(),
   })
@@ -29,13 +30,13 @@ export type ItemFilter = z.infer<typeof ItemFilter>;
 
 /** POST body of `/v1/sites/:site/recommendations` (GET takes the same fields as query params). */
 export const RecommendationsRequest = z.object({
-  userId: z.string().min(1).max(128).optional(),
-  visitorId: z.string().min(1).max(128).optional(),
+  userId: Identifier(128).optional(),
+  visitorId: Identifier(128).optional(),
   recent: z.array(RecentInteraction).max(RECENT_MAX).optional(),
   k: z.number().int().min(1).max(K_MAX).default(10),
   exclude: z.array(ItemId).max(EXCLUDE_MAX).optional(),
   filter: ItemFilter.optional(),
-  placement: z.string().max(64).optional(),
+  placement: Identifier(64).optional(),
 });
 export type RecommendationsRequest = z.infer<typeof RecommendationsRequest>;
 

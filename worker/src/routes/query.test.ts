@@ -6,9 +6,14 @@ describe('query translation', () => {
   it('splits lists and keeps absent values absent', () => {
     expect(list('a, b,,c ')).toEqual(['a', 'b', 'c']);
     expect(list(undefined)).toBeUndefined();
-    expect(num('')).toBeUndefined();
+    expect(num(undefined)).toBeUndefined();
     expect(num('abc')).toBeNaN();
     expect(num('12')).toBe(12);
+    expect(num('9.5')).toBe(9.5);
+  });
+
+  it('reads only plain decimals: hex, binary, octal, exponents, spaces, Infinity and empty are errors', () => {
+    for (const v of ['0x10', '0b11', '0o7', '1e3', ' 5', '5 ', '', 'Infinity', '+5', '.5', '5.', '1_000']) expect(num(v), JSON.stringify(v)).toBeNaN();
   });
 
   it('reads itemId:type, keeping colons that are part of an id', () => {

@@ -51,8 +51,12 @@ export const list = (v: string | undefined) =>
         .map((s) => s.trim())
         .filter(Boolean);
 
-/** `k=abc` becomes NaN so zod reports it (never silently defaults); empty is absent. */
-export const num = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : Number(v));
+/**
+ * A plain decimal number (`10`, `-2`, `9.5`); anything else — `abc`, `0x10`, `0b11`, `1e3`, ` 5`,
+ * `Infinity` — becomes NaN so zod reports it (never silently read as something else). Absent stays
+ * absent; an empty value is an error too (`k=`).
+ */
+export const num = (v: string | undefined) => (v === undefined ? undefined : /^-?\d{1,15}(\.\d{1,15})?$/.test(v) ? Number(v) : Number.NaN);
 
 /** `p1:click` → {itemId: 'p1', type: 'click'}. A suffix that names no event type is part of the id (`sku:12`). */
 export function recentItem(token: string): { itemId: string; type?: string } {

@@ -166,3 +166,39 @@ describe('recommendations', () => {
     expect(catalog.items.length).toBe(20);
   });
 });
+
+describe('query and id hygiene', () => {
+  it('refuses k in hex, binary or exponent form and an empty category with 400', async () => {
+    await publish('rec-hygiene', 'v1');
+    for (const q of ['k=0x10', 'k=0b11', 'k=1e1', 'k=%2010', 'category=', 'minPrice=0x5', 'category=tea,']) {
+      const res = await SELF.fetch(`https://edge.test/v1/sites/rec-hygiene/popular?${q}`);
+      expect(res.status, q).toBe(q === 'category=tea,' ? 200 : 400);
+    }
+  });
+
+  it('refuses ids holding a lone surrogate or a control character (events stored as valid UTF-8 only)', async () => {
+    await publish('rec-hygiene', 'v1');
+    const base = { type: 'view', visitorId: 'v_hygiene_1', itemId: 'a1' };
+    const res = await SELF.fetch('https://edge.test/v1/sites/rec-hygiene/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        events: [
+          { ...base, id: 'hygiene-ok-1' },
+          { ...base, id: 'hygiene-2', itemId: 'a\ud800' },
+          { ...base, id: 'hygiene-3', visitorId: 'v\u0000x' },
+          { ...base, id: 'hygiene-\udc00-4' },
+          { ...base, id: 'hygiene-5', userId: 'u\u0085' },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { accepted: number; rejected: { index: number; message: string }[] };
+    expect(body.accepted).toBe(1);
+    expect(body.rejected.map((r) => r.index)).toEqual([1, 2, 3, 4]);
+    expect(body.rejected[0].message).toMatch(/lone surrogate/);
+    expect(body.rejected[1].message).toMatch(/control character/);
+    const recs = await SELF.fetch('https://edge.test/v1/sites/rec-hygiene/recommendations?userId=%00u');
+    expect(recs.status).toBe(400);
+  });
+});
