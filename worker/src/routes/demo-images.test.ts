@@ -34,4 +34,12 @@ describe('GET /demo/img/:id.svg', () => {
     expect((await get('/demo/img/p1.png')).status).toBe(404);
     expect((await get('/demo/img/p1.svg', { method: 'POST' })).status).toBe(405);
   });
+
+  it('treats Object.prototype names as unknown categories (never a 500)', async () => {
+    for (const c of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const res = await get(`/demo/img/p0001.svg?c=${c}`);
+      expect(res.status, c).toBe(200);
+      expect(await res.text()).toContain('<svg');
+    }
+  });
 });

@@ -33,7 +33,8 @@ function hash(s: string): number {
 
 /** Known categories use the palette; any other category (or none) gets a hue from its hash. */
 function colours(category: string): [string, string, string] {
-  const known = PALETTE[category];
+  // Own keys only: `__proto__`, `constructor` or `toString` must not reach Object.prototype.
+  const known = Object.hasOwn(PALETTE, category) ? PALETTE[category] : undefined;
   if (known) return known;
   const hue = hash(category) % 360;
   return [`hsl(${hue} 45% 93%)`, `hsl(${hue} 55% 32%)`, '品'];
