@@ -1,5 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { linkKey, linkVersionKey } from '../../schema/routing.js';
 import { packStore } from '../../worker/src/site.js';
 import { CONTROLS, CORPUS, type CorpusEntry, printable } from './redirect-corpus.js';
 
@@ -200,9 +201,8 @@ function offSite(res: Response, body: string, requestUrl: string, field: Field):
     const value = unescapeHtml(m[2] ?? m[3]).trim();
     if (['href', 'src', 'action', 'formaction', 'poster', 'background', 'cite', 'data', 'srcset'].includes(name))
       check(value, `attribute ${name}`, { assets: true, data: name === 'src' });
-    // Meta content, data-* and event handlers: only values that name a scheme or start with //.
-    else if (/^([a-z][a-z0-9+.-]*:|\/\/|\\\\)/i.test(value) && !/^(width|initial-scale|text\/html|default-src)/i.test(value))
-      check(value, `attribute ${name}`, { assets: true });
+    // Any other attribute (meta content, data-*, event handlers): values shaped like a URL.
+    else if (/^([a-z][a-z0-9+.-]*:\/\/|\/\/|\\\\|(javascript|vbscript|data):)/i.test(value)) check(value, `attribute ${name}`, { assets: true });
   }
   // Every absolute http(s) URL anywhere else: text (QR page's <code>), JS string literals, JSON-escaped slashes.
   const text = unescapeHtml(body).replace(/\\\//g, '/');
@@ -261,32 +261,46 @@ interface Accepted {
   mustRefuse: boolean;
 }
 
-/** Fetches every placement of every accepted link with every user agent; reports what leaves the site. */
+/** User agents that reach the link's URL in every field (redirect, QR page, Baidu relay page): enough for the rule and split placements. */
+const FOLLOW_UP_UAS = new Set(['iPhone Safari', 'Android Chrome', 'WeChat Android']);
+/** For links accepted in error (already a failure): enough user agents to show where they send people. */
+const WRONGLY_ACCEPTED_UAS = new Set(['desktop Chrome', 'iPhone Safari', 'WeChat Android', 'Baidu app', 'Googlebot']);
+
+/**
+ * Fetches accepted links at `/r/:slug` and reports what leaves the site. Links the API was right to
+ * accept: the default placement with every user agent, the rule and split placements (same URL,
+ * other paths through the rules) with a few. Links accepted in error are a failure already: their
+ * default placement with a few user agents shows where they send people, and keeps the run bounded
+ * while the guard is broken.
+ */
 async function serveAll(field: Field, accepted: Accepted[]): Promise<Failure[]> {
-  const failures: Failure[] = [];
-  const jobs = accepted.flatMap((a) => PLACEMENTS.flatMap((p) => USER_AGENTS.map((ua) => ({ a, p, ua }))));
+  const seen = new Map<string, { failure: Failure; where: string[] }>();
+  const add = (a: Accepted, cause: string, violation: string, where: string) => {
+    const key = `${cause}\u0000${a.entry.url}\u0000${violation}`;
+    const hit = seen.get(key);
+    if (hit) hit.where.push(where);
+    else seen.set(key, { failure: { field, entry: a.entry.label, cause, detail: violation }, where: [where] });
+  };
+  const jobs = accepted.flatMap((a) =>
+    PLACEMENTS.flatMap((p) =>
+      USER_AGENTS.filter((ua) =>
+        a.mustRefuse ? p.name === 'default' && WRONGLY_ACCEPTED_UAS.has(ua.name) : p.name === 'default' || FOLLOW_UP_UAS.has(ua.name),
+      ).map((ua) => ({ a, p, ua })),
+    ),
+  );
   await pool(jobs, 24, async ({ a, p, ua }) => {
     const requestUrl = `${ORIGIN}/r/${a.slug}?${p.query}utm_source=corpus`;
     const res = await SELF.fetch(requestUrl, { headers: { 'user-agent': ua.ua }, redirect: 'manual' });
     const body = await res.text();
-    const where = `${p.name} · ${ua.name}`;
-    if (res.status >= 500) {
-      failures.push({ field, entry: a.entry.label, cause: `/r/ answers ${res.status}`, detail: where });
-      return;
-    }
-    for (const v of offSite(res, body, requestUrl, field))
-      failures.push({ field, entry: a.entry.label, cause: `served off-site: ${v.split(':')[0]}`, detail: `${where} · ${v}` });
+    const where = `${p.name}/${ua.name}`;
+    if (res.status >= 500) add(a, `/r/ answers ${res.status}`, '', where);
+    else for (const v of offSite(res, body, requestUrl, field)) add(a, `served off-site: ${v.split(':')[0]}`, v, where);
   });
-  // One line per entry and cause: which placements / user agents showed it.
-  const merged = new Map<string, Failure>();
-  for (const f of failures) {
-    const key = `${f.cause}\u0000${f.entry}\u0000${f.detail.replace(/^[^·]*·[^·]*·?\s*/, '')}`;
-    const prev = merged.get(key);
-    const who = f.detail.split(' · ').slice(0, 2).join(' · ');
-    if (prev) prev.detail = prev.detail.replace(/^\[([^\]]*)\]/, (_, s) => `[${s}, ${who}]`);
-    else merged.set(key, { ...f, detail: `[${who}] ${f.detail.split(' · ').slice(2).join(' · ')}` });
-  }
-  return [...merged.values()];
+  return [...seen.values()].map(({ failure, where }) => {
+    const all = USER_AGENTS.every((ua) => where.includes(`default/${ua.name}`)) ? ['default/every UA'] : [];
+    const rest = where.filter((w) => !(all.length && w.startsWith('default/'))).sort();
+    return { ...failure, detail: `${failure.detail}${failure.detail ? ' ' : ''}[${[...all, ...rest].join(', ')}]` };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,5 +473,32 @@ describe('rollback re-checks the restored version against the current guard', ()
       outcomes.map((o) => ({ field: 'h5.url', entry: o, cause: 'rollback not refused with 400', detail: '' })),
     );
     expect(outcomes).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('links already in KV from before the guard was fixed', () => {
+  it('are never served off-site: /r/ does not trust what KV holds', async () => {
+    // What the old guard let through (see the corpus run against it): upper-case schemes and leading
+    // control characters in h5 targets, wxaurl.cn outside urlLink, a NUL before a URL Link.
+    const legacy: [Field, string][] = [
+      ['h5.url', 'HTTPS://evil.com/phish'],
+      ['h5.url', '\u0000https://evil.com/'],
+      ['h5.url', 'https://wxaurl.cn/anything'],
+      ['qr.url', 'https://wxaurl.cn/anything'],
+      ['baidu-swan.fallbackUrl', 'https://wxaurl.cn/anything'],
+      ['wechat-miniprogram.urlLink', '\u0000https://wxaurl.cn/anything'],
+    ];
+    const failures: Failure[] = [];
+    for (const [i, [field, url]] of legacy.entries()) {
+      const slug = `or-legacy-${i}`;
+      const link = { ...linkFor(slug, field, url), passThrough: [] };
+      await env.PACKS.put(linkVersionKey('demo', slug, 1), JSON.stringify({ site: 'demo', version: 1, publishedAt: new Date().toISOString(), link }));
+      await env.PACKS.put(linkKey(slug), JSON.stringify({ site: 'demo', version: 1 }));
+      failures.push(...(await serveAll(field, [{ slug, entry: { label: `${field} ${printable(url)}`, url }, mustRefuse: false }])));
+    }
+    report('legacy KV links', failures);
+    expect(failures).toEqual([]);
   });
 });

@@ -218,8 +218,8 @@ const hand: string[] = [
 ];
 
 /** Combinatorial part: prefix × scheme spelling × host trick. */
-const PREFIXES = ['', '\u0000', '\u0001', '\u001f', '\t', '\n', ' ', '\u00a0', '\ufeff', '\u000b'];
-const SCHEMES = ['https://', 'HTTPS://', 'hTTps://', 'https:', 'https:\\\\'];
+const PREFIXES = ['', '\u0000', '\u0001', '\t', ' ', '\u00a0', '\ufeff'];
+const SCHEMES = ['https://', 'HTTPS://', 'hTTps://', 'https:\\\\'];
 const HOSTS = ['evil.com/x', 'edgepick.example@evil.com/', 'edgepick.example.evil.com/', 'wxaurl.cn/anything', 'evil.com@edgepick.example/ok'];
 
 const combos: string[] = [];

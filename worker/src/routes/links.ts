@@ -3,7 +3,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env.js';
 import { ApiError, onError } from '../errors.js';
 import { detectEnv, type VisitorEnv } from '../routing/detect-env.js';
-import { locationAllowed } from '../routing/link-policy.js';
+import { planUrls, urlAllowed } from '../routing/link-policy.js';
 import { getLink } from '../routing/link-store.js';
 import { OPEN_TAG_SCRIPT } from '../routing/open-tag-script.js';
 import { baiduRelayPage, notFoundPage, openTagPage, previewPage, qrPage, wechatInAppPage, wechatRelayPage } from '../routing/pages.js';
@@ -92,17 +92,20 @@ redirectRoutes.get('/:slug', async (c) => {
   // Split variants are counted apart (`h5:v1`) so an A/B split's outcome can be read from the stats.
   const counted = plan.kind === 'preview' ? 'preview' : decision.variant === undefined ? decision.target.kind : `${decision.target.kind}:v${decision.variant}`;
   countDecision(c, slug, decision.ruleId ?? 'default', counted);
+  // Checked when saved; checked again here, so a link that reached KV another way cannot send or show an off-site URL.
+  const urls = planUrls(plan);
+  if (urls.length) {
+    const linkHosts = (await packStore.get(c.env, compiled.site)).config?.linkHosts ?? [];
+    const bad = urls.find((u) => !urlAllowed(u, c.req.url, linkHosts, decision.target.kind));
+    if (bad !== undefined) {
+      console.error(`link ${slug}: refusing off-site URL ${bad.slice(0, 200)}`);
+      return c.body(String(notFoundPage(slug)), 404, PAGE_HEADERS);
+    }
+  }
   switch (plan.kind) {
-    case 'redirect': {
-      // Checked when saved; checked again here, so a link that reached KV another way cannot redirect off-site.
-      const linkHosts = (await packStore.get(c.env, compiled.site)).config?.linkHosts ?? [];
-      if (!locationAllowed(plan.location, c.req.url, linkHosts)) {
-        console.error(`link ${slug}: refusing off-site Location ${plan.location.slice(0, 200)}`);
-        return c.body(String(notFoundPage(slug)), 404, PAGE_HEADERS);
-      }
+    case 'redirect':
       c.header('Cache-Control', 'no-store');
       return c.redirect(plan.location, 302);
-    }
     case 'preview':
       return c.body(
         String(

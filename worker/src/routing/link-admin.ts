@@ -1,5 +1,5 @@
 import { LinkDefinition } from '../../../schema/routing.js';
-import { ApiError } from '../errors.js';
+import { ApiError, invalid } from '../errors.js';
 import { putLink, removeLink } from './link-store.js';
 
 /** D1 + KV persistence for links: each change is a version row + audit row, then the KV compile. */
@@ -25,7 +25,9 @@ export async function currentLink(db: D1Database, site: string, slug: string) {
     .bind(slug, site)
     .first<{ version: number; definition: string; updated_at: number }>();
   if (!row) throw new ApiError('not_found', `no link ${JSON.stringify(slug)} on site ${site}`);
-  return { version: row.version, updatedAt: new Date(row.updated_at).toISOString(), link: LinkDefinition.parse(JSON.parse(row.definition)) };
+  const parsed = LinkDefinition.safeParse(JSON.parse(row.definition));
+  if (!parsed.success) throw invalid(parsed.error, `current version ${row.version} of link ${slug} (it no longer passes today's checks; PUT a corrected definition)`);
+  return { version: row.version, updatedAt: new Date(row.updated_at).toISOString(), link: parsed.data };
 }
 
 export async function listLinks(db: D1Database, site: string) {
@@ -56,7 +58,10 @@ export async function getVersion(db: D1Database, site: string, slug: string, ver
     .bind(slug, site, version)
     .first<{ definition: string }>();
   if (!row) throw new ApiError('not_found', `link ${slug} has no version ${version}`);
-  return LinkDefinition.parse(JSON.parse(row.definition));
+  // A version saved under older, weaker rules may no longer validate: refuse it, never a 500.
+  const parsed = LinkDefinition.safeParse(JSON.parse(row.definition));
+  if (!parsed.success) throw invalid(parsed.error, `stored version ${version} of link ${slug} (it no longer passes today's checks)`);
+  return parsed.data;
 }
 
 /**
