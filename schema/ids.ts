@@ -10,6 +10,7 @@ export const SiteId = z.string().regex(SITE_ID_PATTERN, 'a site id has 1–63 lo
 export const Slug = z.string().regex(SITE_ID_PATTERN, 'a slug has 1–63 lowercase letters, digits and dashes, starting with a letter or digit');
 
 /** Control characters (C0, DEL, C1): never part of an id; NUL is invalid in D1 text and logs. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's job
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */

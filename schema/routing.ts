@@ -82,6 +82,7 @@ const MiniPath = z
  * newlines and trims the ends, so `/\t/evil.com` would become `//evil.com`), and backslashes (which
  * the parser reads as `/` in http(s) URLs).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's job
 const UNSAFE_URL_CHARS = /[\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff\\]/;
 
 /**
@@ -201,9 +202,7 @@ export const LinkDefinition = z
       .max(20)
       .default([]),
     /** Open Graph preview for crawlers and link unfurlers. */
-    preview: z
-      .object({ title: z.string().max(200).optional(), description: z.string().max(500).optional(), image: HttpsUrl.optional() })
-      .optional(),
+    preview: z.object({ title: z.string().max(200).optional(), description: z.string().max(500).optional(), image: HttpsUrl.optional() }).optional(),
   })
   .refine((l) => new Set(l.rules.map((r) => r.id)).size === l.rules.length, { message: 'rule ids must be unique', path: ['rules'] });
 export type LinkDefinition = z.infer<typeof LinkDefinition>;

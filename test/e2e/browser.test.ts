@@ -9,7 +9,7 @@ import { queryD1 as queryD1In } from './demo-server.js';
 const url = inject('demoUrl');
 const dir = inject('demoDir');
 
-const queryD1 = <T,>(sql: string) => queryD1In<T>(dir, sql);
+const queryD1 = <T>(sql: string) => queryD1In<T>(dir, sql);
 
 let browser: Browser;
 

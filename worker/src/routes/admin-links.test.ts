@@ -221,9 +221,7 @@ describe('admin links API', () => {
   describe('concurrent writers', () => {
     it('ten concurrent PUTs on one link: every one 200, versions contiguous, D1 and KV agree', async () => {
       expect((await call('POST', '/', withSlug('race-put'))).status).toBe(201);
-      const puts = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => call('PUT', '/race-put', withSlug('race-put', { name: `writer ${i}` }))),
-      );
+      const puts = await Promise.all(Array.from({ length: 10 }, (_, i) => call('PUT', '/race-put', withSlug('race-put', { name: `writer ${i}` }))));
       expect(puts.map((r) => r.status)).toEqual(Array(10).fill(200));
       const got = (await Promise.all(puts.map((r) => json<{ version: number }>(r)))).map((b) => b.version).sort((a, b) => a - b);
       expect(got).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);

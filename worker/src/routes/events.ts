@@ -19,58 +19,54 @@ export const EVENTS_BODY_LIMIT = 256 * 1024;
  */
 export const eventsRoutes = new Hono<SiteEnv>();
 
-eventsRoutes.post(
-  '/',
-  jsonBodyLimit(EVENTS_BODY_LIMIT, 'send at most 100 events per batch'),
-  async (c) => {
-    const parsed = EventsBatch.safeParse(await readJson(c));
-    if (!parsed.success) throw invalid(parsed.error, 'body');
-    const site = c.get('site');
-    const now = Date.now();
-    const res: EventsResponse = { accepted: 0, duplicates: 0, rejected: [] };
-    const accepted: { raw: unknown; event: Event }[] = [];
-    parsed.data.events.forEach((raw, index) => {
-      const ev = Event.safeParse(raw);
-      if (ev.success) accepted.push({ raw, event: ev.data });
-      else {
-        const issue = toIssues(ev.error)[0];
-        const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id as string).slice(0, 64) : undefined;
-        res.rejected.push({ index, ...(id ? { id } : {}), code: 'invalid_event', message: `${issue.path.join('.') || 'event'}: ${issue.message}` });
-      }
-    });
-    if (accepted.length) {
-      const stmt = c.env.DB.prepare(
-        `INSERT INTO events (site, id, type, visitor_id, user_id, item_id, recommendation_id, placement, ref, quantity, price, client_ts, received_at, raw)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (site, id) DO NOTHING`,
-      );
-      const results = await c.env.DB.batch(
-        accepted.map(({ raw, event: e }) =>
-          stmt.bind(
-            site,
-            e.id,
-            e.type,
-            e.visitorId,
-            e.userId ?? null,
-            e.itemId,
-            e.recommendationId ?? null,
-            e.placement ?? null,
-            e.ref ?? null,
-            e.quantity ?? null,
-            e.price ?? null,
-            e.ts ?? null,
-            now,
-            // The event as sent (fields this schema does not know yet included), for audit and replays.
-            JSON.stringify(raw),
-          ),
-        ),
-      );
-      for (const r of results) {
-        if ((r.meta.changes ?? 0) > 0) res.accepted++;
-        else res.duplicates++;
-      }
+eventsRoutes.post('/', jsonBodyLimit(EVENTS_BODY_LIMIT, 'send at most 100 events per batch'), async (c) => {
+  const parsed = EventsBatch.safeParse(await readJson(c));
+  if (!parsed.success) throw invalid(parsed.error, 'body');
+  const site = c.get('site');
+  const now = Date.now();
+  const res: EventsResponse = { accepted: 0, duplicates: 0, rejected: [] };
+  const accepted: { raw: unknown; event: Event }[] = [];
+  parsed.data.events.forEach((raw, index) => {
+    const ev = Event.safeParse(raw);
+    if (ev.success) accepted.push({ raw, event: ev.data });
+    else {
+      const issue = toIssues(ev.error)[0];
+      const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id as string).slice(0, 64) : undefined;
+      res.rejected.push({ index, ...(id ? { id } : {}), code: 'invalid_event', message: `${issue.path.join('.') || 'event'}: ${issue.message}` });
     }
-    return c.json(res);
-  },
-);
+  });
+  if (accepted.length) {
+    const stmt = c.env.DB.prepare(
+      `INSERT INTO events (site, id, type, visitor_id, user_id, item_id, recommendation_id, placement, ref, quantity, price, client_ts, received_at, raw)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (site, id) DO NOTHING`,
+    );
+    const results = await c.env.DB.batch(
+      accepted.map(({ raw, event: e }) =>
+        stmt.bind(
+          site,
+          e.id,
+          e.type,
+          e.visitorId,
+          e.userId ?? null,
+          e.itemId,
+          e.recommendationId ?? null,
+          e.placement ?? null,
+          e.ref ?? null,
+          e.quantity ?? null,
+          e.price ?? null,
+          e.ts ?? null,
+          now,
+          // The event as sent (fields this schema does not know yet included), for audit and replays.
+          JSON.stringify(raw),
+        ),
+      ),
+    );
+    for (const r of results) {
+      if ((r.meta.changes ?? 0) > 0) res.accepted++;
+      else res.duplicates++;
+    }
+  }
+  return c.json(res);
+});
 
 eventsRoutes.all('/', methodNotAllowed('POST'));

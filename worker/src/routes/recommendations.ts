@@ -21,15 +21,11 @@ recommendationsRoutes.get('/', (c) => {
   return c.json(respond(c, parsed.data));
 });
 
-recommendationsRoutes.post(
-  '/',
-  jsonBodyLimit(RECOMMENDATIONS_BODY_LIMIT),
-  async (c) => {
-    const parsed = RecommendationsRequest.safeParse(await readJson(c));
-    if (!parsed.success) throw invalid(parsed.error, 'body');
-    return c.json(respond(c, parsed.data));
-  },
-);
+recommendationsRoutes.post('/', jsonBodyLimit(RECOMMENDATIONS_BODY_LIMIT), async (c) => {
+  const parsed = RecommendationsRequest.safeParse(await readJson(c));
+  if (!parsed.success) throw invalid(parsed.error, 'body');
+  return c.json(respond(c, parsed.data));
+});
 
 recommendationsRoutes.all('/', methodNotAllowed('GET', 'POST'));
 

@@ -26,7 +26,8 @@ export async function currentLink(db: D1Database, site: string, slug: string) {
     .first<{ version: number; definition: string; updated_at: number }>();
   if (!row) throw new ApiError('not_found', `no link ${JSON.stringify(slug)} on site ${site}`);
   const parsed = LinkDefinition.safeParse(JSON.parse(row.definition));
-  if (!parsed.success) throw invalid(parsed.error, `current version ${row.version} of link ${slug} (it no longer passes today's checks; PUT a corrected definition)`);
+  if (!parsed.success)
+    throw invalid(parsed.error, `current version ${row.version} of link ${slug} (it no longer passes today's checks; PUT a corrected definition)`);
   return { version: row.version, updatedAt: new Date(row.updated_at).toISOString(), link: parsed.data };
 }
 
@@ -116,12 +117,15 @@ export async function saveVersion(
         .prepare('UPDATE links SET current_version = (SELECT MAX(version) FROM link_versions WHERE slug = ?1), deleted = 0, updated_at = ?2 WHERE slug = ?1')
         .bind(link.slug, now),
       db
-        .prepare('INSERT INTO audit (site, at, actor, action, slug, version, detail) SELECT ?1, ?2, ?3, ?4, ?5, MAX(version), ?6 FROM link_versions WHERE slug = ?5')
+        .prepare(
+          'INSERT INTO audit (site, at, actor, action, slug, version, detail) SELECT ?1, ?2, ?3, ?4, ?5, MAX(version), ?6 FROM link_versions WHERE slug = ?5',
+        )
         .bind(site, now, actor.subject, action, link.slug, note ?? null),
       db.prepare('SELECT MAX(version) AS v FROM link_versions WHERE slug = ?1').bind(link.slug),
     ]);
   } catch (e) {
-    if (/UNIQUE constraint failed: links\.slug/.test(String((e as Error).message))) throw new ApiError('conflict', `link ${link.slug} exists; PUT to change it`);
+    if (/UNIQUE constraint failed: links\.slug/.test(String((e as Error).message)))
+      throw new ApiError('conflict', `link ${link.slug} exists; PUT to change it`);
     throw e;
   }
   const version = (results[4].results[0] as { v: number }).v;
