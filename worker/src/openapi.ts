@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { CatalogItem } from '../../schema/catalog.js';
 import { ErrorBody } from '../../schema/errors.js';
 import { EVENTS_MAX_BATCH, Event, EventsBatch, EventsResponse } from '../../schema/events.js';
+import { SITE_ID_PATTERN } from '../../schema/ids.js';
 import { K_MAX, RECENT_MAX, RecommendationsRequest, RecommendationsResponse } from '../../schema/recommendations.js';
 import { LinkDefinition } from '../../schema/routing.js';
+import { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from '../../schema/routing-admin.js';
+import { ADMIN_BODY_LIMIT } from './routes/admin-links.js';
 import { LABEL_MAX } from './routes/demo-images.js';
 import { EVENTS_BODY_LIMIT } from './routes/events.js';
 import { ListQuery, RecommendationsQuery } from './routes/query.js';
@@ -15,7 +18,7 @@ const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
 };
 const json = (ref: string, example?: unknown) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` }, ...(example ? { example } : {}) } });
 const error = (description: string, code: string, message: string) => ({ description, content: json('ErrorBody', { error: { code, message } }) });
-const site = { name: 'site', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }, example: 'demo' };
+const site = { name: 'site', in: 'path', required: true, schema: { type: 'string', pattern: SITE_ID_PATTERN.source }, example: 'demo' };
 const q = (name: string, description: string, type = 'string') => ({ name, in: 'query', required: false, description, schema: { type } });
 const itemId = { name: 'id', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 128 }, example: 'p0042' };
 
@@ -62,6 +65,26 @@ const listResponse = {
   '400': error('Invalid query', 'invalid_request', 'invalid query: k: Too big: expected number to be <=100'),
   ...commonErrors,
 };
+
+const ok = (description: string) => ({ description });
+const notFoundLink = error('Unknown link on this site', 'not_found', 'no link "spring" on site demo');
+const slugParam = { name: 'slug', in: 'path', required: true, schema: { type: 'string', pattern: SITE_ID_PATTERN.source } };
+
+/** An admin operation: Bearer token, the site in the path, and the errors every admin route can answer. */
+function admin(summary: string, responses: Record<string, unknown>, opts: { slug?: boolean; body?: string; query?: z.ZodObject } = {}) {
+  return {
+    summary,
+    security: [{ bearer: [] }],
+    parameters: [site, ...(opts.slug ? [slugParam] : []), ...(opts.query ? queryParams(opts.query) : [])],
+    ...(opts.body ? { requestBody: { required: true, content: json(opts.body) } } : {}),
+    responses: {
+      ...responses,
+      '401': error('No, unknown or revoked token', 'unauthorized', 'missing or wrong admin token (Authorization: Bearer …)'),
+      '403': error('A token of another site or role', 'forbidden', 'this token may not manage site demo'),
+      '404': responses['404'] ?? error('Unknown site', 'site_not_found', 'unknown site "nope"'),
+    },
+  };
+}
 
 /** OpenAPI 3.1 document generated from the zod schemas the routes validate with. */
 export function openApiDocument() {
@@ -190,54 +213,94 @@ export function openApiDocument() {
         },
       },
       '/v1/admin/sites/{site}/links': {
-        get: {
-          summary: 'List links (Bearer ADMIN_TOKEN)',
-          parameters: [site],
-          responses: { '200': { description: '{links: [...]}' }, '401': error('No or wrong token', 'unauthorized', 'missing or wrong admin token') },
-        },
-        post: {
-          summary: 'Create a link (version 1)',
-          parameters: [site],
-          requestBody: { required: true, content: json('LinkDefinition') },
-          responses: {
-            '201': { description: '{slug, version}' },
-            '400': error('Invalid link', 'invalid_request', 'invalid link: default.target.url: …'),
+        get: admin('List links', { '200': ok('{links: [{slug, version, name, rules, updatedAt}]}') }),
+        post: admin(
+          'Create a link (version 1)',
+          {
+            '201': ok('{slug, version, warnings?}'),
+            '400': error(
+              'Invalid link (issues name each field; off-site URLs are `host_not_allowed`)',
+              'invalid_request',
+              'invalid link: default.target.url: …',
+            ),
             '409': error('Slug taken', 'conflict', 'link spring exists; PUT to change it'),
+            ...bodyErrors(ADMIN_BODY_LIMIT),
           },
-        },
+          { body: 'LinkDefinition' },
+        ),
       },
       '/v1/admin/sites/{site}/links/{slug}': {
-        get: {
-          summary: 'Current version',
-          parameters: [site, { name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': { description: '{version, updatedAt, link}' } },
-        },
-        put: {
-          summary: 'New version',
-          parameters: [site, { name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
-          requestBody: { required: true, content: json('LinkDefinition') },
-          responses: { '200': { description: '{slug, version}' } },
-        },
-        delete: {
-          summary: 'Delete',
-          parameters: [site, { name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '204': { description: 'Deleted' } },
-        },
+        get: admin('Current version', { '200': ok('{version, updatedAt, link}'), '404': notFoundLink }, { slug: true }),
+        put: admin(
+          'New version (the body replaces the link)',
+          {
+            '200': ok('{slug, version, warnings?}'),
+            '400': error('Invalid link', 'invalid_request', 'invalid link: …'),
+            '404': notFoundLink,
+            ...bodyErrors(ADMIN_BODY_LIMIT),
+          },
+          { slug: true, body: 'LinkDefinition' },
+        ),
+        delete: admin('Delete (unpublished at once; versions kept for the audit)', { '204': ok('Deleted'), '404': notFoundLink }, { slug: true }),
+      },
+      '/v1/admin/sites/{site}/links/{slug}/versions': {
+        get: admin('Every version, newest first', { '200': ok('{versions: [{version, createdAt, createdBy, note?}]}'), '404': notFoundLink }, { slug: true }),
+      },
+      '/v1/admin/sites/{site}/links/{slug}/diff': {
+        get: admin(
+          'Paths that differ between two versions',
+          {
+            '200': ok('{slug, from, to, changes: [{path, from?, to?}]}'),
+            '400': error('Bad versions', 'invalid_request', 'invalid query: from: expected a version number'),
+            '404': notFoundLink,
+          },
+          { slug: true, query: DiffQuery },
+        ),
+      },
+      '/v1/admin/sites/{site}/links/{slug}/rollback': {
+        post: admin(
+          'Restore an earlier version as a new version (re-checked against the current rules and linkHosts)',
+          {
+            '200': ok('{slug, version, restored, warnings?}'),
+            '400': error('Bad body, or the old version no longer passes the checks', 'invalid_request', 'invalid link: …'),
+            '404': notFoundLink,
+            ...bodyErrors(ADMIN_BODY_LIMIT),
+          },
+          { slug: true, body: 'RollbackRequest' },
+        ),
       },
       '/v1/admin/sites/{site}/links/{slug}/simulate': {
-        post: {
-          summary: 'Explain the decision for a sample request',
-          parameters: [site, { name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                example: { ua: 'Mozilla/5.0 … MicroMessenger/8.0.34', country: 'CN', query: { utm_source: 'baidu' }, time: '2026-11-23T10:00:00+08:00' },
-              },
-            },
+        post: admin(
+          'Explain the decision for a sample request',
+          {
+            '200': ok('{version, env, ruleId, variant?, target, plan, skipped: [{ruleId, reason}], dropped, warnings}'),
+            '400': error('Bad body', 'invalid_request', 'invalid body: time: Invalid ISO datetime'),
+            '404': notFoundLink,
+            ...bodyErrors(ADMIN_BODY_LIMIT),
           },
-          responses: { '200': { description: '{version, env, ruleId, variant?, target, plan, skipped: [{ruleId, reason}], dropped, warnings}' } },
-        },
+          { slug: true, body: 'SimulateRequest' },
+        ),
+      },
+      '/v1/admin/sites/{site}/links/{slug}/audit': {
+        get: admin(
+          'Who changed what, newest first (at most 200 entries)',
+          { '200': ok('{audit: [{at, actor, action, slug, version?, note?}]}') },
+          { slug: true },
+        ),
+      },
+      '/v1/admin/sites/{site}/links/{slug}/stats': {
+        get: admin(
+          'Decisions per UTC day, rule and target, with totals (default: the last 30 days)',
+          {
+            '200': ok('{slug, from, to, total, byRule, byTarget, stats: [{day, rule, target, count}]}'),
+            '400': error('Bad dates', 'invalid_request', 'invalid query: from: expected YYYY-MM-DD'),
+            '404': notFoundLink,
+          },
+          { slug: true, query: StatsQuery },
+        ),
+      },
+      '/r/_/open-tag.js': {
+        get: { summary: 'The script that enables the WeChat open tag on the open-tag page', responses: { '200': ok('text/javascript') } },
       },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
       '/health': {
@@ -279,6 +342,15 @@ export function openApiDocument() {
         EventsResponse: schema(EventsResponse),
         ErrorBody: schema(ErrorBody),
         LinkDefinition: schema(LinkDefinition, 'input'),
+        SimulateRequest: schema(SimulateRequest, 'input'),
+        RollbackRequest: schema(RollbackRequest, 'input'),
+      },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The owner token (Worker secret ADMIN_TOKEN). The scheme name is case-insensitive.',
+        },
       },
     },
   };

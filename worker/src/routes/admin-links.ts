@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono';
-import { z } from 'zod';
 import { LinkDefinition } from '../../../schema/routing.js';
+import { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from '../../../schema/routing-admin.js';
 import { type AdminEnv, adminAuth } from '../admin-auth.js';
 import { ApiError, invalid, jsonBodyLimit, onError, readJson } from '../errors.js';
 import { detectEnv } from '../routing/detect-env.js';
@@ -15,21 +15,6 @@ type LinksAdminEnv = AdminEnv & SiteEnv;
 
 /** Largest admin request body (a link definition, simulate or rollback request), in bytes. */
 export const ADMIN_BODY_LIMIT = 256 * 1024;
-
-/** A sample request for `simulate`. */
-const SimulateRequest = z.object({
-  ua: z.string().max(2048).default(''),
-  country: z.string().max(8).optional(),
-  region: z.string().max(64).optional(),
-  city: z.string().max(64).optional(),
-  language: z.string().max(64).optional(),
-  referrer: z.string().max(2048).optional(),
-  /** Query params of the link URL, e.g. {"utm_source": "baidu"}. */
-  query: z.record(z.string().max(64), z.string().max(2048)).default({}),
-  /** ISO 8601 instant to evaluate time rules at. @default now */
-  time: z.iso.datetime({ offset: true }).optional(),
-  visitorId: z.string().min(1).max(64).default('simulated-visitor'),
-});
 
 const parseLink = (body: unknown) => {
   const parsed = LinkDefinition.safeParse(body);
@@ -85,16 +70,17 @@ adminLinksRoutes.delete('/:slug', async (c) => {
 adminLinksRoutes.get('/:slug/versions', async (c) => c.json({ versions: await listVersions(c.env.DB, site(c), c.req.param('slug')) }));
 
 adminLinksRoutes.get('/:slug/diff', async (c) => {
-  const from = Number(c.req.query('from'));
-  const to = Number(c.req.query('to'));
-  if (!Number.isInteger(from) || !Number.isInteger(to)) throw new ApiError('invalid_request', 'diff needs integer ?from=&to= versions');
+  const q = DiffQuery.safeParse(c.req.query());
+  if (!q.success) throw invalid(q.error, 'query');
+  const from = Number(q.data.from);
+  const to = Number(q.data.to);
   const slug = c.req.param('slug');
   const [a, b] = await Promise.all([getVersion(c.env.DB, site(c), slug, from), getVersion(c.env.DB, site(c), slug, to)]);
   return c.json({ slug, from, to, changes: jsonDiff(a, b) });
 });
 
 adminLinksRoutes.post('/:slug/rollback', async (c) => {
-  const body = z.object({ version: z.number().int().positive() }).safeParse(await readJson(c));
+  const body = RollbackRequest.safeParse(await readJson(c));
   if (!body.success) throw invalid(body.error, 'body');
   const slug = c.req.param('slug');
   const old = await getVersion(c.env.DB, site(c), slug, body.data.version);
@@ -137,9 +123,6 @@ adminLinksRoutes.post('/:slug/simulate', async (c) => {
 });
 
 adminLinksRoutes.get('/:slug/audit', async (c) => c.json({ audit: await auditLog(c.env.DB, site(c), c.req.param('slug')) }));
-
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const StatsQuery = z.object({ from: Day.optional(), to: Day.optional() });
 
 /** Decisions per UTC day, rule and target (`kind`, or `kind:vN` for split variant N), with totals. @default the last 30 days */
 adminLinksRoutes.get('/:slug/stats', async (c) => {

@@ -1,5 +1,6 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import app from '../index.js';
 
 const get = (path: string) => SELF.fetch(`https://edge.test${path}`);
 
@@ -72,5 +73,21 @@ describe('security headers', () => {
         expect(res.headers.get('allow')).toBe('GET');
       }
     }
+  });
+});
+
+describe('OpenAPI covers every route', () => {
+  it('lists every method and path the worker answers, and nothing it does not', async () => {
+    const doc = (await (await get('/openapi.json')).json()) as Doc;
+    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+    const served = new Set(
+      app.routes
+        // ALL: middleware and the 405/404 catch-alls, which answer errors only.
+        .filter((r) => r.method !== 'ALL')
+        .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}').replace(/(.)\/$/, '$1')}`),
+    );
+    expect([...served].filter((r) => !documented.has(r)).sort(), 'served but not documented').toEqual([]);
+    expect([...documented].filter((r) => !served.has(r)).sort(), 'documented but not served').toEqual([]);
+    expect(served.size).toBeGreaterThan(20);
   });
 });
