@@ -8,7 +8,7 @@
 //   PROBE_SECONDS  seconds of the probe per route (default 5)
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { startDemoServer } from '../test/e2e/demo-server.js';
@@ -264,6 +264,7 @@ try {
     if (r.expect === 302 && !res.location) throw new Error(`${r.name}: 302 without a location`);
   }
 
+  const loadBefore = loadavg()[0];
   const rows: { route: Route; probe: Phase; target: number; main: Phase }[] = [];
   for (const route of routes) {
     const probe = await run(base, route, PROBE_SECONDS, [{ connections: CONNECTIONS, delayMs: 0 }]);
@@ -300,6 +301,9 @@ try {
     );
   }
   console.log(`\nChecked before the load: ${sources.join('; ')}.`);
+  console.log(
+    `1-minute load average: ${loadBefore.toFixed(2)} before the load, ${loadavg()[0].toFixed(2)} after (anything well above 0 means other work shared the cores).`,
+  );
   const ev = rows.find((r) => r.main.events)?.main.events;
   const evProbe = rows.find((r) => r.probe.events)?.probe.events;
   if (ev && evProbe)

@@ -30,3 +30,15 @@ export function Identifier(max = 128, min = 1) {
     .refine((s) => !LONE_SURROGATE.test(s), 'holds a lone surrogate (not valid Unicode text)')
     .refine((s) => !CONTROL.test(s), 'holds a control character');
 }
+
+/**
+ * Free text that ends up in URLs and headers (a mini-program `query`): at most `max` characters,
+ * well-formed Unicode, no control characters (a newline in a Location header is a 500 or worse).
+ */
+export function SafeText(max: number) {
+  return z
+    .string()
+    .max(max)
+    .refine((s) => !LONE_SURROGATE.test(s), 'holds a lone surrogate (not valid Unicode text)')
+    .refine((s) => !CONTROL.test(s), 'holds a control character');
+}

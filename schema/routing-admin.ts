@@ -24,7 +24,14 @@ export type SimulateRequest = z.infer<typeof SimulateRequest>;
 export const RollbackRequest = z.object({ version: z.number().int().positive() });
 export type RollbackRequest = z.infer<typeof RollbackRequest>;
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+/** A calendar day `YYYY-MM-DD` that exists (not `2026-02-30` or `9999-99-99`). */
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine((d) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d && d >= '2000-01-01';
+  }, 'not a calendar day (from 2000-01-01)');
 
 /** `GET …/links/:slug/stats?from&to`: UTC days, inclusive. @default the last 30 days */
 export const StatsQuery = z.object({ from: Day.optional(), to: Day.optional() });

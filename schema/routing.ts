@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SafeText } from './ids.js';
 
 /** Limits stated in docs/routing.md. */
 export const ROUTING_LIMITS = { rulesPerLink: 50, conditionsPerRule: 20, valuesPerCondition: 200, valueLength: 512 } as const;
@@ -137,7 +138,7 @@ export const Target = z.discriminatedUnion('kind', [
       .regex(/^gh_[0-9a-f]{12}$/, 'a mini-program original id is "gh_" followed by 12 hex digits')
       .optional(),
     path: MiniPath,
-    query: z.string().max(512).optional(),
+    query: SafeText(512).optional(),
     envVersion: z.enum(['release', 'trial', 'develop']).default('release'),
     /** A pre-generated URL Link (https://wxaurl.cn/…) and when it expires. */
     urlLink: HttpsUrl.optional(),
@@ -153,7 +154,7 @@ export const Target = z.discriminatedUnion('kind', [
     kind: z.literal('baidu-swan'),
     appKey: z.string().regex(/^[A-Za-z0-9]{8,64}$/, 'a Baidu appKey has 8–64 letters and digits'),
     path: MiniPath,
-    query: z.string().max(512).optional(),
+    query: SafeText(512).optional(),
     /** H5 page for visitors outside the Baidu app. */
     fallbackUrl: HttpsUrl.optional(),
   }),

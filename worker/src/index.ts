@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Handler, Hono } from 'hono';
 import { siteCors } from './cors.js';
 import type { AppEnv } from './env.js';
 import { ApiError, onError } from './errors.js';
@@ -21,6 +21,10 @@ sites.route('/links', resolveRoutes);
 sites.route('/', itemsRoutes);
 
 // strict: false — `/links/` and `/links` are the same resource.
+const notFound: Handler<AppEnv> = (c) => {
+  throw new ApiError('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 200)}`);
+};
+
 const app = new Hono<AppEnv>({ strict: false });
 app.use('*', securityHeaders());
 app.route('/', metaRoutes);
@@ -28,9 +32,10 @@ app.route('/v1/sites/:site', sites);
 app.route('/demo/img', demoImageRoutes);
 app.route('/r', redirectRoutes);
 app.route('/v1/admin/sites/:site/links', adminLinksRoutes);
-app.all('/v1/*', (c) => {
-  throw new ApiError('not_found', `no route for ${c.req.method} ${new URL(c.req.url).pathname.slice(0, 200)}`);
-});
+// API paths never fall through to static files: an unknown one is a JSON 404.
+app.all('/demo/img', notFound);
+app.all('/demo/img/*', notFound);
+app.all('/v1/*', notFound);
 // Everything else is a static file (demo storefront, SDK bundles) from dist/public.
 app.all('*', (c) => c.env.ASSETS.fetch(c.req.raw));
 app.onError(onError);
