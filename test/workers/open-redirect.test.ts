@@ -1,7 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { linkKey, linkVersionKey } from '../../schema/routing.js';
-import { packStore } from '../../worker/src/site.js';
+import { packStore } from '../../worker/src/sites/middleware.js';
 import { CONTROLS, CORPUS, type CorpusEntry, printable } from './redirect-corpus.js';
 
 /**
@@ -22,7 +22,7 @@ const ORIGIN = 'https://edge.test';
 const WORKER_HOST = 'edge.test';
 const TOKEN = 'test-admin-token';
 
-/** The demo site's linkHosts (worker/src/pack-store.ts, parseConfig). */
+/** The demo site's linkHosts (worker/src/sites/site-store.ts, parseConfig). */
 const LINK_HOSTS = ['edgepick.example', '*.edgepick.example'];
 /** WeChat URL Links: acceptable as a wechat-miniprogram `urlLink`, nowhere else. */
 const WECHAT_URL_LINK_HOSTS = ['wxaurl.cn'];

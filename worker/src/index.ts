@@ -1,16 +1,16 @@
 import { type Handler, Hono } from 'hono';
-import { siteCors } from './cors.js';
+import { demoImageRoutes } from './demo/images.js';
 import type { AppEnv } from './env.js';
-import { ApiError, onError } from './errors.js';
-import { adminLinksRoutes } from './routes/admin-links.js';
-import { demoImageRoutes } from './routes/demo-images.js';
-import { eventsRoutes } from './routes/events.js';
-import { itemsRoutes } from './routes/items.js';
-import { redirectRoutes, resolveRoutes } from './routes/links.js';
-import { metaRoutes } from './routes/meta.js';
-import { recommendationsRoutes } from './routes/recommendations.js';
-import { securityHeaders } from './security-headers.js';
-import { type SiteEnv, siteMiddleware } from './site.js';
+import { eventsRoutes } from './events/routes.js';
+import { ApiError, onError } from './http/errors.js';
+import { securityHeaders } from './http/security-headers.js';
+import { adminLinksRoutes } from './links/admin-routes.js';
+import { redirectRoutes, resolveRoutes } from './links/public-routes.js';
+import { metaRoutes } from './meta/routes.js';
+import { itemsRoutes } from './recommend/items-routes.js';
+import { recommendationsRoutes } from './recommend/recommendations-routes.js';
+import { siteCors } from './sites/cors.js';
+import { type SiteEnv, siteMiddleware } from './sites/middleware.js';
 
 // Public, per-site API: resolve the site, then CORS for its allowed origins, then the route.
 const sites = new Hono<SiteEnv>();

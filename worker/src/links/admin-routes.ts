@@ -1,15 +1,15 @@
 import { type Context, Hono } from 'hono';
 import { LinkDefinition } from '../../../schema/routing.js';
 import { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from '../../../schema/routing-admin.js';
-import { type AdminEnv, adminAuth } from '../admin-auth.js';
-import { ApiError, invalid, jsonBodyLimit, onError, readJson } from '../errors.js';
-import { detectEnv } from '../routing/detect-env.js';
-import { expiryWarnings } from '../routing/expiry.js';
-import { auditLog, currentLink, deleteLink, getVersion, jsonDiff, listLinks, listVersions, saveVersion } from '../routing/link-admin.js';
-import { offSiteUrls } from '../routing/link-policy.js';
-import { compileLink, evaluateLink, explainSkipped } from '../routing/rules.js';
-import { renderTarget } from '../routing/targets.js';
-import { type SiteEnv, siteMiddleware } from '../site.js';
+import { type AdminEnv, adminAuth } from '../http/admin-auth.js';
+import { ApiError, invalid, jsonBodyLimit, onError, readJson } from '../http/errors.js';
+import { type SiteEnv, siteMiddleware } from '../sites/middleware.js';
+import { auditLog, currentLink, deleteLink, getVersion, jsonDiff, listLinks, listVersions, saveVersion } from './admin-store.js';
+import { detectEnv } from './detect-env.js';
+import { expiryWarnings } from './expiry.js';
+import { offSiteUrls } from './policy.js';
+import { compileLink, evaluateLink, explainSkipped } from './rules.js';
+import { renderTarget } from './targets.js';
 
 type LinksAdminEnv = AdminEnv & SiteEnv;
 

@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { kvKeys } from '../../schema/pack-manifest.js';
-import { publish } from '../../test/workers/fixtures.js';
-import { createPackStore } from './pack-store.js';
+import { kvKeys } from '../../../schema/pack-manifest.js';
+import { publish } from '../../../test/workers/fixtures.js';
+import { createPackStore } from './site-store.js';
 
 /** env with a KV that counts reads per key, a fake clock, and captured logs. */
 function harness(options: { ttlMs?: number; refuseMs?: number; stuckMs?: number } = {}) {

@@ -2,7 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import demoLink from '../../../examples/demo-link.json';
 import { LinkDefinition } from '../../../schema/routing.js';
-import { putLink } from '../routing/link-store.js';
+import { putLink } from './kv-store.js';
 
 const UA = {
   swan: 'Mozilla/5.0 (iPhone; CPU iPhone OS 12_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 swan/2.4.0 swan-baiduboxapp/11.9.0.1 baiduboxapp/11.9.0.1 (Baidu; P2 12.2)',

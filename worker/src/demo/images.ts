@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { AppEnv } from '../env.js';
-import { ApiError, methodNotAllowed } from '../errors.js';
+import { ApiError, methodNotAllowed } from '../http/errors.js';
 
 /** Category → [background, accent, glyph] for the demo store's categories (models/demo-data/vocabulary.ts). */
 const PALETTE: Record<string, [string, string, string]> = {

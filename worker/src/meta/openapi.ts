@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { CatalogItem } from '../../schema/catalog.js';
-import { ErrorBody } from '../../schema/errors.js';
-import { EVENTS_MAX_BATCH, Event, EventsBatch, EventsResponse } from '../../schema/events.js';
-import { SITE_ID_PATTERN } from '../../schema/ids.js';
-import { K_MAX, RECENT_MAX, RecommendationsRequest, RecommendationsResponse } from '../../schema/recommendations.js';
-import { LinkDefinition } from '../../schema/routing.js';
-import { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from '../../schema/routing-admin.js';
-import { ADMIN_BODY_LIMIT } from './routes/admin-links.js';
-import { LABEL_MAX } from './routes/demo-images.js';
-import { EVENTS_BODY_LIMIT } from './routes/events.js';
-import { ListQuery, RecommendationsQuery } from './routes/query.js';
-import { RECOMMENDATIONS_BODY_LIMIT } from './routes/recommendations.js';
+import { CatalogItem } from '../../../schema/catalog.js';
+import { ErrorBody } from '../../../schema/errors.js';
+import { EVENTS_MAX_BATCH, Event, EventsBatch, EventsResponse } from '../../../schema/events.js';
+import { SITE_ID_PATTERN } from '../../../schema/ids.js';
+import { K_MAX, RECENT_MAX, RecommendationsRequest, RecommendationsResponse } from '../../../schema/recommendations.js';
+import { LinkDefinition } from '../../../schema/routing.js';
+import { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from '../../../schema/routing-admin.js';
+import { LABEL_MAX } from '../demo/images.js';
+import { EVENTS_BODY_LIMIT } from '../events/routes.js';
+import { ADMIN_BODY_LIMIT } from '../links/admin-routes.js';
+import { ListQuery, RecommendationsQuery } from '../recommend/query.js';
+import { RECOMMENDATIONS_BODY_LIMIT } from '../recommend/recommendations-routes.js';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
   const { $schema: _, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;

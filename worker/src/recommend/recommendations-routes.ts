@@ -1,10 +1,10 @@
 import { type Context, Hono } from 'hono';
 import { RecommendationsRequest, type RecommendationsResponse } from '../../../schema/recommendations.js';
-import { invalid, jsonBodyLimit, methodNotAllowed, readJson } from '../errors.js';
-import { present } from '../present.js';
-import { recommend } from '../recommend.js';
-import { requireModel, type SiteEnv } from '../site.js';
+import { invalid, jsonBodyLimit, methodNotAllowed, readJson } from '../http/errors.js';
+import { requireModel, type SiteEnv } from '../sites/middleware.js';
+import { present } from './present.js';
 import { newRecommendationId, RecommendationsQuery, toRecommendationsRequest } from './query.js';
+import { recommend } from './recommend.js';
 
 /**
  * Largest POST body for recommendations, in bytes. A maximal valid request (50 recent + 500

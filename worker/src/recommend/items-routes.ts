@@ -1,11 +1,11 @@
 import { type Context, Hono } from 'hono';
 import type { RecommendationsResponse } from '../../../schema/recommendations.js';
-import { ApiError, invalid, methodNotAllowed } from '../errors.js';
-import type { LoadedModel } from '../pack-store.js';
-import { present, withAbsoluteUrls } from '../present.js';
-import { exclusion, type Pick, popularItems, similarItems } from '../scoring/score.js';
-import { requireModel, type SiteEnv } from '../site.js';
+import { ApiError, invalid, methodNotAllowed } from '../http/errors.js';
+import { requireModel, type SiteEnv } from '../sites/middleware.js';
+import type { LoadedModel } from '../sites/site-store.js';
+import { present, withAbsoluteUrls } from './present.js';
 import { ListQuery, ListRequest, newRecommendationId, toListRequest } from './query.js';
+import { exclusion, type Pick, popularItems, similarItems } from './score.js';
 
 /** `/popular`, `/items/:id/similar` and `/items/:id` under `/v1/sites/:site`. */
 export const itemsRoutes = new Hono<SiteEnv>();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openPack } from '../../../models/pack/reader.js';
 import { buildPack } from '../../../models/pack/writer.js';
-import { prepare } from '../pack-store.js';
+import { prepare } from '../sites/site-store.js';
 import { dotScores, exclusion, popularItems, scoreUser, similarItems } from './score.js';
 
 async function model(f: number, n: number, seed = 3) {

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { toIssues } from '../../../schema/errors.js';
 import { Event, EventsBatch, type EventsResponse } from '../../../schema/events.js';
-import { invalid, jsonBodyLimit, methodNotAllowed, readJson } from '../errors.js';
-import type { SiteEnv } from '../site.js';
+import { invalid, jsonBodyLimit, methodNotAllowed, readJson } from '../http/errors.js';
+import type { SiteEnv } from '../sites/middleware.js';
 
 /**
  * Largest events body, in bytes: 100 events (EVENTS_MAX_BATCH) of up to ~2.5 KiB each. Bodies over

@@ -1,7 +1,7 @@
-import type { CatalogItem } from '../../schema/catalog.js';
-import type { RecommendedItem } from '../../schema/recommendations.js';
-import type { LoadedModel } from './pack-store.js';
-import type { Pick } from './scoring/score.js';
+import type { CatalogItem } from '../../../schema/catalog.js';
+import type { RecommendedItem } from '../../../schema/recommendations.js';
+import type { LoadedModel } from '../sites/site-store.js';
+import type { Pick } from './score.js';
 
 /** Response items: id, score (6 decimals) and the catalog's fields, worker-relative paths made absolute. */
 export function present(model: LoadedModel, picks: Pick[], origin: string): RecommendedItem[] {

@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { CatalogItem, SiteConfig } from '../../schema/catalog.js';
-import type { AppEnv } from './env.js';
-import { ApiError } from './errors.js';
-import { createPackStore, type LoadedModel, type PackStore } from './pack-store.js';
+import type { CatalogItem, SiteConfig } from '../../../schema/catalog.js';
+import type { AppEnv } from '../env.js';
+import { ApiError } from '../http/errors.js';
+import { createPackStore, type LoadedModel, type PackStore } from './site-store.js';
 
 export type SiteEnv = AppEnv & {
   Variables: { site: string; config?: SiteConfig; model?: LoadedModel; catalogById?: Map<string, CatalogItem> };

@@ -1,6 +1,6 @@
 import type { Action, Condition, LinkDefinition, Rule, Target } from '../../../schema/routing.js';
+import { localTime } from '../lib/local-time.js';
 import type { VisitorEnv } from './detect-env.js';
-import { localTime } from './local-time.js';
 import { bucketOf } from './split.js';
 
 /** Default time zone for weekday / time-of-day conditions (ARCHITECTURE.md). */

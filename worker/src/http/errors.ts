@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { ERROR_CODES, type ErrorCode, type Issue, toIssues } from '../../schema/errors.js';
+import { ERROR_CODES, type ErrorCode, type Issue, toIssues } from '../../../schema/errors.js';
 
 /** A request the API refuses: rendered by `onError` as `{error:{code,message,issues?}}`. */
 export class ApiError extends Error {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CompiledLink, LinkDefinition, linkKey, linkVersionKey } from '../../../schema/routing.js';
-import { getLink, LINK_TTL_MS, putLink } from './link-store.js';
+import { getLink, LINK_TTL_MS, putLink } from './kv-store.js';
 
 /** A KV stand-in (string values by key) that counts reads per key and can be switched to failing. */
 function fakeKv() {

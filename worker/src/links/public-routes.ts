@@ -1,16 +1,16 @@
 import { type Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env.js';
-import { ApiError, onError } from '../errors.js';
-import { detectEnv, type VisitorEnv } from '../routing/detect-env.js';
-import { planUrls, urlAllowed } from '../routing/link-policy.js';
-import { getLink } from '../routing/link-store.js';
-import { OPEN_TAG_SCRIPT } from '../routing/open-tag-script.js';
-import { baiduRelayPage, notFoundPage, openTagPage, previewPage, qrPage, wechatInAppPage, wechatRelayPage } from '../routing/pages.js';
-import { compiledLink, evaluateLink } from '../routing/rules.js';
-import { renderTarget } from '../routing/targets.js';
-import { jsapiTicket, signPage } from '../routing/wechat-jssdk.js';
-import { packStore, type SiteEnv } from '../site.js';
+import { ApiError, onError } from '../http/errors.js';
+import { packStore, type SiteEnv } from '../sites/middleware.js';
+import { detectEnv, type VisitorEnv } from './detect-env.js';
+import { getLink } from './kv-store.js';
+import { OPEN_TAG_SCRIPT } from './open-tag-script.js';
+import { baiduRelayPage, notFoundPage, openTagPage, previewPage, qrPage, wechatInAppPage, wechatRelayPage } from './pages.js';
+import { planUrls, urlAllowed } from './policy.js';
+import { compiledLink, evaluateLink } from './rules.js';
+import { renderTarget } from './targets.js';
+import { jsapiTicket, signPage } from './wechat-jssdk.js';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** First-party cookie that keeps a visitor in the same split variant. */

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import type { SiteEnv } from './site.js';
+import type { SiteEnv } from './middleware.js';
 
 /**
  * CORS for `/v1/sites/:site/*`: an origin in the site's `allowedOrigins` gets

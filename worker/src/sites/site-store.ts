@@ -1,6 +1,6 @@
-import { openPack, type Pack } from '../../models/pack/reader.js';
-import { Catalog, type CatalogItem, SiteConfig } from '../../schema/catalog.js';
-import { ActivePointer, kvKeys, VersionHistory } from '../../schema/pack-manifest.js';
+import { openPack, type Pack } from '../../../models/pack/reader.js';
+import { Catalog, type CatalogItem, SiteConfig } from '../../../schema/catalog.js';
+import { ActivePointer, kvKeys, VersionHistory } from '../../../schema/pack-manifest.js';
 
 /** A site's serving state, built once per pack version and shared by every request in the isolate. */
 export interface LoadedModel {

@@ -1,6 +1,6 @@
 import { LinkDefinition } from '../../../schema/routing.js';
-import { ApiError, invalid } from '../errors.js';
-import { putLink, removeLink } from './link-store.js';
+import { ApiError, invalid } from '../http/errors.js';
+import { putLink, removeLink } from './kv-store.js';
 
 /** D1 + KV persistence for links: each change is a version row + audit row, then the KV compile. */
 export interface Actor {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { openPack } from '../../models/pack/reader.js';
-import { buildPack } from '../../models/pack/writer.js';
-import { RecommendationsRequest } from '../../schema/recommendations.js';
-import { catalog, knownModel } from '../../test/workers/fixtures.js';
-import { prepare } from './pack-store.js';
+import { openPack } from '../../../models/pack/reader.js';
+import { buildPack } from '../../../models/pack/writer.js';
+import { RecommendationsRequest } from '../../../schema/recommendations.js';
+import { catalog, knownModel } from '../../../test/workers/fixtures.js';
+import { prepare } from '../sites/site-store.js';
 import { recommend } from './recommend.js';
 
 async function loaded() {

@@ -1,6 +1,6 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { kvKeys } from '../../schema/pack-manifest.js';
+import { kvKeys } from '../../../schema/pack-manifest.js';
 import { originAllowed } from './cors.js';
 
 const get = (path: string, init?: RequestInit) => SELF.fetch(`https://edge.test${path}`, init);

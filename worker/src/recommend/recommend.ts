@@ -1,8 +1,8 @@
-import { DEFAULT_EVENT_WEIGHTS } from '../../models/model.js';
-import type { RecommendationSource, RecommendationsRequest } from '../../schema/recommendations.js';
-import type { LoadedModel } from './pack-store.js';
-import { foldIn, type Weighted } from './scoring/fold-in.js';
-import { exclusion, type Pick, popularItems, scoreUser } from './scoring/score.js';
+import { DEFAULT_EVENT_WEIGHTS } from '../../../models/model.js';
+import type { RecommendationSource, RecommendationsRequest } from '../../../schema/recommendations.js';
+import type { LoadedModel } from '../sites/site-store.js';
+import { foldIn, type Weighted } from './fold-in.js';
+import { exclusion, type Pick, popularItems, scoreUser } from './score.js';
 
 /**
  * Personal picks for a validated request:

@@ -1,5 +1,5 @@
 import type { ItemFilter } from '../../../schema/recommendations.js';
-import type { LoadedModel } from '../pack-store.js';
+import type { LoadedModel } from '../sites/site-store.js';
 import { topK } from './top-k.js';
 
 /** A ranked item: its row in the pack and its score. */

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env.js';
-import { methodNotAllowed } from '../errors.js';
-import { openApiDocument } from '../openapi.js';
+import { methodNotAllowed } from '../http/errors.js';
+import { openApiDocument } from './openapi.js';
 
 /** `GET /health` and `GET /openapi.json` (built once per isolate: it only depends on the code). */
 export const metaRoutes = new Hono<AppEnv>();

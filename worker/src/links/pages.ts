@@ -1,5 +1,5 @@
 import { html } from 'hono/html';
-import { qrSvg } from './qr.js';
+import { qrSvg } from '../lib/qr.js';
 
 /**
  * Routing pages (relay, in-app hint, QR, bot preview, not found): static HTML with no scripts,

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from './env.js';
+import type { AppEnv } from '../env.js';
 import { ApiError } from './errors.js';
 
 /** Who is calling the admin API. Per-site `marketer` / `developer` tokens slot in here later. */

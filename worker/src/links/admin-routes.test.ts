@@ -1,7 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import demoLink from '../../../examples/demo-link.json';
-import { pickVariant } from '../routing/split.js';
+import { pickVariant } from './split.js';
 
 const TOKEN = 'test-admin-token';
 const call = (method: string, path: string, body?: unknown, token: string | null = TOKEN) =>
