@@ -1,8 +1,8 @@
 // Rule evaluation time for a 50-rule link where only the last rule matches (the worst case),
 // with calendar conditions (time zone lookups) in every rule. Target: ≤ 20 µs per evaluation.
 import { LinkDefinition } from '../schema/routing.js';
-import { detectEnv } from '../worker/src/routing/detect-env.js';
-import { compileLink, evaluateLink } from '../worker/src/routing/rules.js';
+import { detectEnv } from '../worker/src/links/detect-env.js';
+import { compileLink, evaluateLink } from '../worker/src/links/rules.js';
 
 const h5 = (n: number) => ({ type: 'target', target: { kind: 'h5', url: `https://shop.example/${n}` } });
 const rules = Array.from({ length: 50 }, (_, i) => ({

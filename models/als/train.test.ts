@@ -1,6 +1,6 @@
 import { Matrix, solve } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { foldIn } from '../../worker/src/scoring/fold-in.js';
+import { foldIn } from '../../worker/src/recommend/fold-in.js';
 import { InputError } from '../data/input-error.js';
 import { type Interactions, parseInteractions, toCsr } from '../data/read-interactions.js';
 import { generateDemoStore, splitDemo } from '../demo-data/generate.js';
