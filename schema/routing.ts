@@ -1,11 +1,15 @@
 import { z } from 'zod';
-import { SafeText } from './ids.js';
+import { SafeText, Slug } from './ids.js';
 
 /** Limits stated in docs/routing.md. */
 export const ROUTING_LIMITS = { rulesPerLink: 50, conditionsPerRule: 20, valuesPerCondition: 200, valueLength: 512 } as const;
 
 export const HostName = z.enum(['wechat', 'wechat-miniprogram', 'wecom', 'baidu', 'baidu-swan', 'alipay', 'douyin', 'qq', 'other']);
 export const OsName = z.enum(['ios', 'android', 'harmonyos', 'desktop', 'other']);
+/** A host app name (the one list: detection, rules and the console use it). */
+export type HostName = z.infer<typeof HostName>;
+/** An operating system name. */
+export type OsName = z.infer<typeof OsName>;
 
 const Text = z.string().max(ROUTING_LIMITS.valueLength);
 const Texts = z.array(Text).min(1).max(ROUTING_LIMITS.valuesPerCondition);
@@ -191,7 +195,7 @@ export type Rule = z.infer<typeof Rule>;
 
 export const LinkDefinition = z
   .object({
-    slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+    slug: Slug,
     name: z.string().max(200).optional(),
     /** Mixed into the split hash so two links split the same visitor independently. */
     salt: z.string().min(1).max(64).optional(),

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { Catalog, type CatalogItem } from '../../schema/catalog.js';
+import { SITE_ID_PATTERN } from '../../schema/ids.js';
 import { ActivePointer, kvKeys, VersionHistory } from '../../schema/pack-manifest.js';
 import { InputError } from '../data/input-error.js';
 import { fileToParts, openPack, splitChunks } from '../pack/index.js';
@@ -19,15 +20,14 @@ export interface PublishResult {
   previous?: string;
 }
 
-const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
 /**
  * Uploads a pack (and optionally a catalog) under a new version, then switches the site's
  * active pointer in one final write: readers see the old pack or the new one, never a mix,
  * because every versioned key is written before the pointer and never changed afterwards.
  */
 export async function publishPack(kv: KvTarget, site: string, packBytes: Uint8Array, catalogJson?: unknown): Promise<PublishResult> {
-  if (!SITE_ID.test(site)) throw new InputError(`--site must match ${SITE_ID} (lowercase letters, digits, dashes), got ${JSON.stringify(site)}`);
+  if (!SITE_ID_PATTERN.test(site))
+    throw new InputError(`--site must match ${SITE_ID_PATTERN} (lowercase letters, digits, dashes), got ${JSON.stringify(site)}`);
   const { manifest: rawManifest, body } = fileToParts(packBytes);
   // Validate fully (checksum included) before anything is uploaded.
   const pack = await openPack(rawManifest, body);

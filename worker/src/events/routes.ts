@@ -3,6 +3,7 @@ import { toIssues } from '../../../schema/errors.js';
 import { Event, EventsBatch, type EventsResponse } from '../../../schema/events.js';
 import { invalid, jsonBodyLimit, methodNotAllowed, readJson } from '../http/errors.js';
 import type { SiteEnv } from '../sites/middleware.js';
+import { type AcceptedEvent, storeEvents } from './store.js';
 
 /**
  * Largest events body, in bytes: 100 events (EVENTS_MAX_BATCH) of up to ~2.5 KiB each. Bodies over
@@ -25,7 +26,7 @@ eventsRoutes.post('/', jsonBodyLimit(EVENTS_BODY_LIMIT, 'send at most 100 events
   const site = c.get('site');
   const now = Date.now();
   const res: EventsResponse = { accepted: 0, duplicates: 0, rejected: [] };
-  const accepted: { raw: unknown; event: Event }[] = [];
+  const accepted: AcceptedEvent[] = [];
   parsed.data.events.forEach((raw, index) => {
     const ev = Event.safeParse(raw);
     if (ev.success) accepted.push({ raw, event: ev.data });
@@ -36,35 +37,9 @@ eventsRoutes.post('/', jsonBodyLimit(EVENTS_BODY_LIMIT, 'send at most 100 events
     }
   });
   if (accepted.length) {
-    const stmt = c.env.DB.prepare(
-      `INSERT INTO events (site, id, type, visitor_id, user_id, item_id, recommendation_id, placement, ref, quantity, price, client_ts, received_at, raw)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (site, id) DO NOTHING`,
-    );
-    const results = await c.env.DB.batch(
-      accepted.map(({ raw, event: e }) =>
-        stmt.bind(
-          site,
-          e.id,
-          e.type,
-          e.visitorId,
-          e.userId ?? null,
-          e.itemId,
-          e.recommendationId ?? null,
-          e.placement ?? null,
-          e.ref ?? null,
-          e.quantity ?? null,
-          e.price ?? null,
-          e.ts ?? null,
-          now,
-          // The event as sent (fields this schema does not know yet included), for audit and replays.
-          JSON.stringify(raw),
-        ),
-      ),
-    );
-    for (const r of results) {
-      if ((r.meta.changes ?? 0) > 0) res.accepted++;
-      else res.duplicates++;
-    }
+    const stored = await storeEvents(c.env.DB, site, accepted, now);
+    res.accepted = stored.inserted;
+    res.duplicates = stored.duplicates;
   }
   return c.json(res);
 });

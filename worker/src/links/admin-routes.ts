@@ -5,11 +5,12 @@ import { type AdminEnv, adminAuth } from '../http/admin-auth.js';
 import { ApiError, invalid, jsonBodyLimit, onError, readJson } from '../http/errors.js';
 import { type SiteEnv, siteMiddleware } from '../sites/middleware.js';
 import { auditLog, currentLink, deleteLink, getVersion, jsonDiff, listLinks, listVersions, saveVersion } from './admin-store.js';
+import { decide } from './decide.js';
 import { detectEnv } from './detect-env.js';
 import { expiryWarnings } from './expiry.js';
 import { offSiteUrls } from './policy.js';
-import { compileLink, evaluateLink, explainSkipped } from './rules.js';
-import { renderTarget } from './targets.js';
+import { compileLink, explainSkipped } from './rules.js';
+import { decisionStats } from './stats-store.js';
 
 type LinksAdminEnv = AdminEnv & SiteEnv;
 
@@ -103,23 +104,9 @@ adminLinksRoutes.post('/:slug/simulate', async (c) => {
     url: url.toString(),
     cf: { country: s.country, region: s.region, city: s.city },
   });
-  const now = s.time ? new Date(s.time) : new Date();
   const rules = compileLink(link);
-  const ctx = { env, visitorId: s.visitorId, now: now.getTime() };
-  const decision = evaluateLink(rules, ctx);
-  const rendered = renderTarget(decision.target, env, url.toString(), now, link.passThrough);
-  const { query: _q, ...envOut } = env;
-  return c.json({
-    version,
-    env: envOut,
-    ruleId: decision.ruleId,
-    ...(decision.variant !== undefined ? { variant: decision.variant } : {}),
-    target: decision.target,
-    plan: rendered.plan,
-    skipped: explainSkipped(rules, ctx, decision),
-    dropped: rendered.dropped,
-    warnings: rendered.warnings,
-  });
+  const { ctx, decision, json } = decide(rules, link, env, s.visitorId, url.toString(), s.time ? new Date(s.time) : new Date());
+  return c.json({ version, ...json, skipped: explainSkipped(rules, ctx, decision) });
 });
 
 adminLinksRoutes.get('/:slug/audit', async (c) => c.json({ audit: await auditLog(c.env.DB, site(c), c.req.param('slug')) }));
@@ -132,11 +119,7 @@ adminLinksRoutes.get('/:slug/stats', async (c) => {
   await currentLink(c.env.DB, site(c), slug);
   const to = q.data.to ?? new Date().toISOString().slice(0, 10);
   const from = q.data.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
-  const { results } = await c.env.DB.prepare(
-    'SELECT day, rule, target, count FROM link_stats WHERE slug = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day DESC, count DESC LIMIT 5000',
-  )
-    .bind(slug, from, to)
-    .all<{ day: string; rule: string; target: string; count: number }>();
+  const results = await decisionStats(c.env.DB, slug, from, to);
   const byRule: Record<string, number> = {};
   const byTarget: Record<string, number> = {};
   let total = 0;

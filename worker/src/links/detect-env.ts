@@ -1,6 +1,8 @@
-/** Host apps named in ARCHITECTURE.md ("Routing rules"). */
-export type Host = 'wechat' | 'wechat-miniprogram' | 'wecom' | 'baidu' | 'baidu-swan' | 'alipay' | 'douyin' | 'qq' | 'other';
-export type Os = 'ios' | 'android' | 'harmonyos' | 'desktop' | 'other';
+import type { HostName, OsName } from '../../../schema/routing.js';
+
+/** The host app names, from the one list in schema/routing.ts (rules match against the same enum). */
+export type Host = HostName;
+export type Os = OsName;
 
 /** What routing rules can test about a visitor, detected from one request. */
 export interface VisitorEnv {

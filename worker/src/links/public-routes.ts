@@ -1,18 +1,19 @@
 import { type Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import { SITE_ID_PATTERN } from '../../../schema/ids.js';
 import type { AppEnv } from '../env.js';
 import { ApiError, onError } from '../http/errors.js';
 import { packStore, type SiteEnv } from '../sites/middleware.js';
-import { detectEnv, type VisitorEnv } from './detect-env.js';
+import { decide } from './decide.js';
+import { detectEnv } from './detect-env.js';
 import { getLink } from './kv-store.js';
 import { OPEN_TAG_SCRIPT } from './open-tag-script.js';
 import { baiduRelayPage, notFoundPage, openTagPage, previewPage, qrPage, wechatInAppPage, wechatRelayPage } from './pages.js';
 import { planUrls, urlAllowed } from './policy.js';
-import { compiledLink, evaluateLink } from './rules.js';
-import { renderTarget } from './targets.js';
+import { compiledLink } from './rules.js';
+import { countDecision } from './stats-store.js';
 import { jsapiTicket, signPage } from './wechat-jssdk.js';
 
-const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** First-party cookie that keeps a visitor in the same split variant. */
 export const VISITOR_COOKIE = 'ep_vid';
 
@@ -40,20 +41,11 @@ function visitorId(c: Context): string {
   return id;
 }
 
-const publicEnv = (env: VisitorEnv) => {
-  const { query: _q, ...rest } = env;
-  return rest;
-};
-
 /** Counts a decision per link, rule, target and UTC day, after the response (never delaying it). */
-function countDecision(c: Context<AppEnv>, slug: string, rule: string, target: string) {
-  const day = new Date().toISOString().slice(0, 10);
-  const write = c.env.DB.prepare(
-    'INSERT INTO link_stats (slug, day, rule, target, count) VALUES (?1, ?2, ?3, ?4, 1) ON CONFLICT (slug, day, rule, target) DO UPDATE SET count = count + 1',
-  )
-    .bind(slug, day, rule, target)
-    .run()
-    .catch((e: Error) => console.error(`link stats: ${e.message}`));
+function countAfterResponse(c: Context<AppEnv>, slug: string, rule: string, target: string) {
+  const write = countDecision(c.env.DB, slug, new Date().toISOString().slice(0, 10), rule, target).catch((e: Error) =>
+    console.error(`link stats: ${e.message}`),
+  );
   try {
     c.executionCtx.waitUntil(write);
   } catch {
@@ -83,15 +75,13 @@ const OPEN_TAG_HEADERS = {
 
 redirectRoutes.get('/:slug', async (c) => {
   const slug = c.req.param('slug');
-  const compiled = SLUG.test(slug) ? await getLink(c.env.PACKS, slug) : null;
+  const compiled = SITE_ID_PATTERN.test(slug) ? await getLink(c.env.PACKS, slug) : null;
   if (!compiled) return c.body(String(notFoundPage(slug.slice(0, 64))), 404, PAGE_HEADERS);
-  const env = detectEnv(facts(c));
-  const vid = visitorId(c);
-  const decision = evaluateLink(compiledLink(compiled.link), { env, visitorId: vid });
-  const { plan } = renderTarget(decision.target, env, c.req.url, new Date(), compiled.link.passThrough);
+  const { decision, rendered } = decide(compiledLink(compiled.link), compiled.link, detectEnv(facts(c)), visitorId(c), c.req.url);
+  const { plan } = rendered;
   // Split variants are counted apart (`h5:v1`) so an A/B split's outcome can be read from the stats.
   const counted = plan.kind === 'preview' ? 'preview' : decision.variant === undefined ? decision.target.kind : `${decision.target.kind}:v${decision.variant}`;
-  countDecision(c, slug, decision.ruleId ?? 'default', counted);
+  countAfterResponse(c, slug, decision.ruleId ?? 'default', counted);
   // Checked when saved; checked again here, so a link that reached KV another way cannot send or show an off-site URL.
   const urls = planUrls(plan);
   if (urls.length) {
@@ -145,22 +135,15 @@ resolveRoutes.onError(onError);
 
 resolveRoutes.get('/:slug/resolve', async (c) => {
   const slug = c.req.param('slug');
-  const compiled = SLUG.test(slug) ? await getLink(c.env.PACKS, slug) : null;
+  const compiled = SITE_ID_PATTERN.test(slug) ? await getLink(c.env.PACKS, slug) : null;
   if (!compiled || compiled.site !== c.get('site')) throw new ApiError('not_found', `no link ${JSON.stringify(slug.slice(0, 64))} on site ${c.get('site')}`);
   const env = detectEnv({ ...facts(c), url: c.req.query('url') ?? c.req.url });
-  const vid = c.req.query('visitorId') ?? visitorId(c);
-  const decision = evaluateLink(compiledLink(compiled.link), { env, visitorId: vid });
-  const rendered = renderTarget(decision.target, env, new URL(`/r/${slug}`, c.req.url).toString(), new Date(), compiled.link.passThrough);
-  return c.json({
-    slug,
-    site: compiled.site,
-    version: compiled.version,
-    ruleId: decision.ruleId,
-    ...(decision.variant !== undefined ? { variant: decision.variant } : {}),
-    target: decision.target,
-    plan: rendered.plan,
-    env: publicEnv(env),
-    dropped: rendered.dropped,
-    warnings: rendered.warnings,
-  });
+  const { json } = decide(
+    compiledLink(compiled.link),
+    compiled.link,
+    env,
+    c.req.query('visitorId') ?? visitorId(c),
+    new URL(`/r/${slug}`, c.req.url).toString(),
+  );
+  return c.json({ slug, site: compiled.site, version: compiled.version, ...json });
 });

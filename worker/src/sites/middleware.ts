@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { CatalogItem, SiteConfig } from '../../../schema/catalog.js';
+import { SITE_ID_PATTERN } from '../../../schema/ids.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../http/errors.js';
 import { createPackStore, type LoadedModel, type PackStore } from './site-store.js';
@@ -7,9 +8,6 @@ import { createPackStore, type LoadedModel, type PackStore } from './site-store.
 export type SiteEnv = AppEnv & {
   Variables: { site: string; config?: SiteConfig; model?: LoadedModel; catalogById?: Map<string, CatalogItem> };
 };
-
-/** Site ids: lowercase letters, digits and dashes, 1–63 characters (a DNS label). */
-export const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** The isolate's pack store: one per isolate, shared by every request. */
 export const packStore: PackStore = createPackStore();
@@ -21,7 +19,7 @@ export const packStore: PackStore = createPackStore();
 export function siteMiddleware(store: PackStore = packStore): MiddlewareHandler<SiteEnv> {
   return async (c, next) => {
     const site = c.req.param('site') ?? '';
-    if (!SITE_ID.test(site)) throw new ApiError('site_not_found', `unknown site ${JSON.stringify(site.slice(0, 64))}`);
+    if (!SITE_ID_PATTERN.test(site)) throw new ApiError('site_not_found', `unknown site ${JSON.stringify(site.slice(0, 64))}`);
     const state = await store.get(c.env, site);
     if (!state.exists) throw new ApiError('site_not_found', `unknown site ${JSON.stringify(site)}`);
     c.set('site', site);
