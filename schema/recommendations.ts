@@ -67,3 +67,44 @@ export const RecommendationsResponse = z.object({
   items: z.array(RecommendedItem),
 });
 export type RecommendationsResponse = z.infer<typeof RecommendationsResponse>;
+
+/**
+ * Query-string forms of the JSON requests. Every value arrives as a string; `to…Request` turns the
+ * strings into the JSON shape and the JSON schema validates it, so GET and POST share one set of
+ * rules and messages. The descriptions here are what /openapi.json lists as query parameters; the worker translates
+ * them (worker/src/recommend/query.ts).
+ */
+const param = (description: string, example: string) =>
+  z
+    .string()
+    .optional()
+    .meta({ description, examples: [example] });
+
+export const ListQuery = z.object({
+  k: param(`Number of items, an integer 1–${K_MAX}; default 10`, '10'),
+  exclude: param(`Comma-separated item ids never to return (at most ${EXCLUDE_MAX})`, 'p0007,p0008'),
+  category: param('Comma-separated categories to keep', 'tea,coffee'),
+  minPrice: param('Lowest price to keep (items without a price are dropped)', '10'),
+  maxPrice: param('Highest price to keep (items without a price are dropped)', '300'),
+});
+export type ListQuery = z.infer<typeof ListQuery>;
+
+export const RecommendationsQuery = z.object({
+  userId: param('The shop user id; a user known to the model gets source "model"', 'u0001'),
+  visitorId: param('The SDK visitor id (anonymous)', 'v_8c1f'),
+  recent: param(
+    `The visitor's latest interactions for real-time fold-in, newest last: comma-separated \`itemId\` or \`itemId:type\` (type: ${EventType.options.join(', ')}; default view), at most ${RECENT_MAX}`,
+    'p0042:click,p0107',
+  ),
+  ...ListQuery.shape,
+  placement: param('Widget placement, echoed into events for attribution', 'for-you'),
+});
+export type RecommendationsQuery = z.infer<typeof RecommendationsQuery>;
+
+/** The JSON form of popular / similar requests (validated after the query is translated). */
+export const ListRequest = z.object({
+  k: RecommendationsRequest.shape.k,
+  exclude: RecommendationsRequest.shape.exclude,
+  filter: ItemFilter.optional(),
+});
+export type ListRequest = z.infer<typeof ListRequest>;

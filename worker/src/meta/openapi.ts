@@ -3,13 +3,12 @@ import { CatalogItem } from '../../../schema/catalog.js';
 import { ErrorBody } from '../../../schema/errors.js';
 import { EVENTS_MAX_BATCH, Event, EventsBatch, EventsResponse } from '../../../schema/events.js';
 import { SITE_ID_PATTERN } from '../../../schema/ids.js';
-import { K_MAX, RECENT_MAX, RecommendationsRequest, RecommendationsResponse } from '../../../schema/recommendations.js';
+import { K_MAX, ListQuery, RECENT_MAX, RecommendationsQuery, RecommendationsRequest, RecommendationsResponse } from '../../../schema/recommendations.js';
 import { LinkDefinition } from '../../../schema/routing.js';
 import { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from '../../../schema/routing-admin.js';
 import { LABEL_MAX } from '../demo/images.js';
 import { EVENTS_BODY_LIMIT } from '../events/routes.js';
 import { ADMIN_BODY_LIMIT } from '../links/admin-routes.js';
-import { ListQuery, RecommendationsQuery } from '../recommend/query.js';
 import { RECOMMENDATIONS_BODY_LIMIT } from '../recommend/recommendations-routes.js';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {

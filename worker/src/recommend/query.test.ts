@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RecommendationsRequest } from '../../../schema/recommendations.js';
-import { list, newRecommendationId, num, RecommendationsQuery, recentItem, toRecommendationsRequest } from './query.js';
+import { RecommendationsQuery, RecommendationsRequest } from '../../../schema/recommendations.js';
+import { list, newRecommendationId, num, recentItem, toRecommendationsRequest } from './query.js';
 
 describe('query translation', () => {
   it('splits lists and keeps absent values absent', () => {

@@ -1,9 +1,9 @@
 import { type Context, Hono } from 'hono';
-import { RecommendationsRequest, type RecommendationsResponse } from '../../../schema/recommendations.js';
+import { RecommendationsQuery, RecommendationsRequest, type RecommendationsResponse } from '../../../schema/recommendations.js';
 import { invalid, jsonBodyLimit, methodNotAllowed, readJson } from '../http/errors.js';
 import { requireModel, type SiteEnv } from '../sites/middleware.js';
 import { present } from './present.js';
-import { newRecommendationId, RecommendationsQuery, toRecommendationsRequest } from './query.js';
+import { newRecommendationId, toRecommendationsRequest } from './query.js';
 import { recommend } from './recommend.js';
 
 /**
