@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
-import { buildPack, splitChunks } from '../../models/pack/writer.js';
-import { kvKeys } from '../../schema/pack-manifest.js';
+import { encodePack } from '../../models/pack/file.js';
+import { type KvTarget, publishPack } from '../../models/publish/publish.js';
+import { ActivePointer, kvKeys } from '../../schema/pack-manifest.js';
 
 /**
  * A hand-made model with a known right answer: items a0..a9 point along dimension 0 ("tea"),
@@ -57,30 +58,40 @@ export const catalog = {
   ],
 };
 
-/** Writes a pack under `version` and points the site at it (with `previous` fallbacks). */
+/** `edgepick publish`'s KV interface over the test's real KV binding. */
+export const testKv: KvTarget = {
+  get: (key) => env.PACKS.get(key),
+  put: (key, value) => env.PACKS.put(key, value),
+};
+
+/**
+ * Publishes the known model (or `options.model`) through the real publish code (`publishPack`, as
+ * `edgepick publish` runs it), expecting it to become `version`. `previous` rewrites the pointer's
+ * fallback list afterwards (e.g. `[]` to test a pointer without fallbacks); `corrupt` damages the
+ * published chunks in KV afterwards, as a bad upload would.
+ */
 export async function publish(
   site: string,
   version: string,
   options: { previous?: string[]; corrupt?: 'flip' | 'truncate'; chunkSize?: number; model?: ReturnType<typeof knownModel> } = {},
 ) {
-  const { manifest, body } = await buildPack(options.model ?? knownModel(), { chunkSize: options.chunkSize ?? 256 });
+  // Tests in one file share KV: a site already serving `version` (an earlier test's publish) is kept.
+  const active = ActivePointer.safeParse(JSON.parse((await env.PACKS.get(kvKeys.active(site))) ?? 'null'));
+  if (active.success && active.data.version === version && !options.corrupt && !options.previous) return;
+  const bytes = await encodePack(options.model ?? knownModel(), { chunkSize: options.chunkSize ?? 256 });
+  const res = await publishPack(testKv, site, bytes, catalog);
+  if (res.version !== version) throw new Error(`fixture: publish made ${res.version}, the test expected ${version}`);
   const prefix = kvKeys.packPrefix(site, version);
-  const chunks = splitChunks(manifest, body).map((c) => c.slice());
-  if (options.corrupt === 'flip') chunks[0][10] ^= 0xff;
-  if (options.corrupt === 'truncate') chunks[chunks.length - 1] = chunks[chunks.length - 1].slice(0, 3);
-  for (let i = 0; i < chunks.length; i++) await env.PACKS.put(kvKeys.chunk(prefix, i), chunks[i]);
-  await env.PACKS.put(kvKeys.manifest(prefix), JSON.stringify(manifest));
-  const catalogKey = kvKeys.catalog(site, version);
-  await env.PACKS.put(catalogKey, JSON.stringify(catalog));
-  await env.PACKS.put(
-    kvKeys.active(site),
-    JSON.stringify({
-      version,
-      packId: manifest.id,
-      packPrefix: prefix,
-      catalogKey,
-      publishedAt: new Date().toISOString(),
-      previous: (options.previous ?? []).map((v) => ({ version: v, packPrefix: kvKeys.packPrefix(site, v), catalogKey: kvKeys.catalog(site, v) })),
-    }),
-  );
+  if (options.corrupt) {
+    const last = res.chunks - 1;
+    const i = options.corrupt === 'flip' ? 0 : last;
+    const chunk = new Uint8Array((await env.PACKS.get(kvKeys.chunk(prefix, i), 'arrayBuffer'))!);
+    if (options.corrupt === 'flip') chunk[10] ^= 0xff;
+    await env.PACKS.put(kvKeys.chunk(prefix, i), options.corrupt === 'flip' ? chunk : chunk.slice(0, 3));
+  }
+  if (options.previous) {
+    const pointer = ActivePointer.parse(JSON.parse((await env.PACKS.get(kvKeys.active(site)))!));
+    pointer.previous = options.previous.map((v) => ({ version: v, packPrefix: kvKeys.packPrefix(site, v), catalogKey: kvKeys.catalog(site, v) }));
+    await env.PACKS.put(kvKeys.active(site), JSON.stringify(pointer));
+  }
 }

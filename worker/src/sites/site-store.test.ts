@@ -184,7 +184,7 @@ describe('pack store', () => {
 
   it('tries the history when every candidate of the pointer is refused', async () => {
     await publish('ps-hist2', 'v1');
-    await publish('ps-hist2', 'v2', { corrupt: 'flip' }); // no `previous` in the pointer
+    await publish('ps-hist2', 'v2', { corrupt: 'flip', previous: [] }); // no `previous` in the pointer
     await env.PACKS.put(kvKeys.versions('ps-hist2'), JSON.stringify({ versions: [{ version: 'v1', packPrefix: kvKeys.packPrefix('ps-hist2', 'v1') }] }));
     const h = harness();
     expect((await h.store.get(h.storeEnv, 'ps-hist2')).model?.version).toBe('v1');
