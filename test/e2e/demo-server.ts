@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { prepareDemo, seedDemoLink, serveDemo, waitForHealth } from '../../scripts/demo-pipeline.mjs';
 
 /** What the e2e tests get: the served worker and the files the CLI made. */
 export interface DemoServer {
@@ -32,73 +33,27 @@ function freePort(): Promise<number> {
 }
 
 /**
- * The real pipeline a user runs with `npm start`: demo-data → train → publish --local into a
- * fresh persisted store, then `wrangler dev` (workerd) serving that store on a free port.
+ * The pipeline `npm start` runs (scripts/demo-pipeline.mjs: demo-data → train → D1 migrations →
+ * publish --local → `wrangler dev` → seed /r/demo), into a fresh persisted store on a free port.
  */
 export async function startDemoServer(options: { beforeServe?: (dir: string, state: string) => Promise<void> | void } = {}): Promise<DemoServer> {
   const dir = mkdtempSync(join(tmpdir(), 'edgepick-e2e-'));
   const state = join(dir, 'state');
-  for (const args of [
-    ['demo-data', '--out', dir],
-    ['train', join(dir, 'interactions.csv'), '--out', join(dir, 'model.pack'), '--seed', '1'],
-    ['publish', join(dir, 'model.pack'), '--site', 'demo', '--local', '--persist-to', state, '--catalog', join(dir, 'catalog.json')],
-  ]) {
-    const res = cli(args);
-    if (res.status !== 0) throw new Error(`edgepick ${args[0]} failed (${res.status}): ${res.stderr}`);
-  }
-  const migrate = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'migrations', 'apply', 'edgepick', '--local', '--persist-to', state],
-    {
-      cwd: root,
-      encoding: 'utf8',
-      env: { ...process.env, CI: 'true' },
-    },
-  );
-  if (migrate.status !== 0) throw new Error(`wrangler d1 migrations apply failed: ${migrate.stderr}${migrate.stdout}`);
+  prepareDemo({ dir, state, seed: 1, quiet: true });
   await options.beforeServe?.(dir, state);
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      join(root, 'node_modules/wrangler/bin/wrangler.js'),
-      'dev',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--persist-to',
-      state,
-      '--show-interactive-dev-session=false',
-      '--var',
-      `ADMIN_TOKEN:${ADMIN_TOKEN}`,
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' } },
-  );
+  const child: ChildProcess = serveDemo({ port, state, adminToken: ADMIN_TOKEN, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (d) => (log += d));
   child.stderr?.on('data', (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log}`);
-    try {
-      const res = await fetch(`${url}/health`);
-      if (res.ok) break;
-    } catch {}
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`wrangler dev did not answer within 90 s:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 300));
+  try {
+    await waitForHealth(url, child, 90_000);
+    await seedDemoLink(url, ADMIN_TOKEN);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`${(e as Error).message}\n${log}`);
   }
-  // The demo campaign link, through the admin API, as `npm start` does.
-  const seeded = await fetch(`${url}/v1/admin/sites/demo/links`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: readFileSync(join(root, 'examples/demo-link.json'), 'utf8'),
-  });
-  if (seeded.status !== 201) throw new Error(`seeding /r/demo failed: ${seeded.status} ${await seeded.text()}`);
   return {
     url,
     dir,

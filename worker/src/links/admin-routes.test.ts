@@ -213,9 +213,18 @@ describe('admin links API', () => {
 
   it('deletes a link: gone from the API and from /r/:slug', async () => {
     await call('POST', '/', withSlug('gone'));
+    const ua = {
+      'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+    };
+    expect((await SELF.fetch('https://edge.test/r/gone', { headers: ua, redirect: 'manual' })).status).toBe(302);
     expect((await call('DELETE', '/gone')).status).toBe(204);
     expect((await call('GET', '/gone')).status).toBe(404);
     expect(await env.PACKS.get('link/gone')).toBeNull();
+    // The isolate cached the link for up to 5 s; after that /r/gone is the not-found page.
+    await new Promise((r) => setTimeout(r, 5_100));
+    const after = await SELF.fetch('https://edge.test/r/gone', { headers: ua, redirect: 'manual' });
+    expect(after.status).toBe(404);
+    expect(after.headers.get('location')).toBeNull();
   });
 
   describe('concurrent writers', () => {

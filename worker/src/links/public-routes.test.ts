@@ -1,6 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import demoLink from '../../../examples/demo-link.json';
+import { kvKeys } from '../../../schema/pack-manifest.js';
 import { LinkDefinition } from '../../../schema/routing.js';
 import { putLink } from './kv-store.js';
 
@@ -120,8 +121,20 @@ describe('GET /v1/sites/:site/links/:slug/resolve', () => {
   });
 
   it('answers 404 JSON for a link of another site or an unknown slug', async () => {
-    const res = await open('/v1/sites/demo/links/nope/resolve', UA.safari);
-    expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    await env.PACKS.put(kvKeys.config('other-shop'), JSON.stringify({ id: 'other-shop', linkHosts: ['other.example'] }));
+    await putLink(env.PACKS, {
+      site: 'other-shop',
+      version: 1,
+      publishedAt: '2026-11-22T00:00:00Z',
+      link: LinkDefinition.parse({ slug: 'other-shops-link', default: { type: 'target', target: { kind: 'h5', url: '/elsewhere' } } }),
+    });
+    // Its own site resolves it (so the 404 below is about the site, not a missing link) …
+    expect((await open('/v1/sites/other-shop/links/other-shops-link/resolve', UA.safari)).status).toBe(200);
+    // … another site does not, and neither does an unknown slug.
+    for (const path of ['/v1/sites/demo/links/other-shops-link/resolve', '/v1/sites/demo/links/nope/resolve']) {
+      const res = await open(path, UA.safari);
+      expect(res.status, path).toBe(404);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    }
   });
 });
