@@ -16,6 +16,7 @@ export const CatalogItem = z
   .catchall(z.unknown());
 export type CatalogItem = z.infer<typeof CatalogItem>;
 
+/** A catalog upload: the items published beside a pack. */
 export const Catalog = z.object({ items: z.array(CatalogItem) });
 export type Catalog = z.infer<typeof Catalog>;
 

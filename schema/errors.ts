@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   model_unavailable: 503,
   internal: 500,
 } as const;
+/** A stable error code (switch on it, never on the message). */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Turns zod issues into plain `{code, path, message}` issues (formatting stays apart from validation). */

@@ -5,8 +5,22 @@ import { Identifier } from './ids.js';
 export const EventType = z.enum(['view', 'click', 'add_to_cart', 'purchase', 'share', 'impression']);
 export type EventType = z.infer<typeof EventType>;
 
+/**
+ * How much each event type says about a shopper's taste: the trainer's interaction weight (a pack
+ * records the weights it was trained with) and the fold-in weight of `recent` at request time.
+ */
+export const DEFAULT_EVENT_WEIGHTS: Readonly<Record<EventType, number>> = {
+  impression: 0,
+  view: 1,
+  click: 2,
+  add_to_cart: 3,
+  share: 4,
+  purchase: 5,
+};
+
 const Id = Identifier(128);
 
+/** One shopper event as the SDK sends it; validated one by one, so a bad event never drops its batch. */
 export const Event = z.object({
   /** Client event id, unique per visitor; the worker de-duplicates on (site, id). */
   id: Identifier(64, 8),
@@ -33,10 +47,12 @@ export type Event = z.infer<typeof Event>;
 /** Limits stated in the API reference. */
 export const EVENTS_MAX_BATCH = 100;
 
+/** `POST /v1/sites/:site/events` body: 1–100 events (each validated on its own). */
 export const EventsBatch = z.object({
   events: z.array(z.unknown()).min(1).max(EVENTS_MAX_BATCH),
 });
 
+/** What the events endpoint answers: counts stored, re-sent duplicates, and each rejected event with its reason. */
 export const EventsResponse = z.object({
   accepted: z.number().int(),
   duplicates: z.number().int(),

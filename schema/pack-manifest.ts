@@ -2,18 +2,23 @@ import { z } from 'zod';
 
 /** Format name and version written into every pack; readers refuse anything else. */
 export const PACK_FORMAT = 'edgepick-pack';
+/** The pack format version this code reads and writes. */
 export const PACK_FORMAT_VERSION = 1;
 /** Cloudflare KV's value limit is 25 MiB; chunks stay 1 MiB under it. */
 export const KV_VALUE_LIMIT = 25 * 1024 * 1024;
+/** Chunk size the writer uses by default (bytes), under the KV value limit with room to spare. */
 export const DEFAULT_CHUNK_SIZE = 24 * 1024 * 1024;
 
+/** Named sections of a pack body. */
 export const SectionName = z.enum(['item_factors', 'item_popularity', 'gram', 'user_factors', 'user_ids']);
 export type SectionName = z.infer<typeof SectionName>;
+/** Element types of pack sections (little-endian). */
 export const Dtype = z.enum(['float32', 'float64', 'utf8']);
 export type Dtype = z.infer<typeof Dtype>;
 
 const Count = z.number().int().nonnegative();
 
+/** Where one section lies in the pack body, its element type and shape. */
 export const PackSection = z.object({
   name: SectionName,
   dtype: Dtype,
@@ -24,6 +29,7 @@ export const PackSection = z.object({
 });
 export type PackSection = z.infer<typeof PackSection>;
 
+/** The JSON manifest that makes a pack self-describing (models/FORMAT.md). */
 export const PackManifest = z
   .object({
     format: z.literal(PACK_FORMAT),

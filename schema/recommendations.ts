@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { EventType } from './events.js';
 import { Identifier } from './ids.js';
 
+/** Most items one recommendation request may ask for. */
 export const K_MAX = 100;
+/** Most recent interactions folded in per request. */
 export const RECENT_MAX = 50;
+/** Most item ids one request may exclude. */
 export const EXCLUDE_MAX = 500;
 
 const ItemId = Identifier(128);
@@ -16,6 +19,7 @@ export const RecentInteraction = z.object({
 });
 export type RecentInteraction = z.infer<typeof RecentInteraction>;
 
+/** Catalog filters applied while scoring: categories and a price range. */
 export const ItemFilter = z
   .object({
     category: z.union([Identifier(128), z.array(Identifier(128)).min(1, 'give at least one category').max(50)]).optional(),
@@ -55,9 +59,11 @@ export const RecommendedItem = z
   .catchall(z.unknown());
 export type RecommendedItem = z.infer<typeof RecommendedItem>;
 
+/** Where picks came from: a trained user vector, a real-time fold-in, popularity, or item similarity. */
 export const RecommendationSource = z.enum(['model', 'realtime', 'popular', 'similar']);
 export type RecommendationSource = z.infer<typeof RecommendationSource>;
 
+/** Every list of picks: an id for attribution, where the picks came from, and the items best first. */
 export const RecommendationsResponse = z.object({
   /** Opaque id; send it back with click/purchase events to attribute them to this response. */
   recommendationId: z.string(),
@@ -80,6 +86,7 @@ const param = (description: string, example: string) =>
     .optional()
     .meta({ description, examples: [example] });
 
+/** Query parameters of `/popular` and `/items/:id/similar` (strings, translated to `ListRequest`). */
 export const ListQuery = z.object({
   k: param(`Number of items, an integer 1–${K_MAX}; default 10`, '10'),
   exclude: param(`Comma-separated item ids never to return (at most ${EXCLUDE_MAX})`, 'p0007,p0008'),
@@ -89,6 +96,7 @@ export const ListQuery = z.object({
 });
 export type ListQuery = z.infer<typeof ListQuery>;
 
+/** Query parameters of `GET /recommendations` (strings, translated to `RecommendationsRequest`). */
 export const RecommendationsQuery = z.object({
   userId: param('The shop user id; a user known to the model gets source "model"', 'u0001'),
   visitorId: param('The SDK visitor id (anonymous)', 'v_8c1f'),

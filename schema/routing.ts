@@ -4,7 +4,9 @@ import { SafeText, Slug } from './ids.js';
 /** Limits stated in docs/routing.md. */
 export const ROUTING_LIMITS = { rulesPerLink: 50, conditionsPerRule: 20, valuesPerCondition: 200, valueLength: 512 } as const;
 
+/** Host apps a visitor can open a link in (ARCHITECTURE.md, routing rules). */
 export const HostName = z.enum(['wechat', 'wechat-miniprogram', 'wecom', 'baidu', 'baidu-swan', 'alipay', 'douyin', 'qq', 'other']);
+/** Operating systems a rule can test. */
 export const OsName = z.enum(['ios', 'android', 'harmonyos', 'desktop', 'other']);
 /** A host app name (the one list: detection, rules and the console use it). */
 export type HostName = z.infer<typeof HostName>;
@@ -39,6 +41,7 @@ function valueShape(c: { op: string; value?: unknown; values?: unknown }, ctx: z
     ctx.addIssue({ code: 'custom', path: ['value'], message: `op ${c.op} needs value` });
 }
 
+/** One test a routing rule makes on the visitor (host app, OS, bot, geo, time, query, referrer, language). */
 export const Condition = z.discriminatedUnion('field', [
   z.object({ field: z.literal('host'), op: z.enum(['in', 'not_in']), values: z.array(HostName).min(1) }),
   z.object({ field: z.literal('os'), op: z.enum(['in', 'not_in']), values: z.array(OsName).min(1) }),
@@ -171,6 +174,7 @@ export const Target = z.discriminatedUnion('kind', [
 ]);
 export type Target = z.infer<typeof Target>;
 
+/** What a matched rule does: one target, or a weighted split (weights sum to 100, sticky per visitor). */
 export const Action = z.discriminatedUnion('type', [
   z.object({ type: z.literal('target'), target: Target }),
   z.object({
@@ -184,6 +188,7 @@ export const Action = z.discriminatedUnion('type', [
 ]);
 export type Action = z.infer<typeof Action>;
 
+/** An ordered rule: conditions (all or any) and an action; first match wins. */
 export const Rule = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/),
   name: z.string().max(120).optional(),
@@ -193,6 +198,7 @@ export const Rule = z.object({
 });
 export type Rule = z.infer<typeof Rule>;
 
+/** A campaign link as a marketer saves it: rules, a default action, pass-through keys and a preview. */
 export const LinkDefinition = z
   .object({
     slug: Slug,
@@ -231,7 +237,9 @@ export type CompiledLink = z.infer<typeof CompiledLink>;
 export const LinkPointer = z.object({ site: z.string(), version: z.number().int().positive() });
 export type LinkPointer = z.infer<typeof LinkPointer>;
 
+/** KV key of a slug's pointer to its current compiled version. */
 export const linkKey = (slug: string) => `link/${slug}`;
+/** KV key of one immutable compiled version of a link. */
 export const linkVersionKey = (site: string, slug: string, version: number) => `site/${site}/link/${slug}/v${version}`;
 
 /** Every absolute URL a link can send visitors to (H5 targets, fallbacks, URL Links). */
