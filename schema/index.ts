@@ -1,6 +1,52 @@
-export * from './catalog.js';
-export * from './errors.js';
-export * from './events.js';
-export * from './pack-manifest.js';
-export * from './recommendations.js';
-export * from './routing.js';
+// The contract's public surface, listed name by name (no `export *`): what the worker, the SDK (types
+// only) and the trainer may rely on. Each name is documented where it is defined.
+
+export { Catalog, CatalogItem, SiteConfig } from './catalog.js';
+export { ERROR_CODES, ErrorBody, type ErrorCode, Issue, toIssues } from './errors.js';
+export { DEFAULT_EVENT_WEIGHTS, EVENTS_MAX_BATCH, Event, EventsBatch, EventsResponse, EventType } from './events.js';
+export { Identifier, SafeText, SITE_ID_PATTERN, SiteId, Slug } from './ids.js';
+export {
+  ActivePointer,
+  DEFAULT_CHUNK_SIZE,
+  Dtype,
+  KV_VALUE_LIMIT,
+  kvKeys,
+  PACK_FORMAT,
+  PACK_FORMAT_VERSION,
+  PackManifest,
+  PackSection,
+  SectionName,
+  VersionHistory,
+} from './pack-manifest.js';
+export {
+  EXCLUDE_MAX,
+  ItemFilter,
+  K_MAX,
+  ListQuery,
+  ListRequest,
+  RECENT_MAX,
+  RecentInteraction,
+  RecommendationSource,
+  RecommendationsQuery,
+  RecommendationsRequest,
+  RecommendationsResponse,
+  RecommendedItem,
+} from './recommendations.js';
+export {
+  Action,
+  CompiledLink,
+  Condition,
+  HostName,
+  HttpsUrl,
+  LinkDefinition,
+  LinkPointer,
+  linkKey,
+  linkUrls,
+  linkVersionKey,
+  OsName,
+  ROUTING_LIMITS,
+  Rule,
+  SameOriginPath,
+  Target,
+} from './routing.js';
+export { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from './routing-admin.js';
