@@ -36,12 +36,4 @@ export interface TrainedModel {
   metrics?: Record<string, number>;
 }
 
-/** Default weights per event type (ARCHITECTURE.md event names). */
-export const DEFAULT_EVENT_WEIGHTS: Record<string, number> = {
-  impression: 0,
-  view: 1,
-  click: 2,
-  add_to_cart: 3,
-  share: 4,
-  purchase: 5,
-};
+export { DEFAULT_EVENT_WEIGHTS } from '../schema/events.js';

@@ -130,30 +130,3 @@ function axpy(a: number, Y: Float64Array, o: number, out: Float64Array, f: numbe
   }
   for (; k < f; k++) out[k] += a * Y[o + k];
 }
-
-/** YᵀY + λI in float64 (f × f). */
-export function gramPlusReg(
-  Y: Float32Array,
-  m: number,
-  f: number,
-  lambda: number,
-  out: Float64Array<ArrayBufferLike> = new Float64Array(f * f),
-): Float64Array<ArrayBufferLike> {
-  out.fill(0);
-  const row = new Float64Array(f);
-  for (let i = 0; i < m; i++) {
-    const o = i * f;
-    for (let k = 0; k < f; k++) row[k] = Y[o + k];
-    for (let a = 0; a < f; a++) {
-      const ya = row[a];
-      if (ya === 0) continue;
-      const ro = a * f;
-      for (let b = a; b < f; b++) out[ro + b] += ya * row[b];
-    }
-  }
-  for (let a = 0; a < f; a++) {
-    out[a * f + a] += lambda;
-    for (let b = 0; b < a; b++) out[a * f + b] = out[b * f + a];
-  }
-  return out;
-}

@@ -1,12 +1,11 @@
 import { Matrix, solve } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { foldIn } from '../../worker/src/recommend/fold-in.js';
 import { InputError } from '../data/input-error.js';
 import { type Interactions, parseInteractions, toCsr } from '../data/read-interactions.js';
 import { generateDemoStore, splitDemo } from '../demo-data/generate.js';
 import { evaluate } from '../eval/evaluate.js';
-import { decodePack, encodePack, topK } from '../pack/index.js';
-import { gramPlusReg, solveRows } from './cg.js';
+import { decodePack, encodePack, foldIn, gramMatrix, topK } from '../pack/index.js';
+import { solveRows } from './cg.js';
 import { trainAls } from './train.js';
 
 /** Two blocks: users 0–9 like items 0–9, users 10–19 like items 10–19. User 0 has not seen item 9. */
@@ -87,7 +86,7 @@ describe('trainAls', () => {
     const X = new Float32Array(data.userIds.length * f);
     const lambda = 0.5;
     const alpha = 3;
-    const G = gramPlusReg(Y, data.itemIds.length, f, lambda);
+    const G = gramMatrix(Y, data.itemIds.length, f, lambda);
     solveRows({ X, Y, G, ...byUser, factors: f, alpha, cgSteps: 50 }, 0, data.userIds.length);
     // Exact: (YᵀY + λI + Σ (c−1) y yᵀ) x = Σ c y, with ml-matrix.
     const u = 3;

@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { InputError } from '../data/input-error.js';
 import { type Csr, type Interactions, toCsr } from '../data/read-interactions.js';
 import { type AlsParams, DEFAULT_EVENT_WEIGHTS, type TrainedModel } from '../model.js';
-import { gramPlusReg, type SolveInput, solveRows } from './cg.js';
+import { gramMatrix } from '../pack/gram.js';
+import { type SolveInput, solveRows } from './cg.js';
 import { sampledLoss } from './loss.js';
 import { mulberry32 } from './random.js';
 import { kernelModule, kernelSolver, type WasmLayout } from './wasm-kernel.js';
@@ -158,14 +159,14 @@ export async function trainAls(data: Interactions, params: Partial<AlsParams> = 
   const solveLocal = (side: 'users' | 'items', from: number, to: number) => (local ? local(side, from, to) : solveRows(store[side], from, to));
   const start = performance.now();
   try {
-    gramPlusReg(Y, nItems, f, p.regularization, gram);
+    gramMatrix(Y, nItems, f, p.regularization, gram);
     for (let it = 0; it < p.iterations; it++) {
       store.Gu.set(gram);
       await sweep(pool, solveLocal, store.users.indptr, 'users', nUsers);
-      store.Gi.set(gramPlusReg(X, nUsers, f, p.regularization, gram));
+      store.Gi.set(gramMatrix(X, nUsers, f, p.regularization, gram));
       await sweep(pool, solveLocal, store.items.indptr, 'items', nItems);
       // YᵀY + λI of the new Y: the next user sweep needs it, and so does the progress loss.
-      gramPlusReg(Y, nItems, f, p.regularization, gram);
+      gramMatrix(Y, nItems, f, p.regularization, gram);
       if (options.onProgress) {
         const loss = sampledLoss(X, Y, gram, byUser, f, p.alpha);
         const elapsedMs = performance.now() - start;

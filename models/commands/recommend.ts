@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { InputError } from '../data/input-error.js';
-import { readInteractions, splitCsv } from '../data/read-interactions.js';
+import { parseCsvHeader, readInteractions, USER_COLUMNS } from '../data/read-interactions.js';
 import { decodePack } from '../pack/index.js';
 import { recommendTopK } from '../recommend/recommend.js';
 import type { CommandIO } from './io.js';
@@ -50,7 +50,10 @@ export async function runRecommend(argv: string[], io: CommandIO): Promise<void>
   io.stdout(`wrote ${values.out}: top ${k} for ${users.length} users${unknown ? ` (${unknown} unknown to the pack got popular items)` : ''}\n`);
 }
 
-/** Distinct values of the `user` column (header required), in file order. */
+/**
+ * Distinct values of the user column, in file order. The header (the first non-blank line) is read
+ * like an interactions file's: `user`, `user_id`, `visitor_id`, … ; comma- or tab-separated.
+ */
 async function readUserColumn(path: string): Promise<string[]> {
   let text: string;
   try {
@@ -59,15 +62,15 @@ async function readUserColumn(path: string): Promise<string[]> {
     throw new InputError(`users file not found: ${path}`);
   }
   const lines = text.split(/\r?\n/);
-  const col = (lines[0] ?? '')
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .indexOf('user');
-  if (col < 0) throw new InputError(`${path}:1: header must name a user column`);
+  let h = 0;
+  while (h < lines.length && !lines[h].trim()) h++;
+  const { find, split } = parseCsvHeader(lines[h] ?? '');
+  const col = find(...USER_COLUMNS);
+  if (col < 0) throw new InputError(`${path}:${h + 1}: header must name a user column (${USER_COLUMNS.join(', ')})`);
   const seen = new Set<string>();
-  for (let n = 1; n < lines.length; n++) {
+  for (let n = h + 1; n < lines.length; n++) {
     if (!lines[n].trim()) continue;
-    const id = splitCsv(lines[n])[col]?.trim();
+    const id = split(lines[n])[col]?.trim();
     if (!id) throw new InputError(`${path}:${n + 1}: missing user id`);
     seen.add(id);
   }

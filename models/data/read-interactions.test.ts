@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from './input-error.js';
-import { parseInteractions, readInteractions, toCsr } from './read-interactions.js';
+import { parseCsvHeader, parseInteractions, readInteractions, toCsr, USER_COLUMNS } from './read-interactions.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgepick-read-'));
 const file = (name: string, text: string) => {
@@ -68,5 +68,18 @@ describe('readInteractions', () => {
     expect(Array.from(byUser.indices)).toEqual([0, 2, 1]);
     const byItem = toCsr(x, false);
     expect(Array.from(byItem.indptr)).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('parseCsvHeader', () => {
+  it('normalises names, drops a BOM, detects tabs and splits rows the same way', () => {
+    const h = parseCsvHeader('\uFEFF"User ID", Item-Id ,event');
+    expect(h.columns).toEqual(['user_id', 'item_id', 'event']);
+    expect(h.find(...USER_COLUMNS)).toBe(0);
+    expect(h.find('nope')).toBe(-1);
+    expect(h.split('"u, 1",i,view')).toEqual(['u, 1', 'i', 'view']);
+    const t = parseCsvHeader('visitor_id\tsku');
+    expect(t.columns).toEqual(['visitor_id', 'sku']);
+    expect(t.split('v,1\tp"2')).toEqual(['v,1', 'p"2']);
   });
 });

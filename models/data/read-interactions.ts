@@ -138,6 +138,32 @@ function weightOf(raw: string | undefined, event: string | undefined, weights: R
   return 1;
 }
 
+/** Header names accepted for the user id column (after `parseCsvHeader`'s normalisation). */
+export const USER_COLUMNS = ['user', 'user_id', 'userid', 'uid', 'visitor_id', 'visitorid'];
+/** Header names accepted for the item id column. */
+export const ITEM_COLUMNS = ['item', 'item_id', 'itemid', 'product', 'product_id', 'productid', 'sku'];
+
+export interface CsvHeader {
+  /** Column names, trimmed, lower-cased, spaces and dashes turned into `_` (`User ID` → `user_id`). */
+  columns: string[];
+  /** Index of the first column named any of `names`, or −1. */
+  find: (...names: string[]) => number;
+  /** Splits a data row the way the header was split. */
+  split: (line: string) => string[];
+}
+
+/**
+ * The one CSV header parser (interaction files, `edgepick recommend --users`): a leading BOM is
+ * dropped; a header with tabs and no commas makes the file tab-separated, otherwise fields are
+ * comma-separated with RFC 4180 quotes.
+ */
+export function parseCsvHeader(header: string): CsvHeader {
+  const sep = header.includes('\t') && !header.includes(',') ? '\t' : ',';
+  const split = (l: string) => (sep === ',' ? (l.includes('"') ? splitCsv(l) : l.split(',')) : l.split('\t'));
+  const columns = split(header.replace(/^\uFEFF/, '')).map((c) => c.trim().toLowerCase().replace(/[\s-]/g, '_'));
+  return { columns, find: (...names) => columns.findIndex((c) => names.includes(c)), split };
+}
+
 function parseCsv(text: string, name: string, weights: Record<string, number>, acc: Accumulator) {
   let pos = 0;
   let line = 0;
@@ -154,13 +180,9 @@ function parseCsv(text: string, name: string, weights: Record<string, number>, a
   let header = next();
   while (header !== undefined && header.trim() === '') header = next();
   if (header === undefined) throw new InputError(`${name} is empty`);
-  // Tab-separated files work too (a header with tabs and no commas).
-  const sep = header.includes('\t') && !header.includes(',') ? '\t' : ',';
-  const split = (l: string) => (sep === ',' ? (l.includes('"') ? splitCsv(l) : l.split(',')) : l.split('\t'));
-  const cols = split(header.replace(/^\uFEFF/, '')).map((c) => c.trim().toLowerCase().replace(/[\s-]/g, '_'));
-  const find = (...names: string[]) => cols.findIndex((c) => names.includes(c));
-  const ui = find('user', 'user_id', 'userid', 'uid', 'visitor_id', 'visitorid');
-  const ii = find('item', 'item_id', 'itemid', 'product', 'product_id', 'productid', 'sku');
+  const { split, columns: cols, find } = parseCsvHeader(header);
+  const ui = find(...USER_COLUMNS);
+  const ii = find(...ITEM_COLUMNS);
   if (ui < 0 || ii < 0) {
     throw new InputError(`${name}:${line}: header must name the columns user and item (got ${JSON.stringify(header.slice(0, 80))})`);
   }

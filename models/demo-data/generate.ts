@@ -1,5 +1,6 @@
 import type { CatalogItem } from '../../schema/catalog.js';
-import { mulberry32 } from '../als/random.js';
+import { mulberry32, shuffle } from '../als/random.js';
+import { heldOut } from '../eval/split.js';
 import { ADJECTIVES, BRANDS, CATEGORIES, TASTE_GROUPS } from './vocabulary.js';
 
 export interface DemoOptions {
@@ -51,14 +52,6 @@ function cumulate(weights: number[]): Float64Array {
     c[i] = s;
   });
   return c;
-}
-
-function shuffle<T>(a: T[], r: () => number): T[] {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }
 
 const EVENTS: [DemoInteraction['event'], number][] = [
@@ -156,21 +149,23 @@ export function generateDemoStore(options: DemoOptions = {}): DemoStore {
   return { catalog, interactions, groups };
 }
 
-/** Per-user random holdout of distinct items (test gets ~fraction of each user's items, train keeps ≥ 1). */
+/**
+ * Per-user random holdout of distinct items (test gets ~fraction of each user's items, train keeps
+ * ≥ 1): `heldOut` over each user's distinct items in first-seen order, the same split `edgepick eval`
+ * workflows and the benchmarks use. Every row of a held-out (user, item) pair goes to test.
+ */
 export function splitDemo(interactions: DemoInteraction[], fraction = 0.2, seed = 42): { train: DemoInteraction[]; test: DemoInteraction[] } {
-  const r = rng(seed);
-  const itemsByUser = new Map<string, string[]>();
+  const keysByUser = new Map<string, string[]>();
+  const seen = new Set<string>();
   for (const x of interactions) {
-    const list = itemsByUser.get(x.user) ?? [];
-    if (!list.includes(x.item)) list.push(x.item);
-    itemsByUser.set(x.user, list);
+    const key = `${x.user}\u0000${x.item}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const list = keysByUser.get(x.user);
+    if (list) list.push(key);
+    else keysByUser.set(x.user, [key]);
   }
-  const held = new Set<string>();
-  for (const [user, items] of itemsByUser) {
-    if (items.length < 2) continue;
-    const n = Math.min(items.length - 1, Math.round(items.length * fraction));
-    for (const item of shuffle([...items], r).slice(0, n)) held.add(`${user}\u0000${item}`);
-  }
+  const held = new Set(heldOut(keysByUser.values(), fraction, seed));
   const train: DemoInteraction[] = [];
   const test: DemoInteraction[] = [];
   for (const x of interactions) (held.has(`${x.user}\u0000${x.item}`) ? test : train).push(x);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseInteractions } from '../data/read-interactions.js';
-import { topK } from '../pack/top-k.js';
 import { evaluate } from './evaluate.js';
 import { splitHoldout } from './split.js';
 
@@ -27,13 +26,6 @@ describe('evaluate', () => {
     expect(r.model.skippedUsers).toBe(1);
     // Popularity without i0: i1, i2 → hit i1 at rank 1.
     expect(r.popularity['ndcg@2']).toBeCloseTo(1 / (1 + 1 / Math.log2(3)), 10);
-  });
-
-  it('topK returns the k best in order, skipping excluded, ties by index', () => {
-    const s = Float64Array.from([3, 9, 1, 9, 7, 5]);
-    expect(Array.from(topK(s, 3))).toEqual([1, 3, 4]);
-    expect(Array.from(topK(s, 3, (i) => i === 3))).toEqual([1, 4, 5]);
-    expect(Array.from(topK(s, 10))).toEqual([1, 3, 4, 5, 0, 2]);
   });
 
   it('holds out ~20% per user, never a user’s last item', () => {

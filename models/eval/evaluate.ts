@@ -1,5 +1,5 @@
 import { type Interactions, toCsr } from '../data/read-interactions.js';
-import { topK } from '../pack/top-k.js';
+import { exclusion, popularItems, type Pick as Ranked, scoreUser } from '../pack/serve/score.js';
 import type { PackInput } from '../pack/writer.js';
 
 /** What evaluation needs from a model: factor matrices plus id lists (TrainedModel and Pack fit). */
@@ -11,7 +11,8 @@ export interface Metrics {
   [metric: string]: number;
 }
 
-type Scorer = (user: number, out: Float64Array) => void;
+/** The top `k` items for model user `u`, never one `skip` refuses. */
+type Ranker = (u: number, k: number, skip: (i: number) => boolean) => Ranked[];
 
 /**
  * Full-ranking evaluation: for each test user known to the model, score all items, drop the
@@ -25,21 +26,13 @@ export function evaluate(model: FactorModel, train: Interactions, test: Interact
   const itemIndex = new Map(model.itemIds.map((id, i) => [id, i]));
   const userIndex = new Map((model.userIds ?? []).map((id, i) => [id, i]));
   const uf = model.userFactors;
-  const modelScorer: Scorer = (u, out) => {
-    const uo = u * f;
-    for (let i = 0; i < nItems; i++) {
-      const io = i * f;
-      let s = 0;
-      for (let k = 0; k < f; k++) s += uf![uo + k] * model.itemFactors[io + k];
-      out[i] = s;
-    }
-  };
-  const popScorer: Scorer = (_u, out) => {
-    for (let i = 0; i < nItems; i++) out[i] = model.itemPopularity[i];
-  };
+  // The serving functions the worker answers with; scores go to a float64 buffer reused per user.
+  const scoring = { pack: model, scratch: new Float64Array(nItems) };
+  const modelRanker: Ranker = (u, k, skip) => scoreUser(scoring, uf!.subarray(u * f, u * f + f), k, skip);
+  const popRanker: Ranker = (_u, k, skip) => popularItems({ pack: model }, k, skip);
   return {
-    model: run(modelScorer, model, itemIndex, userIndex, train, test, ks),
-    popularity: run(popScorer, model, itemIndex, userIndex, train, test, ks),
+    model: run(modelRanker, model, itemIndex, userIndex, train, test, ks),
+    popularity: run(popRanker, model, itemIndex, userIndex, train, test, ks),
   };
 }
 
@@ -58,7 +51,7 @@ function groupByUser(x: Interactions, itemIndex: Map<string, number>): Map<strin
 }
 
 function run(
-  score: Scorer,
+  rank: Ranker,
   model: FactorModel,
   itemIndex: Map<string, number>,
   userIndex: Map<string, number>,
@@ -72,8 +65,6 @@ function run(
   const testBy = groupByUser(test, itemIndex);
   const sums: Record<string, number> = {};
   const covered = ks.map(() => new Uint8Array(nItems));
-  const scores = new Float64Array(nItems);
-  const seen = new Uint8Array(nItems);
   let users = 0;
   let skipped = 0;
   for (const [user, relevantList] of testBy) {
@@ -84,11 +75,7 @@ function run(
       continue;
     }
     users++;
-    const trainItems = trainBy.get(user) ?? [];
-    for (const i of trainItems) seen[i] = 1;
-    score(u, scores);
-    const top = topK(scores, maxK, (i) => seen[i] === 1);
-    for (const i of trainItems) seen[i] = 0;
+    const top = rank(u, maxK, exclusion({}, trainBy.get(user) ?? [])).map((p) => p.index);
     const relevant = new Set(relevantList);
     ks.forEach((k, ki) => {
       let hits = 0;

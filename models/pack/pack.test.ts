@@ -1,3 +1,4 @@
+import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { buildPack, decodePack, encodePack, fileToParts, gramMatrix, openPack, PackReadError, PackWriteError, packToFile, splitChunks } from './index.js';
 import { nonFinitePack } from './test-fixtures.js';
@@ -44,12 +45,33 @@ describe('pack round trip', () => {
   it('stores YᵀY computed in float64', async () => {
     const input = sample(20, 0, 3);
     const pack = await decodePack(await encodePack({ ...input, userIds: undefined, userFactors: undefined }));
-    let g01 = 0;
-    for (let i = 0; i < 20; i++) g01 += input.itemFactors[i * 3] * input.itemFactors[i * 3 + 1];
-    expect(pack.gram[1]).toBeCloseTo(g01, 10);
-    expect(pack.gram[3]).toBe(pack.gram[1]);
     expect(pack.userFactors).toBeUndefined();
-    expect(Array.from(gramMatrix(input.itemFactors, 20, 3))).toEqual(Array.from(pack.gram));
+    // An independent reference: ml-matrix's YᵀY over the same float32 values, entry by entry.
+    const Y = new Matrix(Array.from({ length: 20 }, (_, i) => Array.from(input.itemFactors.subarray(i * 3, i * 3 + 3))));
+    const expected = Y.transpose().mmul(Y);
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) expect(pack.gram[a * 3 + b]).toBeCloseTo(expected.get(a, b), 12);
+  });
+
+  it('gramMatrix is YᵀY + λI, symmetric, in float64, into a reused buffer (the trainer’s call)', () => {
+    let s = 9;
+    const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5;
+    for (const [m, f] of [
+      [37, 5],
+      [1, 1],
+      [64, 8],
+    ]) {
+      const y = Float32Array.from({ length: m * f }, rnd);
+      y[3 % y.length] = 0; // the zero-skip path
+      const Y = new Matrix(Array.from({ length: m }, (_, i) => Array.from(y.subarray(i * f, i * f + f))));
+      const expected = Y.transpose().mmul(Y).add(Matrix.eye(f, f).mul(0.25));
+      const out = new Float64Array(f * f).fill(Number.NaN); // stale contents must not leak in
+      const g = gramMatrix(y, m, f, 0.25, out);
+      expect(g).toBe(out);
+      for (let a = 0; a < f; a++) for (let b = 0; b < f; b++) expect(g[a * f + b]).toBeCloseTo(expected.get(a, b), 12);
+      // λ is added to the diagonal after summing: λ = 0 (what the writer stores) differs by exactly λ there.
+      const plain = gramMatrix(y, m, f);
+      for (let k = 0; k < f * f; k++) expect(g[k]).toBe(k % (f + 1) === 0 ? plain[k] + 0.25 : plain[k]);
+    }
   });
 
   it('reads a body split into KV-sized chunks', async () => {

@@ -8,6 +8,7 @@ import {
   type SectionName,
 } from '../../schema/pack-manifest.js';
 import type { AlsParams } from '../model.js';
+import { gramMatrix } from './gram.js';
 import { sha256Hex } from './sha256.js';
 
 /** What a pack holds; a `TrainedModel` satisfies it, and so does a model imported from elsewhere. */
@@ -37,22 +38,6 @@ export class PackWriteError extends Error {
 }
 
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
-
-/** YᵀY in float64: the fold-in solve needs it, and computing it once at write time keeps requests cheap. */
-export function gramMatrix(itemFactors: Float32Array, nItems: number, f: number): Float64Array {
-  const g = new Float64Array(f * f);
-  for (let i = 0; i < nItems; i++) {
-    const o = i * f;
-    for (let a = 0; a < f; a++) {
-      const ya = itemFactors[o + a];
-      if (ya === 0) continue;
-      const row = a * f;
-      for (let b = a; b < f; b++) g[row + b] += ya * itemFactors[o + b];
-    }
-  }
-  for (let a = 0; a < f; a++) for (let b = 0; b < a; b++) g[a * f + b] = g[b * f + a];
-  return g;
-}
 
 function assertFinite(name: string, arr: ArrayLike<number>) {
   for (let i = 0; i < arr.length; i++) {
@@ -88,6 +73,7 @@ export async function buildPack(input: PackInput, options: EncodeOptions = {}): 
     checkIds('user', input.userIds!);
     assertFinite('userFactors', input.userFactors!);
   }
+  // YᵀY in float64: the fold-in solve needs it, and computing it once at write time keeps requests cheap.
   const gram = gramMatrix(input.itemFactors, nItems, f);
 
   const parts: { name: SectionName; dtype: PackSection['dtype']; shape: number[]; bytes: Uint8Array }[] = [

@@ -1,12 +1,12 @@
 import { type Context, Hono } from 'hono';
+import { exclusion, type Pick, popularItems, similarItems } from '../../../models/pack/serve/score.js';
 import type { RecommendationsResponse } from '../../../schema/recommendations.js';
 import { ListQuery, ListRequest } from '../../../schema/recommendations.js';
 import { ApiError, invalid, methodNotAllowed } from '../http/errors.js';
 import { requireModel, type SiteEnv } from '../sites/middleware.js';
-import type { LoadedModel } from '../sites/site-store.js';
+import type { LoadedModel } from './model.js';
 import { present, withAbsoluteUrls } from './present.js';
 import { newRecommendationId, toListRequest } from './query.js';
-import { exclusion, type Pick, popularItems, similarItems } from './score.js';
 
 /** `/popular`, `/items/:id/similar` and `/items/:id` under `/v1/sites/:site`. */
 export const itemsRoutes = new Hono<SiteEnv>();

@@ -1,7 +1,7 @@
+import type { Pick } from '../../../models/pack/serve/score.js';
 import type { CatalogItem } from '../../../schema/catalog.js';
 import type { RecommendedItem } from '../../../schema/recommendations.js';
-import type { LoadedModel } from '../sites/site-store.js';
-import type { Pick } from './score.js';
+import type { LoadedModel } from './model.js';
 
 /** Response items: id, score (6 decimals) and the catalog's fields, worker-relative paths made absolute. */
 export function present(model: LoadedModel, picks: Pick[], origin: string): RecommendedItem[] {

@@ -3,7 +3,7 @@ import { openPack } from '../../../models/pack/reader.js';
 import { buildPack } from '../../../models/pack/writer.js';
 import { RecommendationsRequest } from '../../../schema/recommendations.js';
 import { catalog, knownModel } from '../../../test/workers/fixtures.js';
-import { prepare } from '../sites/site-store.js';
+import { prepare } from './model.js';
 import { recommend } from './recommend.js';
 
 async function loaded() {

@@ -1,8 +1,8 @@
-import { DEFAULT_EVENT_WEIGHTS } from '../../../models/model.js';
+import { foldIn, type Weighted } from '../../../models/pack/serve/fold-in.js';
+import { exclusion, type Pick, popularItems, scoreUser } from '../../../models/pack/serve/score.js';
+import { DEFAULT_EVENT_WEIGHTS } from '../../../schema/events.js';
 import type { RecommendationSource, RecommendationsRequest } from '../../../schema/recommendations.js';
-import type { LoadedModel } from '../sites/site-store.js';
-import { foldIn, type Weighted } from './fold-in.js';
-import { exclusion, type Pick, popularItems, scoreUser } from './score.js';
+import type { LoadedModel } from './model.js';
 
 /**
  * Personal picks for a validated request:

@@ -1,8 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { openPack } from '../../../models/pack/reader.js';
-import { buildPack } from '../../../models/pack/writer.js';
-import { prepare } from '../sites/site-store.js';
+import { openPack, type Pack } from '../reader.js';
+import { buildPack } from '../writer.js';
 import { dotScores, exclusion, popularItems, scoreUser, similarItems } from './score.js';
+
+/**
+ * The serving view these functions read, built here from a pack (the worker builds the same
+ * fields once per pack in sites/site-store.ts `prepare`; models tests do not import worker code).
+ */
+function serving(pack: Pack, catalog: { category?: string; price?: number }[] = []) {
+  const n = pack.itemIds.length;
+  const f = pack.factors;
+  const pop = pack.itemPopularity;
+  const itemInvNorms = Float32Array.from({ length: n }, (_, i) => {
+    let s = 0;
+    for (let k = 0; k < f; k++) s += pack.itemFactors[i * f + k] ** 2;
+    return s > 0 ? 1 / Math.sqrt(s) : 0;
+  });
+  const popularOrder = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => pop[b] - pop[a] || a - b);
+  return { pack, catalog, itemInvNorms, popularOrder, scratch: new Float32Array(n) };
+}
 
 async function model(f: number, n: number, seed = 3) {
   let s = seed;
@@ -17,7 +33,7 @@ async function model(f: number, n: number, seed = 3) {
     interactions: 0,
   });
   const catalog = itemIds.map((id, i) => ({ id, title: id, price: i, category: i % 2 ? 'odd' : 'even' }));
-  return prepare('v1', 'p', await openPack(manifest, body), catalog);
+  return serving(await openPack(manifest, body), catalog);
 }
 
 const naiveDot = (m: Awaited<ReturnType<typeof model>>, i: number, v: Float32Array) => {
@@ -31,8 +47,13 @@ describe('scoring', () => {
   it.each([64, 7, 1])('dot products equal the naive sum (f=%i)', async (f) => {
     const m = await model(f, 303); // 303: the last 3 items take the one-at-a-time path
     const v = Float32Array.from({ length: f }, (_, c) => Math.cos(c));
-    const scores = dotScores(m, v);
+    const scores = dotScores(m.pack, v, m.scratch);
+    expect(scores).toBe(m.scratch);
     for (const i of [0, 1, 150, 299, 300, 302]) expect(scores[i]).toBeCloseTo(naiveDot(m, i, v), 4);
+    // Into a float64 buffer the sums are exactly the naive loop's (what eval and the CLI rank by).
+    const exact = dotScores(m.pack, v, new Float64Array(303));
+    for (let i = 0; i < 303; i++) expect(exact[i]).toBe(naiveDot(m, i, v));
+    expect(() => dotScores(m.pack, v, new Float64Array(302))).toThrow(RangeError);
   });
 
   it('scoreUser returns the best dot products first, skipping excluded items', async () => {
@@ -47,7 +68,7 @@ describe('scoring', () => {
     const m = await model(2, 4);
     // Item 0 = (1, 0). Item 1 points the same way but short; item 2 is long but 45° off.
     m.pack.itemFactors.set([1, 0, 0.1, 0, 10, 10, 0, 1]);
-    const fresh = prepare('v1', 'p', m.pack, []);
+    const fresh = serving(m.pack);
     const sim = similarItems(fresh, 0, 3, () => false);
     expect(sim.map((p) => p.index)).toEqual([1, 2, 3]);
     expect(sim[0].score).toBeCloseTo(1, 6);
@@ -62,6 +83,10 @@ describe('scoring', () => {
     expect(picks.length).toBe(10);
     expect(picks.every(({ index }) => index % 2 === 1 && index >= 10 && index <= 30)).toBe(true);
     expect(exclusion(m, [], { category: ['odd', 'even'] })(5)).toBe(false);
+    // Without a catalog every item fails a filter; without a filter only the excluded are skipped.
+    expect(exclusion({}, [], { category: 'odd' })(5)).toBe(true);
+    expect(exclusion({}, [3])(3)).toBe(true);
+    expect(exclusion({}, [3])(4)).toBe(false);
   });
 
   it('lists popular items in descending popularity', async () => {
@@ -70,5 +95,17 @@ describe('scoring', () => {
     const pops = picks.map((p) => p.score);
     expect(pops).toEqual([...pops].sort((a, b) => b - a));
     expect(pops[0]).toBe(49);
+  });
+
+  it('gives the same popular picks with and without a precomputed order (ties included)', async () => {
+    const m = await model(4, 60);
+    m.pack.itemPopularity.set(Float32Array.from({ length: 60 }, (_, i) => i % 7)); // many ties
+    const ordered = serving(m.pack);
+    const skip = (i: number) => i % 5 === 0;
+    for (const k of [1, 10, 60, 100]) {
+      const viaTopK = popularItems({ pack: m.pack }, k, skip);
+      expect(viaTopK).toEqual(popularItems(ordered, k, skip));
+      expect(viaTopK.length).toBe(Math.min(k, 48));
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openPack } from '../../../models/pack/reader.js';
-import { buildPack } from '../../../models/pack/writer.js';
+import { openPack } from '../reader.js';
+import { buildPack } from '../writer.js';
 import { choleskySolve, foldIn } from './fold-in.js';
 
 /** Gauss–Jordan with partial pivoting: an independent exact solve to check Cholesky against. */

@@ -1,4 +1,4 @@
-import type { Pack } from '../../../models/pack/reader.js';
+import type { Pack } from '../reader.js';
 
 /** One of a visitor's items: its row in the pack and its summed event weight. */
 export interface Weighted {

@@ -30,6 +30,13 @@ describe('topK', () => {
     expect(Array.from(topK(scores, k))).toEqual(bySort(scores, k));
   });
 
+  it('takes float64 scores (eval and the CLI score into float64) and k beyond n', () => {
+    const s = Float64Array.from([3, 9, 1, 9, 7, 5]);
+    expect(Array.from(topK(s, 3))).toEqual([1, 3, 4]);
+    expect(Array.from(topK(s, 3, (i) => i === 3))).toEqual([1, 4, 5]);
+    expect(Array.from(topK(s, 10))).toEqual([1, 3, 4, 5, 0, 2]);
+  });
+
   it('ranks ties by the lower index first (deterministic answers)', () => {
     const scores = random(2000, 9, 5); // only 5 distinct values
     expect(Array.from(topK(scores, 50))).toEqual(bySort(scores, 50));
