@@ -44,6 +44,16 @@ export const Event = z.object({
 });
 export type Event = z.infer<typeof Event>;
 
+/**
+ * One line of the trainer's JSONL input: an `Event` as the worker stores and `edgepick export`
+ * writes it (client id and visitor optional, a shop user or visitor required), with an optional
+ * explicit `weight` that overrides the event type's.
+ */
+export const TrainingEvent = Event.partial({ id: true, visitorId: true, type: true })
+  .extend({ weight: z.number().nonnegative().max(1e6).optional() })
+  .refine((e) => e.userId !== undefined || e.visitorId !== undefined, { message: 'missing userId (or visitorId)', path: ['userId'] });
+export type TrainingEvent = z.infer<typeof TrainingEvent>;
+
 /** Limits stated in the API reference. */
 export const EVENTS_MAX_BATCH = 100;
 

@@ -42,6 +42,12 @@ describe('readInteractions', () => {
     const j = await readInteractions(file('c.jsonl', '{"userId":"u1","itemId":"p1","type":"add_to_cart"}\n\n{"user":"u2","item":"p1"}\n'));
     expect(j.userIds).toEqual(['u1', 'u2']);
     expect(Array.from(j.weights)).toEqual([3, 1]);
+    // What the worker stores (and `edgepick export` writes) reads as is: the Event schema's fields.
+    const exported = await readInteractions(
+      file('d.jsonl', '{"id":"e_0001aaaa","type":"purchase","visitorId":"v_1","itemId":"p9","ts":1767225600000,"placement":"for-you"}\n'),
+    );
+    expect(exported.userIds).toEqual(['v_1']);
+    expect(Array.from(exported.weights)).toEqual([5]);
   });
 
   it.each([
@@ -53,6 +59,9 @@ describe('readInteractions', () => {
     ['weight.csv', 'user,item,weight\nu1,i1,-3\n', /weight\.csv:2: weight must be a non-negative number/],
     ['zero.csv', 'user,item,event\nu1,i1,impression\n', /no interactions/],
     ['bad.jsonl', '{"userId":"u"}\n{oops\n', /bad\.jsonl:1: missing itemId/],
+    ['type.jsonl', '{"userId":"u","itemId":"p","type":"teleport"}\n', /type\.jsonl:1: type: Invalid option/],
+    ['nobody.jsonl', '{"itemId":"p","type":"view"}\n', /nobody\.jsonl:1: userId: missing userId \(or visitorId\)/],
+    ['surrogate.jsonl', '{"userId":"u\\ud800","itemId":"p"}\n', /surrogate\.jsonl:1: userId: holds a lone surrogate/],
   ])('%s → a one-line InputError', async (name, text, message) => {
     const p = text === null ? join(dir, name) : file(name, text);
     const err = await readInteractions(p).catch((e) => e);

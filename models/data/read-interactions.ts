@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { TrainingEvent } from '../../schema/events.js';
 import { DEFAULT_EVENT_WEIGHTS } from '../model.js';
 import { InputError } from './input-error.js';
 
@@ -239,13 +240,25 @@ function parseJsonl(text: string, name: string, weights: Record<string, number>,
       throw new InputError(`${where}: not valid JSON`);
     }
     if (!o || typeof o !== 'object' || Array.isArray(o)) throw new InputError(`${where}: expected a JSON object`);
-    const user = o.userId ?? o.user ?? o.visitorId;
-    const item = o.itemId ?? o.item;
-    if ((typeof user !== 'string' && typeof user !== 'number') || user === '') throw new InputError(`${where}: missing userId`);
-    if ((typeof item !== 'string' && typeof item !== 'number') || item === '') throw new InputError(`${where}: missing itemId`);
-    const ev = o.type ?? o.event;
-    const w = weightOf(o.weight === undefined ? undefined : String(o.weight), ev === undefined ? undefined : String(ev), weights, where);
-    if (w > 0) acc.add(String(user), String(item), w);
+    // Short aliases (`user`, `item`, `event`, numeric ids) are read as the Event schema's names.
+    const text = (v: unknown) => (typeof v === 'number' ? String(v) : v);
+    const parsed = TrainingEvent.safeParse({
+      ...o,
+      userId: text(o.userId ?? o.user),
+      visitorId: text(o.visitorId),
+      itemId: text(o.itemId ?? o.item),
+      type: o.type ?? o.event,
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue.path.join('.') || 'event';
+      throw new InputError(`${where}: ${issue.code === 'invalid_type' && issue.input === undefined ? `missing ${field}` : `${field}: ${issue.message}`}`);
+    }
+    const e = parsed.data;
+    const user = e.userId ?? e.visitorId!;
+    const item = e.itemId;
+    const w = weightOf(e.weight === undefined ? undefined : String(e.weight), e.type, weights, where);
+    if (w > 0) acc.add(user, item, w);
   }
 }
 
