@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { EVENTS_MAX_BATCH, Event, EventsResponse } from '../../../schema/events.js';
+import { bodyErrors, type Components, errorSpec, type Operation, siteParam } from '../http/openapi.js';
+import { EVENTS_BODY_LIMIT } from './routes.js';
+
+/** The events room's routes, for /openapi.json. */
+export const eventsOperations: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/sites/{site}/events',
+    tags: ['events'],
+    summary: 'Record a batch of events',
+    description: `At most ${EVENTS_MAX_BATCH} events and ${EVENTS_BODY_LIMIT} bytes per batch. Each event is validated on its own; invalid ones are listed in "rejected", the others stored. Re-sent ids count as duplicates. text/plain bodies are accepted (navigator.sendBeacon).`,
+    params: { site: siteParam },
+    body: {
+      component: 'EventsBatch',
+      example: {
+        events: [
+          {
+            id: 'e_5b1d0c7a9f3e',
+            type: 'click',
+            visitorId: 'v_8c1f',
+            itemId: 'p0042',
+            recommendationId: 'r_3f9a0c1d2e4b5a6978',
+            placement: 'for-you',
+            ts: 1767225600000,
+          },
+        ],
+      },
+    },
+    responses: {
+      '200': { description: 'Per-batch outcome', body: 'EventsResponse', example: { accepted: 1, duplicates: 0, rejected: [] } },
+      '400': errorSpec('Not JSON (`invalid_json`) or not a batch of 1–100 (`invalid_request`)', 'invalid_json', 'request body is not valid JSON'),
+      '404': errorSpec('Unknown site', 'site_not_found', 'unknown site "nope"'),
+      '405': errorSpec('Another method than POST', 'method_not_allowed', 'GET is not allowed here; use POST'),
+      ...bodyErrors(EVENTS_BODY_LIMIT),
+    },
+  },
+];
+
+/** Schemas the events room's operations name. */
+export const eventsComponents: Components = {
+  Event: { schema: Event, io: 'input' },
+  // The wire schema takes `events: unknown[]` so that one bad event never fails its batch; the
+  // document shows what each element should be.
+  EventsBatch: { schema: z.object({ events: z.array(Event).min(1).max(EVENTS_MAX_BATCH) }), io: 'input' },
+  EventsResponse: { schema: EventsResponse },
+};
