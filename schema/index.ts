@@ -50,3 +50,4 @@ export {
   Target,
 } from './routing.js';
 export { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from './routing-admin.js';
+export { LinkResolution, Plan, PublicEnv, SimulateResponse, SkippedRule } from './routing-decision.js';

@@ -17,14 +17,6 @@ beforeEach(() => {
 const picks = { recommendationId: 'r_1', source: 'realtime', items: [{ id: 'p1', score: 1 }] };
 const client = (o: Partial<Parameters<typeof createClient>[0]> = {}) =>
   createClient({ site: 'demo', endpoint: api.endpoint, storage: memoryStorage(), flushInterval: 60_000, ...o });
-const thrown = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('did not throw');
-};
 
 describe('createClient options', () => {
   it.each([
@@ -37,15 +29,20 @@ describe('createClient options', () => {
     [{ site: 'demo', transport: 'wx' as const }, 'edgepick: options.transport "wx" needs the wx global of a mini-program, got "wx"'],
     [{ site: 'demo', consent: 'yes' as 'granted' }, 'edgepick: consent must be granted, pending or denied, got "yes"'],
   ])('throws one ValidationError at creation for %j', (options, message) => {
-    const e = thrown(() => createClient(options));
-    expect(e).toBeInstanceOf(ValidationError);
-    expect(isValidationError(e) && isEdgepickError(e)).toBe(true);
-    expect(e.message).toBe(message);
+    // The catch block holds the assertions: without the count, a createClient that no longer threw would pass.
+    expect.assertions(3);
+    try {
+      createClient(options);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      expect(isValidationError(e) && isEdgepickError(e)).toBe(true);
+      expect((e as Error).message).toBe(message);
+    }
   });
 
   it('needs an absolute endpoint in a mini-program', () => {
     const wx = { request() {}, getStorageSync: () => '', setStorageSync() {} };
-    expect(thrown(() => createClient({ site: 'demo', transport: wx })).message).toMatch(/endpoint must be an http\(s\) origin in a mini-program/);
+    expect(() => createClient({ site: 'demo', transport: wx })).toThrow(/endpoint must be an http\(s\) origin in a mini-program/);
   });
 
   it('keeps one visitor id per storage', () => {
@@ -113,38 +110,31 @@ describe('reads', () => {
     api.answer = () => (
       n++, { status: 400, json: { error: { code: 'invalid_request', message: 'k: too big', issues: [{ path: ['k'], message: 'too big' }] } } }
     );
-    const err = await c.recommend({ k: 500 }).catch((e) => e);
-    expect(isHTTPError(err)).toBe(true);
-    expect(err).toMatchObject({ status: 400, code: 'invalid_request', issues: [{ path: ['k'], message: 'too big' }] });
-    expect(err.message).toBe('400 invalid_request: k: too big');
+    const refused = c.recommend({ k: 500 });
+    await expect(refused).rejects.toSatisfy(isHTTPError);
+    await expect(refused).rejects.toMatchObject({ status: 400, code: 'invalid_request', issues: [{ path: ['k'], message: 'too big' }] });
+    await expect(refused).rejects.toThrow('400 invalid_request: k: too big');
     expect(n).toBe(1);
   });
 
   it('gives up after `retries` and reports the last error', async () => {
     api.answer = () => ({ status: 500, json: {} });
-    const err = await client({ retries: 1 })
-      .item('p1')
-      .catch((e) => e);
-    expect(err).toMatchObject({ name: 'HTTPError', status: 500, code: 'http_error' });
+    await expect(client({ retries: 1 }).item('p1')).rejects.toMatchObject({ name: 'HTTPError', status: 500, code: 'http_error' });
     expect(api.requests).toHaveLength(2);
   });
 
   it('times out with TimeoutError', async () => {
     api.answer = () => ({ json: picks, delay: 400 });
-    const err = await client({ timeout: 50, retries: 0 })
-      .popular()
-      .catch((e) => e);
-    expect(err).toBeInstanceOf(TimeoutError);
-    expect(isTimeoutError(err)).toBe(true);
-    expect(err.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/v1\/sites\/demo\/popular timed out after 50 ms$/);
+    const late = client({ timeout: 50, retries: 0 }).popular();
+    await expect(late).rejects.toBeInstanceOf(TimeoutError);
+    await expect(late).rejects.toSatisfy(isTimeoutError);
+    await expect(late).rejects.toThrow(/^GET http:\/\/127\.0\.0\.1:\d+\/v1\/sites\/demo\/popular timed out after 50 ms$/);
   });
 
   it('reports an unreachable API as NetworkError', async () => {
-    const err = await createClient({ site: 'demo', endpoint: 'http://127.0.0.1:1', retries: 0 })
-      .popular()
-      .catch((e) => e);
-    expect(isNetworkError(err)).toBe(true);
-    expect(isHTTPError(err)).toBe(false);
+    const unreachable = createClient({ site: 'demo', endpoint: 'http://127.0.0.1:1', retries: 0 }).popular();
+    await expect(unreachable).rejects.toSatisfy(isNetworkError);
+    await expect(unreachable).rejects.not.toSatisfy(isHTTPError);
   });
 });
 

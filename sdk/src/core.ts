@@ -1,44 +1,38 @@
 import type { CatalogItem } from '../../schema/catalog.js';
 import type { Event, EventType } from '../../schema/events.js';
-import type { ItemFilter, RecentInteraction, RecommendationsResponse } from '../../schema/recommendations.js';
+import type { ListRequest, RecentInteraction, RecommendationsRequest, RecommendationsResponse } from '../../schema/recommendations.js';
+import type { LinkResolution } from '../../schema/routing-decision.js';
 import { isRetryable } from './errors.js';
 import { type ClientOptions, type Consent, g, json, need, resolveOptions } from './options.js';
 
+export type { LinkResolution } from '../../schema/routing-decision.js';
 export type { ClientOptions, Consent, MiniProgramApi } from './options.js';
 
-export interface TrackInput {
+/** An event to record with `track()`; the client adds `visitorId`, `userId`, the sharer (`ref` option) and the defaults below. */
+export interface TrackInput extends Pick<Event, 'recommendationId' | 'placement' | 'ref' | 'quantity' | 'price'> {
+  /** What happened: view, click, add_to_cart, purchase, share, or impression (which does not count as an interaction). */
   type: EventType;
+  /** The item it happened to. */
   itemId: string;
-  /** Your own event id (8–64 chars), e.g. derived from an order id, so a repeated track is dropped. @default random */
+  /** Your own event id (8–64 chars), e.g. derived from an order id, so a repeated track is dropped. @default a random id */
   id?: string;
   /** ms since the Unix epoch. @default Date.now() */
   ts?: number;
-  recommendationId?: string;
-  placement?: string;
-  ref?: string;
-  quantity?: number;
-  price?: number;
 }
 
+/** A recommendations response (`recommend`, `similar`, `popular`): items with the `recommendationId` to send back on events. */
 export type Picks = RecommendationsResponse;
-/** `GET /v1/sites/:site/links/:slug/resolve` (docs/routing.md). */
-export interface LinkResolution {
-  slug: string;
-  version: number;
-  ruleId: string | null;
-  variant?: number;
-  target: { kind: string; [k: string]: unknown };
-  plan: { kind: 'redirect'; location: string } | { kind: 'page'; page: string; url: string; fallbackUrl?: string } | { kind: 'preview' };
-  env: { host: string; os: string; bot: boolean; [k: string]: unknown };
-  dropped: string[];
-  warnings: string[];
-}
+
+/** What `recommend()` asks for; the client adds the user id, visitor id and recent interactions. */
 export interface RecommendOptions {
   /** Items to return (1–100). @default 10 */
   k?: number;
-  exclude?: string[];
-  filter?: ItemFilter;
-  placement?: string;
+  /** Item ids never to return, e.g. what is already in the cart (≤ 500). @default none */
+  exclude?: RecommendationsRequest['exclude'];
+  /** Category and price bounds every item must meet. @default none */
+  filter?: RecommendationsRequest['filter'];
+  /** Where the picks are shown, e.g. `for-you`, for attribution. @default none */
+  placement?: RecommendationsRequest['placement'];
 }
 
 /** The API takes at most 50 recent interactions (schema/recommendations.ts RECENT_MAX). */
@@ -195,20 +189,21 @@ export function createClient(options: ClientOptions) {
     get visitorId() {
       return visitorId!;
     },
-    /** Personal picks; sends the visitor's latest interactions (with consent) so they count at once. */
+    /** Personal picks; sends the visitor's latest interactions (with consent) so they count at once. @default opts: {} (10 items) */
     recommend: (opts: RecommendOptions = {}) =>
       read<Picks>('/recommendations', {}, { userId, ...(granted() && { visitorId, recent: recent.length ? recent : undefined }), ...opts }),
-    /** Items like `itemId`. */
-    similar: (itemId: string, opts: { k?: number; exclude?: string[] } = {}) =>
+    /** Items like `itemId`; `k` is 1–100. @default opts: {} (10 items, none excluded) */
+    similar: (itemId: string, opts: Partial<Pick<ListRequest, 'k' | 'exclude'>> = {}) =>
       read<Picks>(`/items/${encodeURIComponent(itemId)}/similar`, { k: opts.k, exclude: opts.exclude?.join(',') }),
-    /** Best sellers, optionally in one category. */
+    /** Best sellers, optionally in one category; `k` is 1–100. @default opts: {} (10 items, every category) */
     popular: (opts: { k?: number; category?: string } = {}) => read<Picks>('/popular', opts),
     /** One catalog item. */
     item: (itemId: string) => read<CatalogItem>(`/items/${encodeURIComponent(itemId)}`),
-    /** The routing decision for a campaign link (`/r/:slug`) as JSON — for mini-programs and custom UIs. */
+    /** The routing decision for a campaign link (`/r/:slug`) as JSON, for mini-programs and custom UIs. Pass the link's URL (`location.href` on a landing page) so its utm_*, ref and ch params count. @default url: none */
     resolveLink: (slug: string, url?: string) => read<LinkResolution>(`/links/${encodeURIComponent(slug)}/resolve`, { visitorId: visitorId!, url }),
     /** Records an event (adds id, visitorId, ts); view/click/add_to_cart/purchase/share also count at once in `recommend()`. */
     track,
+    /** Sends queued events now; rejects if the API is unreachable (they stay queued and are retried). */
     flush,
     /**
      * The product URL with this visitor as the sharer (`ref`, replacing any earlier one); tracks a `share`.
@@ -240,4 +235,5 @@ export function createClient(options: ClientOptions) {
   };
 }
 
+/** The object `createClient()` returns. */
 export type Client = ReturnType<typeof createClient>;

@@ -1,3 +1,7 @@
+import type { Issue } from '../../schema/errors.js';
+
+export type { Issue } from '../../schema/errors.js';
+
 // A registry symbol is the same in every realm (iframes) and every copy of the SDK on a page, so the
 // guards below work where `instanceof` does not, and never match another library's `HTTPError`.
 const BRAND = Symbol.for('edgepick.error');
@@ -6,13 +10,6 @@ const BRAND = Symbol.for('edgepick.error');
 export class EdgepickError extends Error {
   override name = 'EdgepickError';
   readonly [BRAND] = true;
-}
-
-/** One problem the API found in a request (zod-style: `path` into the request, `message`). */
-export interface Issue {
-  code?: string;
-  path?: (string | number)[];
-  message: string;
 }
 
 /** The API answered with a non-2xx status; `code` is the API's error code, `issues` its validation details. */
@@ -46,10 +43,15 @@ const is =
   (name?: string) =>
   (e: unknown): boolean =>
     (e as { [BRAND]?: boolean } | undefined)?.[BRAND] === true && (!name || (e as Error).name === name);
+/** Whether `e` is an edgepick `HTTPError` (works across realms, unlike `instanceof`). */
 export const isHTTPError = /* @__PURE__ */ is('HTTPError') as (e: unknown) => e is HTTPError;
+/** Whether `e` is an edgepick `NetworkError` (no answer at all). */
 export const isNetworkError = /* @__PURE__ */ is('NetworkError') as (e: unknown) => e is NetworkError;
+/** Whether `e` is an edgepick `TimeoutError` (no answer within `timeout`). */
 export const isTimeoutError = /* @__PURE__ */ is('TimeoutError') as (e: unknown) => e is TimeoutError;
+/** Whether `e` is an edgepick `ValidationError` (bad options or arguments). */
 export const isValidationError = /* @__PURE__ */ is('ValidationError') as (e: unknown) => e is ValidationError;
+/** Whether `e` is any error the edgepick SDK throws. */
 export const isEdgepickError = /* @__PURE__ */ is() as (e: unknown) => e is EdgepickError;
 
 /** Worth another try: no answer, a timeout, 408, 429 or a 5xx. Other 4xx answers will not change. */

@@ -9,14 +9,16 @@ export type MiniProgramApi = MiniRequestApi & MiniStorageApi;
 declare const wx: MiniProgramApi | undefined;
 declare const swan: MiniProgramApi | undefined;
 
+/** Tracking consent: `granted` sends and stores events, `pending` holds them in memory, `denied` keeps none. */
 export type Consent = 'granted' | 'pending' | 'denied';
 
+/** Options of `createClient()`: only `site` is required. */
 export interface ClientOptions {
   /** Site id (required), e.g. `demo`. */
   site: string;
   /** API origin, e.g. `https://picks.example.com`; required in mini-programs. @default '' (same origin; the script tag uses its own origin) */
   endpoint?: string;
-  /** The shop's own user id, once known (see `setUserId`). */
+  /** The shop's own user id, once known (see `setUserId`). @default none (anonymous: the visitor id only) */
   userId?: string;
   /** Milliseconds before a request fails with `TimeoutError`. @default 5000 */
   timeout?: number;
@@ -32,10 +34,11 @@ export interface ClientOptions {
   flushInterval?: number;
   /** Events per request (1–100); a full batch is sent at once. @default 20 */
   batchSize?: number;
-  /** The sharer's visitor id when this visit came from a shared link (`?ref=`); added to this visit's events. */
+  /** The sharer's visitor id when this visit came from a shared link (`?ref=`); added to this visit's events. @default none (the script tag reads `?ref=`) */
   ref?: string;
 }
 
+/** The global object, typed with just the browser APIs the client may use (each one may be missing). */
 export const g = (typeof globalThis === 'object' ? globalThis : {}) as {
   fetch?: unknown;
   location?: { href: string };
@@ -44,6 +47,7 @@ export const g = (typeof globalThis === 'object' ? globalThis : {}) as {
   document?: { visibilityState?: string; addEventListener?(t: string, f: () => void): void };
 };
 
+/** `JSON.stringify`, under a name that minifies. */
 export const json = JSON.stringify;
 /** Throws `edgepick: ${what}, got ${value}` as a ValidationError unless `ok`. */
 export function need(ok: unknown, what: string, value: unknown): asserts ok {

@@ -4,6 +4,7 @@ export interface KeyValueStorage {
   set(key: string, value: string): void;
 }
 
+/** The synchronous storage half of a mini-program API object (`wx` / `swan`). */
 export interface MiniStorageApi {
   getStorageSync(key: string): unknown;
   setStorageSync(key: string, value: string): void;
@@ -27,6 +28,7 @@ const safe = (get: (k: string) => unknown, set: (k: string, v: string) => unknow
   },
 });
 
+/** Storage that lives as long as the page (or process): pass it as `storage` to keep nothing on the device. */
 export function memoryStorage(): KeyValueStorage {
   const m = new Map<string, string>();
   return safe(
@@ -35,6 +37,7 @@ export function memoryStorage(): KeyValueStorage {
   );
 }
 
+/** Mini-program storage (`getStorageSync` / `setStorageSync`); failures read as empty. */
 export const miniProgramStorage = (api: MiniStorageApi): KeyValueStorage =>
   safe(
     (k) => api.getStorageSync(k),

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from './core.js';
+import { isNetworkError } from './errors.js';
 import { memoryStorage } from './storage.js';
 
 type Req = { url: string; method: string; data?: string; header?: Record<string, string>; timeout?: number };
@@ -48,10 +49,11 @@ describe('mini-program transports', () => {
     expect((await client.popular({ k: 3 })).items[0].id).toBe('p1');
     expect(wx.calls[0]).toMatchObject({ url: 'https://picks.example.com/v1/sites/demo/popular?k=3', method: 'GET', timeout: 3000 });
     expect(wx.store.get('ep:demo:vid')).toBe(client.visitorId);
-    expect(await client.item('p1').catch((e) => `${e.name}: ${e.message}`)).toBe(
-      'TimeoutError: GET https://picks.example.com/v1/sites/demo/items/p1 timed out after 3000 ms',
-    );
-    expect(await client.recommend().catch((e) => e)).toMatchObject({ name: 'HTTPError', status: 404, code: 'site_not_found' });
+    await expect(client.item('p1')).rejects.toMatchObject({
+      name: 'TimeoutError',
+      message: 'GET https://picks.example.com/v1/sites/demo/items/p1 timed out after 3000 ms',
+    });
+    await expect(client.recommend()).rejects.toMatchObject({ name: 'HTTPError', status: 404, code: 'site_not_found' });
     client.track({ type: 'view', itemId: 'p9' });
     expect(JSON.parse(wx.store.get('ep:demo:queue')!)).toHaveLength(1);
     await client.flush();
@@ -75,7 +77,8 @@ describe('mini-program transports', () => {
     const wx = miniApi(() => ({ statusCode: 200, data: picks }));
     g.wx = wx;
     const client = createClient({ site: 'demo', endpoint: 'http://127.0.0.1:1', retries: 0, storage: memoryStorage() });
-    await client.popular().catch(() => {});
+    // fetch to port 1 fails; wx would have answered with picks.
+    await expect(client.popular()).rejects.toSatisfy(isNetworkError);
     expect(wx.calls).toHaveLength(0);
   });
 
@@ -90,8 +93,10 @@ describe('mini-program transports', () => {
   it('uses swan for transport "swan" and reports a failed request as NetworkError', async () => {
     g.swan = miniApi(() => ({ errMsg: 'request:fail ssl hand shake error' }));
     const client = createClient({ site: 'demo', transport: 'swan', endpoint: 'https://x.example', retries: 1 });
-    const err = await client.popular().catch((e) => e);
-    expect(err).toMatchObject({ name: 'NetworkError', message: 'GET https://x.example/v1/sites/demo/popular failed: request:fail ssl hand shake error' });
+    await expect(client.popular()).rejects.toMatchObject({
+      name: 'NetworkError',
+      message: 'GET https://x.example/v1/sites/demo/popular failed: request:fail ssl hand shake error',
+    });
     expect((g.swan as ReturnType<typeof miniApi>).calls).toHaveLength(2);
   });
 

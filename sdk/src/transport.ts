@@ -1,17 +1,22 @@
-import { HTTPError, type Issue, NetworkError, TimeoutError } from './errors.js';
+import type { ErrorBody } from '../../schema/errors.js';
+import { HTTPError, NetworkError, TimeoutError } from './errors.js';
 
+/** One API request as the client hands it to a `Transport`. */
 export interface TransportRequest {
+  /** Absolute URL, query string included. */
   url: string;
   method: 'GET' | 'POST';
+  /** JSON text (POST only). */
   body?: string;
+  /** Milliseconds before the transport should reject with `TimeoutError` (the client's `timeout` option). */
   timeout: number;
 }
 /** Sends one request and resolves with the parsed JSON of a 2xx answer, or rejects with an SDK error. */
 export type Transport = (req: TransportRequest) => Promise<unknown>;
 
-/** `{error: {code, message, issues?}}` of a non-2xx answer, as an HTTPError. */
+/** `{error: {code, message, issues?}}` of a non-2xx answer, as an HTTPError (a proxy's answer may lack any of it). */
 const httpError = (status: number, body: unknown) => {
-  const e = (body as { error?: { code?: string; message?: string; issues?: Issue[] } } | undefined)?.error;
+  const e = (body as { error?: Partial<ErrorBody['error']> } | undefined)?.error;
   return new HTTPError(status, e?.code ?? 'http_error', e?.message ?? `HTTP ${status}`, e?.issues);
 };
 const failure = ({ method, url, timeout }: TransportRequest, timedOut: boolean, why?: string) =>
@@ -40,6 +45,7 @@ export const fetchTransport: Transport = async (req) => {
   return data;
 };
 
+/** The `request` half of a mini-program API object (`wx` / `swan`). */
 export interface MiniRequestApi {
   request(o: {
     url: string;

@@ -6,7 +6,7 @@ const ATTRS = ['placement', 'limit', 'item-id', 'layout', 'title', 'locale', 'fa
 
 /** Options for every `<edgepick-recs>` on the page (attributes win), plus the tag name. */
 export type ElementDefaults = Partial<Omit<WidgetOptions, 'client' | 'site' | 'endpoint'>> & {
-  /** @default 'edgepick-recs' */
+  /** The tag name to define (a custom element name needs a dash). @default 'edgepick-recs' */
   name?: string;
 };
 

@@ -5,25 +5,29 @@ import { card, skeleton } from './cards.js';
 import { adoptStyles } from './styles.js';
 import { type Locale, type Placement, pickLocale, TEXTS, type Texts } from './texts.js';
 
+/** Options of `mountRecommendations()`: a `client` (or a `site`) is required, `itemId` too for `similar`. */
 export interface WidgetOptions {
-  /** A client from createClient(), or `site` (+ `endpoint`) to make one. */
+  /** A client from createClient(), or `site` (+ `endpoint`) to make one. @default a new client for `site` */
   client?: Client;
+  /** Site id for a client made by the widget (ignored when `client` is given). @default none */
   site?: string;
+  /** API origin for a client made by the widget. @default '' (same origin) */
   endpoint?: string;
-  /** @default 'for-you' */
+  /** Which list to show. @default 'for-you' */
   placement?: Placement;
-  /** Required for `similar`. */
+  /** The item whose look-alikes `similar` shows (required for `similar`). @default none */
   itemId?: string;
   /** Cards to show (1–100). @default 8 */
   limit?: number;
-  /** @default 'grid' */
+  /** A wrapping grid, or one scrolling row with previous/next buttons and arrow keys. @default 'grid' */
   layout?: 'grid' | 'carousel';
   /** Heading; '' hides it. @default the placement's text */
   title?: string;
-  /** @default from <html lang>, else navigator.language ('en…' → en, else zh-CN) */
+  /** Language of the widget's texts. @default from <html lang>, else navigator.language ('en…' → en, else zh-CN) */
   locale?: Locale;
+  /** Your own wording for any of the texts. @default the locale's texts */
   texts?: Partial<Texts>;
-  /** Your own card: return an element (render data as text). */
+  /** Your own card: return an element (render data as text). @default the built-in card (image, title, price) */
   renderItem?: (item: RecommendedItem) => HTMLElement;
   /** Render inside a shadow root. @default false */
   shadow?: boolean;
@@ -31,11 +35,15 @@ export interface WidgetOptions {
   fallback?: 'popular' | 'hide';
 }
 
+/** What `mountRecommendations()` returns, to change, reload or remove the widget. */
 export interface WidgetHandle {
   /** The response on screen (after the `edgepick:load` event), if any. */
   readonly picks: Picks | undefined;
+  /** Merges new options and reloads (throws a ValidationError for bad ones, keeping the old). */
   update(options: Partial<WidgetOptions>): void;
+  /** Loads again; resolves once the widget shows the new items or the fallback, or hides. */
   refresh(): Promise<void>;
+  /** Stops refreshes and impression tracking and removes what the widget rendered. */
   destroy(): void;
 }
 

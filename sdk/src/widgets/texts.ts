@@ -1,4 +1,6 @@
+/** Which list a widget shows: personal picks, items like one item, or best sellers. */
 export type Placement = 'for-you' | 'similar' | 'popular';
+/** The languages the widgets speak. */
 export type Locale = 'zh-CN' | 'en';
 
 /** Every visible string, per locale; override any of them with `texts`. */
@@ -13,6 +15,7 @@ export interface Texts {
   carousel: string;
 }
 
+/** The built-in texts of each locale. */
 export const TEXTS: Record<Locale, Texts> = {
   'zh-CN': {
     'for-you': '为你推荐',
@@ -34,6 +37,7 @@ export const TEXTS: Record<Locale, Texts> = {
   },
 };
 
+/** `requested`, else `<html lang>`, else the browser's language: `en…` is English, anything else zh-CN. */
 export function pickLocale(requested?: string): Locale {
   // The storefront's language first (<html lang>), then the browser's.
   const lang =

@@ -1,6 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import demoLink from '../../../examples/demo-link.json';
+import { SimulateResponse } from '../../../schema/routing-decision.js';
 import { pickVariant } from './split.js';
 
 const TOKEN = 'test-admin-token';
@@ -134,6 +135,7 @@ describe('admin links API', () => {
     expect(out.env).toMatchObject({ host: 'baidu-swan', os: 'ios', bot: false, country: 'CN' });
     expect(out.skipped).toEqual([{ ruleId: 'bots', condition: 0, reason: 'failed: bot equals true' }]);
     expect(out.dropped).toEqual(['utm_content']);
+    expect(SimulateResponse.parse(out)).toEqual(out);
     expect(out.plan.location).toContain('utm_source=baidu');
     // `partner` is listed in the link's passThrough keys.
     expect(out.plan.location).toContain('partner=p1');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Slug } from '../../../schema/ids.js';
 import { LinkDefinition } from '../../../schema/routing.js';
 import { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from '../../../schema/routing-admin.js';
+import { LinkResolution, SimulateResponse } from '../../../schema/routing-decision.js';
 import { adminErrors, bodyErrors, type Components, errorSpec, type Operation, type ResponseSpec, siteParam } from '../http/openapi.js';
 import { ADMIN_BODY_LIMIT } from './admin-routes.js';
 
@@ -56,7 +57,7 @@ export const linksOperations: Operation[] = [
       url: z.string().optional().meta({ description: 'The link URL as the visitor opened it (for its query)' }),
     }),
     responses: {
-      '200': ok('{slug, site, version, ruleId, variant?, target, plan, env: {host, os, bot, …}, dropped, warnings}'),
+      '200': { description: 'The decision: matched rule, target, what /r/ would do, the detected environment', body: 'LinkResolution' },
       '404': errorSpec('Unknown site, or no such link on it', 'not_found', 'no link "x" on site demo'),
     },
   },
@@ -130,7 +131,7 @@ export const linksOperations: Operation[] = [
       example: { ua: 'Mozilla/5.0 … MicroMessenger/8.0.34', country: 'CN', query: { utm_source: 'baidu' }, time: '2026-11-23T10:00:00+08:00' },
     },
     responses: {
-      '200': ok('{version, env, ruleId, variant?, target, plan, skipped: [{ruleId, reason}], dropped, warnings}'),
+      '200': { description: 'The decision and why each earlier rule did not match', body: 'SimulateResponse' },
       '400': errorSpec('Bad body', 'invalid_request', 'invalid body: time: Invalid ISO datetime'),
       '404': notFoundLink,
       ...bodyErrors(ADMIN_BODY_LIMIT),
@@ -160,4 +161,6 @@ export const linksComponents: Components = {
   LinkDefinition: { schema: LinkDefinition, io: 'input' },
   SimulateRequest: { schema: SimulateRequest, io: 'input' },
   RollbackRequest: { schema: RollbackRequest, io: 'input' },
+  LinkResolution: { schema: LinkResolution },
+  SimulateResponse: { schema: SimulateResponse },
 };

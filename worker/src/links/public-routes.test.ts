@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import demoLink from '../../../examples/demo-link.json';
 import { kvKeys } from '../../../schema/pack-manifest.js';
 import { LinkDefinition } from '../../../schema/routing.js';
+import { LinkResolution } from '../../../schema/routing-decision.js';
 import { putLink } from './kv-store.js';
 
 const UA = {
@@ -118,6 +119,8 @@ describe('GET /v1/sites/:site/links/:slug/resolve', () => {
     expect(body.version).toBe(1);
     expect(body.env).toMatchObject({ host: 'baidu-swan', os: 'ios', bot: false, language: 'zh-cn' });
     expect(body.plan).toMatchObject({ kind: 'redirect' });
+    // The wire shape is the contract's (the SDK's LinkResolution type), field for field.
+    expect(LinkResolution.parse(body)).toEqual(body);
   });
 
   it('answers 404 JSON for a link of another site or an unknown slug', async () => {

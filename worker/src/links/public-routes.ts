@@ -123,7 +123,7 @@ redirectRoutes.get('/:slug', async (c) => {
             ? wechatInAppPage(plan.url)
             : plan.page === 'baidu-relay'
               ? baiduRelayPage(plan.url, plan.fallbackUrl)
-              : qrPage(plan.qrUrl ?? plan.url);
+              : qrPage(plan.page === 'qr' ? (plan.qrUrl ?? plan.url) : plan.url);
       return c.body(String(page), 200, PAGE_HEADERS);
     }
   }

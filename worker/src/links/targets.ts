@@ -1,13 +1,9 @@
 import type { Target } from '../../../schema/routing.js';
+import type { Plan } from '../../../schema/routing-decision.js';
 import type { VisitorEnv } from './detect-env.js';
 
-/** What `/r/:slug` does for a decision: redirect, or render one of the routing pages. */
-export type Plan =
-  | { kind: 'redirect'; location: string }
-  | { kind: 'page'; page: 'wechat-relay' | 'wechat-in-app' | 'baidu-relay' | 'qr'; url: string; fallbackUrl?: string; qrUrl?: string }
-  /** Inside WeChat with the mini-program's original id: the open-tag page (JS-SDK signed at request time). */
-  | { kind: 'page'; page: 'wechat-open-tag'; url: string; username: string; path: string }
-  | { kind: 'preview' };
+/** What `/r/:slug` does for a decision (the contract's shape, schema/routing-decision.ts). */
+export type { Plan };
 
 export interface Rendered {
   plan: Plan;
