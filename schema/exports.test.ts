@@ -8,7 +8,7 @@ const dir = new URL('.', import.meta.url).pathname;
  * Public exports of the contract without a doc comment. `export type X = z.infer<typeof X>` is
  * covered by the doc of `const X` it derives from.
  */
-export function undocumentedExports(source: string): string[] {
+function undocumentedExports(source: string): string[] {
   const lines = source.split('\n');
   const documented = new Set<string>();
   const missing: string[] = [];
