@@ -29,5 +29,14 @@ export const SiteConfig = z.object({
   currency: z.string().length(3).default('CNY'),
   /** Hosts that routing links may send visitors to (exact host, or `*.example.com` for its subdomains); WeChat URL Links (wxaurl.cn) are allowed in `urlLink` fields only. */
   linkHosts: z.array(z.string().max(253)).max(100).default([]),
+  /**
+   * The origin the site's links and absolute URLs are printed with (`https://go.shop.example`).
+   * When set, the `Host` a request arrives with is never trusted for relative targets, QR codes or
+   * item URLs. @default the request's own origin
+   */
+  publicOrigin: z
+    .string()
+    .regex(/^https:\/\/[a-z0-9.-]{1,253}(:\d{1,5})?$/, 'an https origin such as https://go.shop.example (no path)')
+    .optional(),
 });
 export type SiteConfig = z.infer<typeof SiteConfig>;

@@ -4,6 +4,7 @@ import { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from '../../.
 import { type AdminEnv, adminAuth } from '../http/admin-auth.js';
 import { ApiError, invalid, jsonBodyLimit, onError, readJson } from '../http/errors.js';
 import { type SiteEnv, siteMiddleware } from '../sites/middleware.js';
+import { publicUrl } from '../sites/origin.js';
 import { auditLog, currentLink, deleteLink, getVersion, jsonDiff, listLinks, listVersions, saveVersion } from './admin-store.js';
 import { decide } from './decide.js';
 import { detectEnv } from './detect-env.js';
@@ -95,7 +96,7 @@ adminLinksRoutes.post('/:slug/simulate', async (c) => {
   if (!parsed.success) throw invalid(parsed.error, 'body');
   const s = parsed.data;
   const { link, version } = await currentLink(c.env.DB, site(c), c.req.param('slug'));
-  const url = new URL(`/r/${link.slug}`, c.req.url);
+  const url = new URL(`/r/${link.slug}`, publicUrl(c.req.url, c.get('config')));
   for (const [k, v] of Object.entries(s.query)) url.searchParams.set(k, v);
   const env = detectEnv({
     userAgent: s.ua,

@@ -141,3 +141,33 @@ describe('GET /v1/sites/:site/links/:slug/resolve', () => {
     }
   });
 });
+
+describe('a site that pins its public origin', () => {
+  it('never prints the request Host: relative targets, QR pages and resolve use the pinned origin', async () => {
+    await env.PACKS.put(
+      kvKeys.config('pinned-shop'),
+      JSON.stringify({ id: 'pinned-shop', linkHosts: ['shop.example'], publicOrigin: 'https://go.shop.example' }),
+    );
+    await putLink(env.PACKS, {
+      site: 'pinned-shop',
+      version: 1,
+      publishedAt: '2026-11-22T00:00:00Z',
+      link: LinkDefinition.parse({ slug: 'pinned-link', default: { type: 'target', target: { kind: 'h5', url: '/landing' } } }),
+    });
+    const spoofed = (path: string, ua: string) => SELF.fetch(`https://evil.example${path}`, { headers: { 'user-agent': ua }, redirect: 'manual' });
+    const r = await spoofed('/r/pinned-link?utm_source=x', UA.safari);
+    expect(r.status).toBe(302);
+    expect(r.headers.get('location')).toBe('https://go.shop.example/landing?utm_source=x');
+    await putLink(env.PACKS, {
+      site: 'pinned-shop',
+      version: 1,
+      publishedAt: '2026-11-22T00:00:00Z',
+      link: LinkDefinition.parse({ slug: 'pinned-qr', default: { type: 'target', target: { kind: 'qr' } } }),
+    });
+    const qr = await (await spoofed('/r/pinned-qr', UA.desktop)).text();
+    expect(qr).toContain('https://go.shop.example/r/pinned-qr');
+    expect(qr).not.toContain('evil.example');
+    const resolved = (await (await spoofed('/v1/sites/pinned-shop/links/pinned-link/resolve', UA.safari)).json()) as { plan: { location: string } };
+    expect(resolved.plan.location).toBe('https://go.shop.example/landing');
+  });
+});

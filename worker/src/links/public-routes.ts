@@ -4,6 +4,7 @@ import { SITE_ID_PATTERN } from '../../../schema/ids.js';
 import type { AppEnv } from '../env.js';
 import { ApiError, onError } from '../http/errors.js';
 import { packStore, type SiteEnv } from '../sites/middleware.js';
+import { publicUrl } from '../sites/origin.js';
 import { decide } from './decide.js';
 import { detectEnv } from './detect-env.js';
 import { getLink } from './kv-store.js';
@@ -77,7 +78,11 @@ redirectRoutes.get('/:slug', async (c) => {
   const slug = c.req.param('slug');
   const compiled = SITE_ID_PATTERN.test(slug) ? await getLink(c.env.PACKS, slug) : null;
   if (!compiled) return c.body(String(notFoundPage(slug.slice(0, 64))), 404, PAGE_HEADERS);
-  const { decision, rendered } = decide(compiledLink(compiled.link), compiled.link, detectEnv(facts(c)), visitorId(c), c.req.url);
+  const config = (await packStore.get(c.env, compiled.site)).config;
+  const linkHosts = config?.linkHosts ?? [];
+  // The link's own URL as the site prints it (a pinned public origin beats the Host header).
+  const self = publicUrl(c.req.url, config).href;
+  const { decision, rendered } = decide(compiledLink(compiled.link), compiled.link, detectEnv({ ...facts(c), url: self }), visitorId(c), self);
   const { plan } = rendered;
   // Split variants are counted apart (`h5:v1`) so an A/B split's outcome can be read from the stats.
   const counted = plan.kind === 'preview' ? 'preview' : decision.variant === undefined ? decision.target.kind : `${decision.target.kind}:v${decision.variant}`;
@@ -85,8 +90,7 @@ redirectRoutes.get('/:slug', async (c) => {
   // Checked when saved; checked again here, so a link that reached KV another way cannot send or show an off-site URL.
   const urls = planUrls(plan);
   if (urls.length) {
-    const linkHosts = (await packStore.get(c.env, compiled.site)).config?.linkHosts ?? [];
-    const bad = urls.find((u) => !urlAllowed(u, c.req.url, linkHosts, decision.target.kind));
+    const bad = urls.find((u) => !urlAllowed(u, self, linkHosts, decision.target.kind));
     if (bad !== undefined) {
       console.error(`link ${slug}: refusing off-site URL ${bad.slice(0, 200)}`);
       return c.body(String(notFoundPage(slug)), 404, PAGE_HEADERS);
@@ -103,7 +107,7 @@ redirectRoutes.get('/:slug', async (c) => {
             title: compiled.link.preview?.title ?? compiled.link.name ?? slug,
             description: compiled.link.preview?.description,
             image: compiled.link.preview?.image,
-            url: c.req.url,
+            url: self,
           }),
         ),
         200,
@@ -143,7 +147,7 @@ resolveRoutes.get('/:slug/resolve', async (c) => {
     compiled.link,
     env,
     c.req.query('visitorId') ?? visitorId(c),
-    new URL(`/r/${slug}`, c.req.url).toString(),
+    new URL(`/r/${slug}`, publicUrl(c.req.url, c.get('config'))).toString(),
   );
   return c.json({ slug, site: compiled.site, version: compiled.version, ...json });
 });

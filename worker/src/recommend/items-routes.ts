@@ -4,6 +4,7 @@ import type { RecommendationsResponse } from '../../../schema/recommendations.js
 import { ListQuery, ListRequest } from '../../../schema/recommendations.js';
 import { ApiError, invalid, methodNotAllowed } from '../http/errors.js';
 import { requireModel, type SiteEnv } from '../sites/middleware.js';
+import { publicOrigin } from '../sites/origin.js';
 import type { LoadedModel } from './model.js';
 import { present, withAbsoluteUrls } from './present.js';
 import { newRecommendationId, toListRequest } from './query.js';
@@ -32,7 +33,7 @@ itemsRoutes.get('/items/:id', (c) => {
   if (!catalog && !c.get('model')) requireModel(c);
   const item = catalog?.get(c.req.param('id'));
   if (!item) throw itemNotFound(c.req.param('id'));
-  return c.json(withAbsoluteUrls(item, new URL(c.req.url).origin));
+  return c.json(withAbsoluteUrls(item, publicOrigin(c.req.url, c.get('config'))));
 });
 
 itemsRoutes.all('/popular', methodNotAllowed('GET'));
@@ -55,7 +56,12 @@ function skipFor(model: LoadedModel, req: ListRequest) {
 }
 
 function list(c: Context<SiteEnv>, model: LoadedModel, source: 'popular' | 'similar', picks: Pick[]): RecommendationsResponse {
-  return { recommendationId: newRecommendationId(), source, modelVersion: model.version, items: present(model, picks, new URL(c.req.url).origin) };
+  return {
+    recommendationId: newRecommendationId(),
+    source,
+    modelVersion: model.version,
+    items: present(model, picks, publicOrigin(c.req.url, c.get('config'))),
+  };
 }
 
 const itemNotFound = (id: string) => new ApiError('item_not_found', `unknown item ${JSON.stringify(id.slice(0, 128))}`);

@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import { RecommendationsQuery, RecommendationsRequest, type RecommendationsResponse } from '../../../schema/recommendations.js';
 import { invalid, jsonBodyLimit, methodNotAllowed, readJson } from '../http/errors.js';
 import { requireModel, type SiteEnv } from '../sites/middleware.js';
+import { publicOrigin } from '../sites/origin.js';
 import { present } from './present.js';
 import { newRecommendationId, toRecommendationsRequest } from './query.js';
 import { recommend } from './recommend.js';
@@ -32,5 +33,10 @@ recommendationsRoutes.all('/', methodNotAllowed('GET', 'POST'));
 function respond(c: Context<SiteEnv>, req: RecommendationsRequest): RecommendationsResponse {
   const model = requireModel(c);
   const { source, picks } = recommend(model, req);
-  return { recommendationId: newRecommendationId(), source, modelVersion: model.version, items: present(model, picks, new URL(c.req.url).origin) };
+  return {
+    recommendationId: newRecommendationId(),
+    source,
+    modelVersion: model.version,
+    items: present(model, picks, publicOrigin(c.req.url, c.get('config'))),
+  };
 }
