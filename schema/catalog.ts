@@ -38,5 +38,7 @@ export const SiteConfig = z.object({
     .string()
     .regex(/^https:\/\/[a-z0-9.-]{1,253}(:\d{1,5})?$/, 'an https origin such as https://go.shop.example (no path)')
     .optional(),
+  /** Sites created through the admin API: public routes need the site's public key. @default false */
+  requireKey: z.boolean().default(false),
 });
 export type SiteConfig = z.infer<typeof SiteConfig>;

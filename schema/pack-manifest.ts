@@ -98,6 +98,8 @@ export const kvKeys = {
   active: (site: string) => `site/${site}/active`,
   config: (site: string) => `site/${site}/config`,
   versions: (site: string) => `site/${site}/versions`,
+  /** What a token may do, by the SHA-256 of the token (hex). */
+  token: (hash: string) => `token/${hash}`,
   packPrefix: (site: string, version: string) => `site/${site}/pack/${version}`,
   manifest: (prefix: string) => `${prefix}/manifest`,
   chunk: (prefix: string, i: number) => `${prefix}/chunk/${i}`,

@@ -9,12 +9,14 @@ import { redirectRoutes, resolveRoutes } from './links/public-routes.js';
 import { metaRoutes } from './meta/routes.js';
 import { itemsRoutes } from './recommend/items-routes.js';
 import { recommendationsRoutes } from './recommend/recommendations-routes.js';
+import { sitesAdminRoutes } from './sites/admin-routes.js';
 import { siteCors } from './sites/cors.js';
 import { type SiteEnv, siteMiddleware } from './sites/middleware.js';
+import { requirePublicKey } from './sites/public-key.js';
 
 // Public, per-site API: resolve the site, then CORS for its allowed origins, then the route.
 const sites = new Hono<SiteEnv>();
-sites.use('*', siteMiddleware(), siteCors());
+sites.use('*', siteMiddleware(), siteCors(), requirePublicKey());
 sites.route('/recommendations', recommendationsRoutes);
 sites.route('/events', eventsRoutes);
 sites.route('/links', resolveRoutes);
@@ -31,6 +33,7 @@ app.route('/', metaRoutes);
 app.route('/v1/sites/:site', sites);
 app.route('/demo/img', demoImageRoutes);
 app.route('/r', redirectRoutes);
+app.route('/v1/admin/sites', sitesAdminRoutes);
 app.route('/v1/admin/sites/:site/links', adminLinksRoutes);
 // API paths never fall through to static files: an unknown one is a JSON 404.
 app.all('/demo/img', notFound);

@@ -1,8 +1,8 @@
 import { type Context, Hono } from 'hono';
 import { LinkDefinition } from '../../../schema/routing.js';
 import { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from '../../../schema/routing-admin.js';
-import { type AdminEnv, adminAuth } from '../http/admin-auth.js';
 import { ApiError, invalid, jsonBodyLimit, onError, readJson } from '../http/errors.js';
+import { type AdminEnv, adminAuth } from '../sites/auth.js';
 import { type SiteEnv, siteMiddleware } from '../sites/middleware.js';
 import { publicUrl } from '../sites/origin.js';
 import { auditLog, currentLink, deleteLink, getVersion, jsonDiff, listLinks, listVersions, saveVersion } from './admin-store.js';
@@ -42,7 +42,7 @@ export const adminLinksRoutes = new Hono<LinksAdminEnv>();
 adminLinksRoutes.onError(onError);
 // Token first (401/403 before anything about the site leaks), then the site must exist (404), and
 // no body over ADMIN_BODY_LIMIT is read.
-adminLinksRoutes.use('*', adminAuth(), siteMiddleware(), jsonBodyLimit(ADMIN_BODY_LIMIT, 'a link definition is far smaller'));
+adminLinksRoutes.use('*', adminAuth({ roles: ['marketer'] }), siteMiddleware(), jsonBodyLimit(ADMIN_BODY_LIMIT, 'a link definition is far smaller'));
 
 const site = (c: { req: { param(n: string): string | undefined } }) => c.req.param('site')!;
 

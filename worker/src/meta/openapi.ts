@@ -4,6 +4,7 @@ import { eventsComponents, eventsOperations } from '../events/openapi.js';
 import { buildOpenApi, type Operation } from '../http/openapi.js';
 import { linksComponents, linksOperations } from '../links/openapi.js';
 import { recommendComponents, recommendOperations } from '../recommend/openapi.js';
+import { sitesComponents, sitesOperations } from '../sites/openapi.js';
 
 const metaOperations: Operation[] = [
   {
@@ -24,11 +25,12 @@ export function openApiDocument() {
       version: '1.0.0',
       description: 'Edge recommendations and campaign routing for social e-commerce. Errors are `{"error":{"code","message","issues"?}}`.',
     },
-    [...recommendOperations, ...eventsOperations, ...linksOperations, ...demoOperations, ...metaOperations],
+    [...recommendOperations, ...eventsOperations, ...linksOperations, ...sitesOperations, ...demoOperations, ...metaOperations],
     {
       ...recommendComponents,
       ...eventsComponents,
       ...linksComponents,
+      ...sitesComponents,
       Health: { schema: z.object({ ok: z.literal(true) }) },
       OpenApiDocument: { schema: z.object({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }).loose() },
     },

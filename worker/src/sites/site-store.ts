@@ -208,6 +208,7 @@ function parseConfig(text: string | null, site: string, env: StoreEnv, log: (m: 
       allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
       currency: 'CNY',
       linkHosts: ['edgepick.example', '*.edgepick.example'],
+      requireKey: false,
     };
   }
   return undefined;
