@@ -14,7 +14,14 @@ const req = (method: string, path: string, token: string | null, body?: unknown,
 const code = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 
 async function newSite(id: string, over: object = {}): Promise<CreateSiteResponse> {
-  const res = await req('POST', '/v1/admin/sites', OWNER, { id, name: `Shop ${id}`, allowedOrigins: ['https://shop.example'], linkHosts: ['shop.example'], currency: 'CNY', ...over });
+  const res = await req('POST', '/v1/admin/sites', OWNER, {
+    id,
+    name: `Shop ${id}`,
+    allowedOrigins: ['https://shop.example'],
+    linkHosts: ['shop.example'],
+    currency: 'CNY',
+    ...over,
+  });
   expect(res.status, await res.clone().text()).toBe(201);
   return (await res.json()) as CreateSiteResponse;
 }
