@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { Identifier } from './ids.js';
 
+/** Where an event happened: the web storefront or a mini-program / app host (the SDK sets it from its transport). */
+export const Channel = z.enum(['web', 'wechat', 'baidu', 'douyin', 'alipay', 'app', 'other']);
+export type Channel = z.infer<typeof Channel>;
+
 /** The one event schema shared by the SDK, the worker, D1 and the trainer's JSONL input. */
 export const EventType = z.enum(['view', 'click', 'add_to_cart', 'purchase', 'share', 'impression']);
 export type EventType = z.infer<typeof EventType>;
@@ -36,6 +40,8 @@ export const Event = z.object({
   recommendationId: Identifier(64).optional(),
   /** Widget placement, e.g. `for-you`, `similar`, `popular`. */
   placement: Identifier(64).optional(),
+  /** Where it happened (`web`, `wechat`, `baidu`, …). @default unknown (absent) */
+  channel: Channel.optional(),
   /** Sharer's visitor id (`ref` on a shared link). */
   ref: Id.optional(),
   /** purchase/add_to_cart: units and unit price in the site's currency. */

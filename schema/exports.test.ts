@@ -33,6 +33,18 @@ describe('schema/ public exports', () => {
     expect(missing).toEqual([]);
   });
 
+  it('are all listed by name in schema/index.ts', () => {
+    const index = readFileSync(join(dir, 'index.ts'), 'utf8');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts');
+    const unlisted = files.flatMap((f) =>
+      [...readFileSync(join(dir, f), 'utf8').matchAll(/^export (?:async )?(?:const|let|function|interface|class|enum|type) (\w+)/gm)]
+        .map((m) => m[1])
+        .filter((name) => !new RegExp(`[{,\\s](type )?${name}[,\\s}]`).test(index))
+        .map((name) => `${f}: ${name}`),
+    );
+    expect(unlisted).toEqual([]);
+  });
+
   it('the check flags an undocumented export and accepts a derived type', () => {
     expect(
       undocumentedExports(

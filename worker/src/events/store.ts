@@ -12,8 +12,8 @@ export interface AcceptedEvent {
  */
 export async function storeEvents(db: D1Database, site: string, events: AcceptedEvent[], now: number): Promise<{ inserted: number; duplicates: number }> {
   const stmt = db.prepare(
-    `INSERT INTO events (site, id, type, visitor_id, user_id, item_id, recommendation_id, placement, ref, quantity, price, client_ts, received_at, raw)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (site, id) DO NOTHING`,
+    `INSERT INTO events (site, id, type, visitor_id, user_id, item_id, recommendation_id, placement, ref, quantity, price, client_ts, received_at, raw, channel)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT (site, id) DO NOTHING`,
   );
   const results = await db.batch(
     events.map(({ raw, event: e }) =>
@@ -33,6 +33,7 @@ export async function storeEvents(db: D1Database, site: string, events: Accepted
         now,
         // The event as sent (fields this schema does not know yet included), for audit and replays.
         JSON.stringify(raw),
+        e.channel ?? null,
       ),
     ),
   );
