@@ -44,3 +44,5 @@ app.all('*', (c) => c.env.ASSETS.fetch(c.req.raw));
 app.onError(onError);
 
 export default app;
+// Durable Object classes live in the main module (wrangler.toml `durable_objects.bindings`).
+export { ShopperHistory } from './shoppers/history.js';

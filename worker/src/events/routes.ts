@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { toIssues } from '../../../schema/errors.js';
 import { Event, EventsBatch, type EventsResponse } from '../../../schema/events.js';
 import { invalid, jsonBodyLimit, methodNotAllowed, readJson } from '../http/errors.js';
+import { rememberInteractions } from '../shoppers/history.js';
 import type { SiteEnv } from '../sites/middleware.js';
 import { type AcceptedEvent, storeEvents } from './store.js';
 
@@ -40,6 +41,14 @@ eventsRoutes.post('/', jsonBodyLimit(EVENTS_BODY_LIMIT, 'send at most 100 events
     const stored = await storeEvents(c.env.DB, site, accepted, now);
     res.accepted = stored.inserted;
     res.duplicates = stored.duplicates;
+    // The shopper's cross-channel history (worker/src/shoppers): the next request for this userId,
+    // from any channel, folds these in. Awaited, so an answered event is already there.
+    await rememberInteractions(
+      c.env,
+      site,
+      accepted.map((a) => a.event),
+      now,
+    );
   }
   return c.json(res);
 });
