@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { AppEnv } from '../env.js';
 import { ApiError, methodNotAllowed } from '../http/errors.js';
+import { fnv1a32 } from '../lib/fnv.js';
 
 /** Category → [background, accent, glyph] for the demo store's categories (models/demo-data/vocabulary.ts). */
 const PALETTE: Record<string, [string, string, string]> = {
@@ -25,18 +26,13 @@ const PALETTE: Record<string, [string, string, string]> = {
 export const LABEL_MAX = 24;
 
 /** FNV-1a, 32 bit: a stable hash so the same id always draws the same picture. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
 
 /** Known categories use the palette; any other category (or none) gets a hue from its hash. */
 function colours(category: string): [string, string, string] {
   // Own keys only: `__proto__`, `constructor` or `toString` must not reach Object.prototype.
   const known = Object.hasOwn(PALETTE, category) ? PALETTE[category] : undefined;
   if (known) return known;
-  const hue = hash(category) % 360;
+  const hue = fnv1a32(category) % 360;
   return [`hsl(${hue} 45% 93%)`, `hsl(${hue} 55% 32%)`, '品'];
 }
 
@@ -55,7 +51,7 @@ demoImageRoutes.get('/:file', (c) => {
   const [bg, fg, glyph] = colours(category);
   const chars = Array.from(c.req.query('t') ?? id);
   const label = chars.length > LABEL_MAX ? `${chars.slice(0, LABEL_MAX - 1).join('')}…` : chars.join('');
-  const h = hash(id);
+  const h = fnv1a32(id);
   const svg = html`<svg xmlns="http://www.w3.org/2000/svg" width="320" height="320" viewBox="0 0 320 320" role="img" aria-label="${label}"><rect width="320" height="320" fill="${bg}"/><circle cx="${130 + (h % 60)}" cy="140" r="${80 + ((h >>> 8) % 50)}" fill="${fg}" opacity="0.12"/><text x="160" y="175" text-anchor="middle" font-size="96" font-family="sans-serif" fill="${fg}">${glyph}</text><text x="160" y="290" text-anchor="middle" font-size="20" font-family="sans-serif" fill="${fg}">${label}</text></svg>`;
   return c.body(String(svg), 200, {
     'Content-Type': 'image/svg+xml; charset=utf-8',

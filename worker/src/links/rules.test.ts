@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { LinkDefinition, ROUTING_LIMITS } from '../../../schema/routing.js';
 import { detectEnv, type VisitorEnv } from './detect-env.js';
 import { compiledLink, compileLink, evaluateLink, explainSkipped, testCondition } from './rules.js';
-import { bucketOf, fnv1a32, pickVariant } from './split.js';
+import { fnv1a32 } from '../lib/fnv.js';
+import { bucketOf, pickVariant } from './split.js';
 
 const h5 = (url: string) => ({ type: 'target' as const, target: { kind: 'h5' as const, url } });
 const env = (over: Partial<VisitorEnv> = {}): VisitorEnv => ({ host: 'other', os: 'android', bot: false, query: {}, ...over });

@@ -1,32 +1,16 @@
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+import { FNV_OFFSET, FNV_PRIME, fnvFeed } from '../lib/fnv.js';
+
 const COLON = 0x3a;
-
-function feed(h: number, text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, FNV_PRIME) >>> 0;
-  }
-  return h;
-}
-
-/**
- * FNV-1a, 32-bit, over the UTF-16 code units of `text`: small, fast and stable across runtimes,
- * so a visitor lands in the same split bucket on every edge and after every deploy.
- */
-export function fnv1a32(text: string): number {
-  return feed(FNV_OFFSET, text) >>> 0;
-}
 
 /**
  * The visitor's split bucket in [0, 10000): fnv1a32(visitorId + ':' + salt) mod 10000, computed
  * without building the joined string.
  */
 export function bucketOf(visitorId: string, salt: string): number {
-  let h = feed(FNV_OFFSET, visitorId);
+  let h = fnvFeed(FNV_OFFSET, visitorId);
   h ^= COLON;
   h = Math.imul(h, FNV_PRIME) >>> 0;
-  return feed(h, salt) % 10_000;
+  return fnvFeed(h, salt) % 10_000;
 }
 
 /**
