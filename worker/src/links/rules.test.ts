@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LinkDefinition, ROUTING_LIMITS } from '../../../schema/routing.js';
+import { fnv1a32 } from '../lib/fnv.js';
 import { detectEnv, type VisitorEnv } from './detect-env.js';
 import { compiledLink, compileLink, evaluateLink, explainSkipped, testCondition } from './rules.js';
-import { fnv1a32 } from '../lib/fnv.js';
 import { bucketOf, pickVariant } from './split.js';
 
 const h5 = (url: string) => ({ type: 'target' as const, target: { kind: 'h5' as const, url } });
