@@ -1,6 +1,7 @@
 import { runDemoData } from './commands/demo-data.js';
 import { runEval } from './commands/eval.js';
 import { type CommandIO, processIO } from './commands/io.js';
+import { runPack } from './commands/pack.js';
 import { runPublish } from './commands/publish.js';
 import { runRecommend } from './commands/recommend.js';
 import { runTrain } from './commands/train.js';
@@ -15,6 +16,8 @@ usage:
   edgepick eval --train <csv> --test <csv> [--k 10,20] [training options] [--json]
   edgepick recommend --pack <pack> --users <csv> --k 20 [--exclude <train csv>] --out <tsv>
   edgepick publish <pack> --site <id> [--local|--remote] [--catalog catalog.json]
+  edgepick pack --item-factors <file|dir> [--item-ids <txt>] [--user-factors <file|dir>] [--user-ids <txt>]
+                --out <pack> [--interactions <csv|jsonl>] [--regularization 1] [--alpha 1]
   edgepick demo-data --out <dir>
 
 docs: docs/cli.md
@@ -25,6 +28,7 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<unknow
   eval: runEval,
   recommend: runRecommend,
   publish: runPublish,
+  pack: runPack,
   'demo-data': runDemoData,
 };
 

@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { npyBytes } from '../../models/import/test-fixtures.js';
+import { decodePack } from '../../models/pack/index.js';
 
 // Runs the built CLI (dist/cli.js via bin/edgepick.js), as a user would.
 const root = new URL('../..', import.meta.url).pathname;
@@ -77,5 +79,69 @@ describe('edgepick CLI', () => {
     expect(corrupt.status).toBe(1);
     expect(corrupt.stderr).toMatch(/not an edgepick pack/);
     expect(run('frobnicate').status).toBe(2);
+  });
+
+  it('pack rebuilds a trained pack from its exported factors, and recommend serves the same lists from it', async () => {
+    // Export a trained model the way Spark (JSON lines, items) and implicit (.npy + id list, users) would hand it over.
+    expect(run('train', join(dir, 'train.csv'), '--out', join(dir, 'orig.pack'), '--factors', '8', '--iterations', '3').status).toBe(0);
+    const orig = await decodePack(new Uint8Array(readFileSync(join(dir, 'orig.pack'))));
+    const f = orig.factors;
+    const rows = orig.itemIds.map((id, i) => JSON.stringify({ id, features: Array.from(orig.itemFactors.subarray(i * f, i * f + f)) }));
+    writeFileSync(join(dir, 'item_factors.json'), `${rows.join('\n')}\n`);
+    writeFileSync(join(dir, 'user_factors.npy'), npyBytes(orig.userFactors!, [orig.userIds!.length, f]));
+    writeFileSync(join(dir, 'user_ids.txt'), `${orig.userIds!.join('\n')}\n`);
+    const p = orig.manifest.model.params;
+    const res = run(
+      'pack',
+      '--item-factors',
+      join(dir, 'item_factors.json'),
+      '--user-factors',
+      join(dir, 'user_factors.npy'),
+      '--user-ids',
+      join(dir, 'user_ids.txt'),
+      '--interactions',
+      join(dir, 'train.csv'),
+      '--regularization',
+      String(p.regularization),
+      '--alpha',
+      String(p.alpha),
+      '--out',
+      join(dir, 'imported.pack'),
+    );
+    expect(res.stderr).not.toMatch(/error/);
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/wrote .*imported\.pack .*: 300 items, 600 users, 8 factors/);
+    const imported = await decodePack(new Uint8Array(readFileSync(join(dir, 'imported.pack'))));
+    expect(imported.itemFactors).toEqual(orig.itemFactors);
+    expect(imported.gram).toEqual(orig.gram);
+    expect(imported.itemPopularity).toEqual(orig.itemPopularity);
+    expect(imported.manifest.counts).toEqual(orig.manifest.counts);
+
+    writeFileSync(join(dir, 'pack-users.csv'), 'user\nu0001\nu0002\nu0003\nnobody\n');
+    const lists = (pack: string) => {
+      const out = join(dir, `${pack}.tsv`);
+      const r = run(
+        'recommend',
+        '--pack',
+        join(dir, pack),
+        '--users',
+        join(dir, 'pack-users.csv'),
+        '--k',
+        '10',
+        '--exclude',
+        join(dir, 'train.csv'),
+        '--out',
+        out,
+      );
+      expect(r.status).toBe(0);
+      return readFileSync(out, 'utf8');
+    };
+    const served = lists('imported.pack');
+    expect(served.trim().split('\n')).toHaveLength(4);
+    expect(served).toBe(lists('orig.pack'));
+
+    const bad = run('pack', '--item-factors', join(dir, 'item_factors.json'), '--user-factors', join(dir, 'user_factors.npy'), '--out', join(dir, 'x.pack'));
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('edgepick pack: user_factors.npy is a .npy array without ids: add --user-ids <file> (one id per line, in row order)\n');
   });
 });
