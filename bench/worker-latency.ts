@@ -25,6 +25,11 @@ function bigPack(nItems = 100_000, f = 64, nUsers = 2000) {
     itemPopularity: Float32Array.from({ length: nItems }, (_, i) => 1 / (i + 1)),
     userIds: Array.from({ length: nUsers }, (_, i) => `bu${i}`),
     userFactors: Float32Array.from({ length: nUsers * f }, rnd),
+    // 20 trained items per user, as `edgepick train` writes them: the trained-user case pays for excluding them.
+    userItemsCsr: {
+      indptr: Int32Array.from({ length: nUsers + 1 }, (_, u) => u * 20),
+      indices: Int32Array.from({ length: nUsers * 20 }, (_, k) => (Math.floor(k / 20) * 37 + (k % 20) * 4999) % nItems),
+    },
     interactions: nItems * 10,
   };
 }

@@ -12,9 +12,47 @@ export const CatalogItem = z
     image: z.string().max(2048).optional(),
     url: z.string().max(2048).optional(),
     category: z.string().max(128).optional(),
+    /** Free labels merchandising rules can filter on. */
+    tags: z.array(z.string().max(64)).max(50).optional(),
+    /** `false`: never recommended (still served by `/items/:id`). @default true */
+    inStock: z.boolean().optional(),
   })
   .catchall(z.unknown());
 export type CatalogItem = z.infer<typeof CatalogItem>;
+
+/** Most items one catalog upsert may carry. */
+export const CATALOG_BATCH_MAX = 1_000;
+
+/**
+ * `PUT /v1/admin/sites/:site/items`: up to 1,000 products, each validated on its own (a bad one is
+ * listed in `rejected`, the others stored).
+ */
+export const CatalogUpsertRequest = z.object({ items: z.array(z.unknown()).min(1).max(CATALOG_BATCH_MAX) });
+export type CatalogUpsertRequest = z.infer<typeof CatalogUpsertRequest>;
+
+/** What a catalog upsert answers: how many were stored, and each refused item with its issues. */
+export const CatalogUpsertResponse = z.object({
+  upserted: z.number().int(),
+  rejected: z.array(
+    z.object({
+      index: z.number().int(),
+      id: z.string().optional(),
+      issues: z.array(z.object({ code: z.string(), path: z.array(z.union([z.string(), z.number()])), message: z.string() })),
+    }),
+  ),
+});
+export type CatalogUpsertResponse = z.infer<typeof CatalogUpsertResponse>;
+
+/**
+ * KV value `site/{site}/catalog-live/{bucket}`: the products the catalog API holds for one hash
+ * bucket of ids, and the ids deleted through it (which hide the pack's own catalog rows).
+ */
+export const LiveCatalogBucket = z.object({ items: z.array(CatalogItem), deleted: z.array(z.string()) });
+export type LiveCatalogBucket = z.infer<typeof LiveCatalogBucket>;
+
+/** KV value `site/{site}/catalog-live`: the live catalog's version and bucket count (read every few seconds). */
+export const LiveCatalogMeta = z.object({ version: z.string(), buckets: z.number().int().min(1).max(4096) });
+export type LiveCatalogMeta = z.infer<typeof LiveCatalogMeta>;
 
 /** A catalog upload: the items published beside a pack. */
 export const Catalog = z.object({ items: z.array(CatalogItem) });

@@ -7,6 +7,8 @@ export { Channel, DEFAULT_EVENT_WEIGHTS, EVENTS_MAX_BATCH, Event, EventsBatch, E
 export { Identifier, SafeText, SITE_ID_PATTERN, SiteId, Slug } from './ids.js';
 export {
   ActivePointer,
+  AncillarySection,
+  AncillarySectionName,
   DEFAULT_CHUNK_SIZE,
   Dtype,
   KV_VALUE_LIMIT,

@@ -9,11 +9,18 @@ export const KV_VALUE_LIMIT = 25 * 1024 * 1024;
 /** Chunk size the writer uses by default (bytes), under the KV value limit with room to spare. */
 export const DEFAULT_CHUNK_SIZE = 24 * 1024 * 1024;
 
-/** Named sections of a pack body. */
+/** Named sections of a pack body that every reader must understand (listed in `sections`). */
 export const SectionName = z.enum(['item_factors', 'item_popularity', 'gram', 'user_factors', 'user_ids']);
 export type SectionName = z.infer<typeof SectionName>;
+/**
+ * Ancillary sections this code knows (listed in `ancillarySections`): a reader that does not know a
+ * name skips it, so a pack that carries them still serves on an older worker, without the feature.
+ * `user_items_indptr` + `user_items`: each trained user's items, CSR (models/FORMAT.md).
+ */
+export const AncillarySectionName = z.enum(['user_items_indptr', 'user_items']);
+export type AncillarySectionName = z.infer<typeof AncillarySectionName>;
 /** Element types of pack sections (little-endian). */
-export const Dtype = z.enum(['float32', 'float64', 'utf8']);
+export const Dtype = z.enum(['float32', 'float64', 'int32', 'utf8']);
 export type Dtype = z.infer<typeof Dtype>;
 
 const Count = z.number().int().nonnegative();
@@ -28,6 +35,13 @@ export const PackSection = z.object({
   byteLength: Count,
 });
 export type PackSection = z.infer<typeof PackSection>;
+
+/**
+ * An ancillary section: laid out like a `PackSection`, but its name and dtype are open strings so
+ * that a reader parses, and then skips, ancillary sections written by newer writers.
+ */
+export const AncillarySection = PackSection.extend({ name: z.string().min(1).max(64), dtype: z.string().min(1).max(16) });
+export type AncillarySection = z.infer<typeof AncillarySection>;
 
 /** The JSON manifest that makes a pack self-describing (models/FORMAT.md). */
 export const PackManifest = z
@@ -54,6 +68,12 @@ export const PackManifest = z
     /** `none`: factors stored as little-endian float32. */
     quantization: z.literal('none'),
     sections: z.array(PackSection),
+    /**
+     * Sections a reader may skip when it does not know their name (e.g. `user_items`). Kept apart
+     * from `sections` because readers before them refuse unknown names there but drop unknown
+     * manifest keys: a pack with them still opens on an older worker.
+     */
+    ancillarySections: z.array(AncillarySection).optional(),
     /** Body size in bytes; split into `chunks` pieces of at most `chunkSize` for KV. */
     byteLength: Count,
     chunkSize: z.number().int().positive().max(KV_VALUE_LIMIT),
@@ -98,6 +118,9 @@ export const kvKeys = {
   active: (site: string) => `site/${site}/active`,
   config: (site: string) => `site/${site}/config`,
   versions: (site: string) => `site/${site}/versions`,
+  /** The live catalog's meta (version, buckets) and its buckets (catalog API). */
+  liveCatalog: (site: string) => `site/${site}/catalog-live`,
+  liveCatalogBucket: (site: string, bucket: number) => `site/${site}/catalog-live/${bucket}`,
   /** What a token may do, by the SHA-256 of the token (hex). */
   token: (hash: string) => `token/${hash}`,
   packPrefix: (site: string, version: string) => `site/${site}/pack/${version}`,

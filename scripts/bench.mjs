@@ -8,6 +8,7 @@ const benches = [
   ['Trainer quality and speed on MovieLens 1M', 'bench/train-ml1m.ts'],
   ['Recommendation latency on the local worker', 'bench/worker-latency.ts'],
   ['Routing rule evaluation', 'bench/rules.ts'],
+  ["Excluding a shopper's own items (Amazon Toys)", 'bench/own-items.ts'],
   ['Sustained load through wrangler dev (autocannon)', 'bench/load.ts'],
 ];
 const only = process.argv[2];

@@ -1,12 +1,21 @@
 // Builds every artefact: the CLI (dist/cli.js + its ALS thread entry), the SDK (ESM for bundlers,
-// IIFE for the script tag) and the static public site the worker serves (demo storefront, SDK).
+// IIFE for the script tag, CommonJS for mini-programs) and the static public site the worker serves
+// (demo storefront, SDK).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir } from 'node:fs/promises';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const only = process.argv[2];
+// Copies of the mini-program build live in the example projects (gitignored), so they must not be linted.
+const MINIPROGRAM_BANNER = [
+  '// edgepick SDK for mini-programs (CommonJS, ES2015): built by scripts/build.mjs from sdk/src/miniprogram.ts.',
+  '// biome-ignore-all lint: generated file',
+  '// biome-ignore-all format: generated file',
+].join('\n');
+/** Mini-program projects that `require('./libs/edgepick.js')`: the build copies the bundle into each. */
+const MINIPROGRAM_EXAMPLES = ['examples/wechat-miniprogram', 'examples/baidu-smartprogram'];
 await mkdir('dist/public', { recursive: true });
 
 const jobs = [];
@@ -39,6 +48,22 @@ if (!only || only === 'sdk') {
       format: 'esm',
       platform: 'neutral',
       minify: true,
+    }),
+    // CommonJS for mini-programs (WeChat, Baidu, Douyin), which load `require()` modules only: the
+    // headless client, no DOM, no widgets. Their runtimes polyfill missing built-ins (core-js) but not
+    // syntax, and WeChat base library 2.15 still runs on iOS 10 (WeChat 7.0.20), whose JavaScriptCore
+    // lacks `**` and async functions before iOS 10.3: so ES2015, with async/await lowered to generators.
+    // https://developers.weixin.qq.com/miniprogram/dev/framework/runtime/js-support.html
+    build({
+      entryPoints: { edgepick: 'sdk/src/miniprogram.ts' },
+      outdir: 'dist/miniprogram',
+      bundle: true,
+      format: 'cjs',
+      platform: 'neutral',
+      target: 'es2015',
+      logLevel: 'warning',
+      legalComments: 'none',
+      banner: { js: MINIPROGRAM_BANNER },
     }),
     // IIFE for `<script src=".../sdk/edgepick.js" data-site="…">`.
     build({
@@ -78,4 +103,12 @@ if (!only || only === 'sdk') {
   // The worker also serves the ESM build at /sdk/index.js, for import maps and CDN-style use.
   await cp('dist/sdk/index.js', 'dist/public/sdk/index.js');
   if (existsSync('examples/demo')) await cp('examples/demo', 'dist/public', { recursive: true });
+  // The package is "type": "module": this marks the mini-program build as CommonJS for Node's require().
+  await writeFile('dist/miniprogram/package.json', '{ "type": "commonjs" }\n');
+  // A mini-program cannot reach node_modules (nor anything outside its project) without its own npm
+  // build step, so each example gets a copy of the bundle in its libs/.
+  for (const dir of MINIPROGRAM_EXAMPLES.filter((d) => existsSync(d))) {
+    await mkdir(`${dir}/libs`, { recursive: true });
+    await cp('dist/miniprogram/edgepick.js', `${dir}/libs/edgepick.js`);
+  }
 }

@@ -1,23 +1,27 @@
-// The edgepick client runs in WeChat mini-programs: no DOM, no fetch — it uses wx.request and wx
-// storage. Copy the SDK's ESM build (dist/sdk/index.js after `npm run build`) into this project as
-// edgepick.js (the developer tools compile ES modules), and add your worker's domain to the
-// mini-program's request allow-list (request 合法域名). Baidu smart mini-programs: pass `swan`.
-const { createClient } = require('./edgepick.js');
+// The edgepick client in a WeChat mini-program: wx.request and wx storage, no fetch, no DOM.
+// libs/edgepick.js is the SDK's CommonJS build for mini-programs, copied here by `npm run build`
+// (see README.md): a mini-program can only require files inside its own project.
+const { createClient } = require('./libs/edgepick.js');
+const config = require('./config.js');
 
 App({
-  onLaunch(options) {
+  onLaunch({ query = {} }) {
     this.globalData.edgepick = createClient({
-      site: 'demo',
-      endpoint: 'https://picks.example.com',
-      // The `wx` object itself: it is not always a property of globalThis in the mini-program runtime.
-      transport: wx,
+      site: config.site,
+      key: config.key,
+      endpoint: config.endpoint,
+      // wx.request + wx.getStorageSync/setStorageSync; events carry channel "wechat".
+      transport: 'wx',
       // Opened from a friend's share (`?ref=<their visitor id>`): attribute this visit to them.
-      ref: options.query?.ref,
+      ref: query.ref,
     });
   },
+  // After your own login (wx.login → your server), call `this.globalData.edgepick.setUserId(shopUserId)`:
+  // the same id on the web shop and in the other mini-program makes them one shopper, whose latest
+  // interactions in any channel count in the picks of every other.
   onHide() {
     // Leaving the app: send what is queued now (the rest is stored and sent on the next launch).
-    this.globalData.edgepick?.flush().catch(() => {});
+    this.globalData.edgepick.flush().catch(() => {});
   },
   globalData: { edgepick: null },
 });

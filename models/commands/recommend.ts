@@ -42,7 +42,8 @@ export async function runRecommend(argv: string[], io: CommandIO): Promise<void>
       set.add(x.itemIds[x.items[j]]);
     }
   }
-  const recs = recommendTopK(pack, users, k, exclude);
+  // Without --exclude, the pack's own user items (the trained history the worker also leaves out).
+  const recs = recommendTopK(pack, users, k, values.exclude ? exclude : undefined);
   const lines = users.map((u) => `${u}\t${recs.get(u)!.join(',')}`);
   await writeFile(values.out, `${lines.join('\n')}\n`);
   const known = new Set(pack.userIds ?? []);

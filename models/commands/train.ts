@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { trainAls } from '../als/train.js';
 import { InputError } from '../data/input-error.js';
-import { readInteractions } from '../data/read-interactions.js';
+import { readInteractions, toCsr } from '../data/read-interactions.js';
 import { encodePack } from '../pack/index.js';
 import type { CommandIO } from './io.js';
 import { progressPrinter, TRAINING_OPTIONS, trainingParams } from './options.js';
@@ -19,7 +19,8 @@ export async function runTrain(argv: string[], io: CommandIO): Promise<void> {
   const data = await readInteractions(input, { eventWeights: params.eventWeights });
   io.stderr(`read ${data.users.length} interactions: ${data.userIds.length} users × ${data.itemIds.length} items\n`);
   const model = await trainAls(data, params, { threads, onProgress: progressPrinter(io) });
-  const bytes = await encodePack(model);
+  // Each user's trained items go into the pack too, so serving can leave them out of their picks.
+  const bytes = await encodePack({ ...model, userItemsCsr: toCsr(data, true) });
   await writeFile(values.out, bytes);
   const p = model.params;
   io.stdout(

@@ -1,6 +1,8 @@
 import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
+import type { PackManifest } from '../../schema/pack-manifest.js';
 import { buildPack, decodePack, encodePack, fileToParts, gramMatrix, openPack, PackReadError, PackWriteError, packToFile, splitChunks } from './index.js';
+import { sha256Hex } from './sha256.js';
 import { nonFinitePack } from './test-fixtures.js';
 import type { PackInput } from './writer.js';
 
@@ -145,5 +147,120 @@ describe('pack refusals', () => {
     await expect(openPack(bad, body)).rejects.toThrow(/section item_factors has shape/);
     await expect(openPack({ ...manifest, formatVersion: 2 }, body)).rejects.toThrow(/unsupported pack format version 2/);
     await expect(openPack({ ...manifest, itemIds: manifest.itemIds.slice(1) }, body)).rejects.toThrow(/itemIds/);
+  });
+});
+
+/** 7 users × 50 items: user u has items {u, u+7, …} below 50 except every third user, who has none; given unsorted. */
+function withUserItems(): PackInput {
+  const rows = Array.from({ length: 7 }, (_, u) => (u % 3 === 2 ? [] : Array.from({ length: Math.ceil((50 - u) / 7) }, (_, j) => u + 7 * j).reverse()));
+  const indptr = Int32Array.from([0, ...rows.map((_r, u) => rows.slice(0, u + 1).reduce((n, x) => n + x.length, 0))]);
+  return { ...sample(), userItemsCsr: { indptr, indices: Int32Array.from(rows.flat()) } };
+}
+
+/** A valid pack with user items, changed by `edit` (manifest and body) and re-checksummed, as another writer could make it. */
+async function editedPack(edit: (m: PackManifest, body: Uint8Array, view: (name: string) => Int32Array) => void) {
+  const { manifest, body } = await buildPack(withUserItems());
+  const m = structuredClone(manifest);
+  const b = body.slice();
+  const view = (name: string) => {
+    const s = m.ancillarySections!.find((x) => x.name === name)!;
+    return new Int32Array(b.buffer, s.offset, s.byteLength / 4);
+  };
+  edit(m, b, view);
+  return openPack({ ...m, checksum: { algorithm: 'sha256', value: await sha256Hex(b) } }, b);
+}
+
+describe('user items (ancillary user_items_indptr + user_items)', () => {
+  it('round trip: each user’s items sorted, in ancillarySections, the body still chunked for KV', async () => {
+    const input = withUserItems();
+    const { manifest, body } = await buildPack(input, { chunkSize: 64 });
+    expect(manifest.sections.map((s) => s.name)).toEqual(['item_factors', 'item_popularity', 'gram', 'user_factors', 'user_ids']);
+    expect(manifest.ancillarySections).toEqual([
+      { name: 'user_items_indptr', dtype: 'int32', shape: [8], offset: expect.any(Number), byteLength: 32 },
+      {
+        name: 'user_items',
+        dtype: 'int32',
+        shape: [input.userItemsCsr!.indices.length],
+        offset: expect.any(Number),
+        byteLength: input.userItemsCsr!.indices.length * 4,
+      },
+    ]);
+    const pack = await openPack(manifest, splitChunks(manifest, body));
+    for (let u = 0; u < 7; u++) {
+      const expected = u % 3 === 2 ? [] : Array.from({ length: Math.ceil((50 - u) / 7) }, (_, j) => u + 7 * j);
+      expect(Array.from(pack.userItems!(u))).toEqual(expected);
+    }
+    // Through the file container too, and not at all without them.
+    expect(Array.from((await decodePack(await encodePack(input))).userItems!(0))).toEqual([0, 7, 14, 21, 28, 35, 42, 49]);
+    expect((await decodePack(await encodePack(sample()))).userItems).toBeUndefined();
+    expect((await buildPack(sample())).manifest.ancillarySections).toBeUndefined();
+  });
+
+  it('are left out with the user factors', async () => {
+    const { manifest } = await buildPack(withUserItems(), { omitUsers: true });
+    expect(manifest.counts.users).toBe(0);
+    expect(manifest.ancillarySections).toBeUndefined();
+  });
+
+  it('an older reader, which drops the unknown ancillarySections key, still opens the pack (without them)', async () => {
+    const { manifest, body } = await buildPack(withUserItems());
+    // Readers before user_items knew only these section names and dtypes, and zod drops unknown keys.
+    for (const s of manifest.sections) expect(['float32', 'float64', 'utf8']).toContain(s.dtype);
+    const { ancillarySections: _, ...old } = manifest;
+    const pack = await openPack(old, body);
+    expect(pack.userItems).toBeUndefined();
+    expect(Array.from(pack.itemFactors)).toEqual(Array.from(sample().itemFactors));
+  });
+
+  it('skips an ancillary section it does not know, but not one outside the body', async () => {
+    const unknown = { name: 'clusters', dtype: 'uint16', shape: [4], offset: 0, byteLength: 8 };
+    const pack = await editedPack((m) => m.ancillarySections!.push(unknown));
+    expect(Array.from(pack.userItems!(1))).toEqual([1, 8, 15, 22, 29, 36, 43]);
+    await expect(editedPack((m) => m.ancillarySections!.push({ ...unknown, offset: m.byteLength }))).rejects.toThrow(/section clusters runs past the end/);
+  });
+
+  it('refuses a non-monotone indptr, an index out of range, unsorted or repeated items, a wrong length', async () => {
+    await expect(
+      editedPack((_m, _b, view) => {
+        const p = view('user_items_indptr');
+        [p[1], p[2]] = [p[2], p[1]];
+      }),
+    ).rejects.toThrow(/user_items_indptr decreases at user 1/);
+    await expect(editedPack((_m, _b, view) => void (view('user_items')[3] = 50))).rejects.toThrow(PackReadError);
+    await expect(editedPack((_m, _b, view) => void (view('user_items')[3] = 50))).rejects.toThrow(/user 0 has item index 50, outside 0\.\.49/);
+    await expect(editedPack((_m, _b, view) => void (view('user_items')[3] = -1))).rejects.toThrow(/outside/);
+    await expect(editedPack((_m, _b, view) => void (view('user_items')[3] = 35))).rejects.toThrow(/user 0's items are not strictly ascending/);
+    await expect(editedPack((_m, _b, view) => void (view('user_items')[3] = 14))).rejects.toThrow(/not strictly ascending/);
+    await expect(editedPack((_m, _b, view) => void (view('user_items_indptr')[7] -= 1))).rejects.toThrow(/user_items_indptr runs 0\.\.\d+, expected/);
+    await expect(editedPack((_m, _b, view) => void (view('user_items_indptr')[0] = 1))).rejects.toThrow(/user_items_indptr runs 1\.\./);
+    // Wrong length: indptr must have users + 1 entries; shapes must match byte lengths.
+    await expect(
+      editedPack((m) => {
+        const s = m.ancillarySections![0];
+        s.shape = [7];
+        s.byteLength = 28;
+      }),
+    ).rejects.toThrow(/section user_items_indptr has shape \[7\], expected \[8\]/);
+    await expect(editedPack((m) => void (m.ancillarySections![1].byteLength -= 4))).rejects.toThrow(/section user_items is \d+ bytes, expected/);
+    await expect(editedPack((m) => void (m.ancillarySections![1].dtype = 'float32'))).rejects.toThrow(/section user_items has dtype float32, expected int32/);
+    await expect(editedPack((m) => void m.ancillarySections!.pop())).rejects.toThrow(/user_items_indptr without user_items/);
+    await expect(
+      editedPack((m) => {
+        m.sections = m.sections.slice(0, 3);
+        m.counts.users = 0;
+      }),
+    ).rejects.toThrow(/user_items sections but no users/);
+  });
+
+  it('the writer refuses a malformed CSR', async () => {
+    const csr = withUserItems().userItemsCsr!;
+    const bad = (userItemsCsr: { indptr: Int32Array; indices: Int32Array }) => encodePack({ ...sample(), userItemsCsr });
+    await expect(bad({ ...csr, indptr: csr.indptr.subarray(1) })).rejects.toThrow(/expected users \+ 1 = 8/);
+    await expect(bad({ indptr: csr.indptr, indices: Int32Array.from(csr.indices, (i, j) => (j === 2 ? 50 : i)) })).rejects.toThrow(/outside 0\.\.49/);
+    await expect(bad({ indptr: csr.indptr, indices: Int32Array.from(csr.indices, (i, j) => (j === 2 ? csr.indices[3] : i)) })).rejects.toThrow(/twice/);
+    await expect(bad({ indptr: Int32Array.from(csr.indptr, (p, u) => (u === 1 ? csr.indptr[2] + 1 : p)), indices: csr.indices })).rejects.toThrow(
+      /decreases at user 1/,
+    );
+    await expect(bad({ indptr: csr.indptr, indices: csr.indices.subarray(1) })).rejects.toThrow(/must run from 0/);
   });
 });

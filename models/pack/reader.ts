@@ -1,4 +1,12 @@
-import { PACK_FORMAT, PACK_FORMAT_VERSION, PackManifest, type PackSection, type SectionName } from '../../schema/pack-manifest.js';
+import {
+  type AncillarySection,
+  AncillarySectionName,
+  PACK_FORMAT,
+  PACK_FORMAT_VERSION,
+  PackManifest,
+  type PackSection,
+  type SectionName,
+} from '../../schema/pack-manifest.js';
 import { sha256Hex } from './sha256.js';
 
 /** A loaded pack: typed-array views over one body buffer (no per-section copies). */
@@ -13,6 +21,11 @@ export interface Pack {
   gram: Float64Array;
   userIds?: string[];
   userFactors?: Float32Array;
+  /**
+   * The item indices user u was trained on, ascending, without repeats (a view into the body; empty
+   * for a user without items). Present when the pack has the `user_items` sections.
+   */
+  userItems?: (u: number) => Int32Array;
 }
 
 /** A pack that must not be served: wrong format, failed checksum, truncated, inconsistent. */
@@ -20,7 +33,7 @@ export class PackReadError extends Error {
   override name = 'PackReadError';
 }
 
-const DTYPE_BYTES = { float32: 4, float64: 8, utf8: 1 } as const;
+const DTYPE_BYTES = { float32: 4, float64: 8, int32: 4, utf8: 1 } as const;
 
 /**
  * Validates a manifest and a body (one buffer, or the KV chunks in order) and returns the pack.
@@ -48,8 +61,13 @@ export async function openPack(manifestInput: unknown, bodyInput: Uint8Array | A
   const f = manifest.dims.factors;
   const nItems = manifest.counts.items;
   const nUsers = manifest.counts.users;
-  const section = (name: SectionName, dtype: PackSection['dtype'], shape: number[], required: boolean) => {
-    const s = manifest.sections.find((x) => x.name === name);
+  // Every listed section, known or not (an ancillary one from a newer writer is skipped), lies inside the body.
+  for (const s of [...manifest.sections, ...(manifest.ancillarySections ?? [])]) {
+    if (s.offset + s.byteLength > body.byteLength) throw new PackReadError(`section ${s.name} runs past the end of the body`);
+  }
+  const section = (name: SectionName | AncillarySectionName, dtype: PackSection['dtype'], shape: number[], required: boolean) => {
+    const ancillary = (AncillarySectionName.options as readonly string[]).includes(name);
+    const s: PackSection | AncillarySection | undefined = (ancillary ? (manifest.ancillarySections ?? []) : manifest.sections).find((x) => x.name === name);
     if (!s) {
       if (required) throw new PackReadError(`pack has no ${name} section`);
       return undefined;
@@ -60,10 +78,9 @@ export async function openPack(manifestInput: unknown, bodyInput: Uint8Array | A
     }
     const expected = dtype === 'utf8' ? s.byteLength : shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype];
     if (s.byteLength !== expected) throw new PackReadError(`section ${name} is ${s.byteLength} bytes, expected ${expected}`);
-    if (s.offset + s.byteLength > body.byteLength) throw new PackReadError(`section ${name} runs past the end of the body`);
     return s;
   };
-  const view32 = (s: PackSection) => new Float32Array(body.buffer, body.byteOffset + s.offset, s.byteLength / 4);
+  const view32 = (s: { offset: number; byteLength: number }) => new Float32Array(body.buffer, body.byteOffset + s.offset, s.byteLength / 4);
   const itemFactors = view32(section('item_factors', 'float32', [nItems, f], true)!);
   const itemPopularity = view32(section('item_popularity', 'float32', [nItems], true)!);
   const g = section('gram', 'float64', [f, f], true)!;
@@ -78,6 +95,8 @@ export async function openPack(manifestInput: unknown, bodyInput: Uint8Array | A
     pack.userIds = userIds;
     pack.userFactors = view32(uf);
   }
+  const userItems = readUserItems(manifest, body, nUsers, nItems, section);
+  if (userItems) pack.userItems = userItems;
   // The checksum proves the bytes are the writer's, not that they are numbers: a pack built by
   // other tools (or an old writer) can carry NaN/∞, which would turn every score into NaN.
   for (const [name, values] of [
@@ -90,6 +109,40 @@ export async function openPack(manifestInput: unknown, bodyInput: Uint8Array | A
     if (bad >= 0) throw new PackReadError(`section ${name} holds a non-finite value (${values![bad]}) at index ${bad}`);
   }
   return pack;
+}
+
+/**
+ * The ancillary `user_items_indptr` / `user_items` pair (CSR by user): both or neither, only with
+ * user ids, indptr from 0 to the item count without decreasing, each user's items strictly
+ * ascending (sorted, no repeats: serving looks them up by binary search) and inside the catalog.
+ */
+function readUserItems(
+  manifest: PackManifest,
+  body: Uint8Array,
+  nUsers: number,
+  nItems: number,
+  section: (name: AncillarySectionName, dtype: 'int32', shape: number[], required: boolean) => { offset: number; byteLength: number } | undefined,
+): ((u: number) => Int32Array) | undefined {
+  const listed = (name: string) => manifest.ancillarySections?.some((s) => s.name === name) ?? false;
+  const hasPtr = listed('user_items_indptr');
+  const hasItems = listed('user_items');
+  if (!hasPtr && !hasItems) return undefined;
+  if (hasPtr !== hasItems) throw new PackReadError(`pack has ${hasPtr ? 'user_items_indptr without user_items' : 'user_items without user_items_indptr'}`);
+  if (nUsers === 0) throw new PackReadError('pack has user_items sections but no users');
+  const nnz = manifest.ancillarySections!.find((s) => s.name === 'user_items')!.shape[0];
+  const view = (s: { offset: number; byteLength: number }) => new Int32Array(body.buffer, body.byteOffset + s.offset, s.byteLength / 4);
+  const indptr = view(section('user_items_indptr', 'int32', [nUsers + 1], true)!);
+  const indices = view(section('user_items', 'int32', [nnz], true)!);
+  if (indptr[0] !== 0 || indptr[nUsers] !== nnz) throw new PackReadError(`user_items_indptr runs ${indptr[0]}..${indptr[nUsers]}, expected 0..${nnz}`);
+  for (let u = 0; u < nUsers; u++) if (indptr[u + 1] < indptr[u]) throw new PackReadError(`user_items_indptr decreases at user ${u}`);
+  for (let u = 0; u < nUsers; u++) {
+    for (let j = indptr[u]; j < indptr[u + 1]; j++) {
+      const i = indices[j];
+      if (i < 0 || i >= nItems) throw new PackReadError(`user_items: user ${u} has item index ${i}, outside 0..${nItems - 1}`);
+      if (j > indptr[u] && i <= indices[j - 1]) throw new PackReadError(`user_items: user ${u}'s items are not strictly ascending at ${j}`);
+    }
+  }
+  return (u) => indices.subarray(indptr[u], indptr[u + 1]);
 }
 
 function firstNonFinite(values: Float32Array | Float64Array): number {

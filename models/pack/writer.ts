@@ -1,4 +1,6 @@
 import {
+  type AncillarySection,
+  type AncillarySectionName,
   DEFAULT_CHUNK_SIZE,
   KV_VALUE_LIMIT,
   PACK_FORMAT,
@@ -20,6 +22,13 @@ export interface PackInput {
   itemPopularity: Float32Array;
   userIds?: string[];
   userFactors?: Float32Array;
+  /**
+   * Each user's trained items, CSR over `userIds` × `itemIds` (`toCsr(data, true)` fits): user u's
+   * items are `indices[indptr[u] .. indptr[u+1])`, any order, no repeats. Written, sorted per user,
+   * as the ancillary `user_items_indptr` / `user_items` sections so that serving leaves them out of
+   * the user's picks; dropped together with the user factors.
+   */
+  userItemsCsr?: { indptr: Int32Array; indices: Int32Array };
   interactions: number;
   metrics?: Record<string, number>;
 }
@@ -73,10 +82,11 @@ export async function buildPack(input: PackInput, options: EncodeOptions = {}): 
     checkIds('user', input.userIds!);
     assertFinite('userFactors', input.userFactors!);
   }
+  const userItems = withUsers && input.userItemsCsr ? sortedUserItems(input.userItemsCsr, input.userIds!.length, nItems) : undefined;
   // YᵀY in float64: the fold-in solve needs it, and computing it once at write time keeps requests cheap.
   const gram = gramMatrix(input.itemFactors, nItems, f);
 
-  const parts: { name: SectionName; dtype: PackSection['dtype']; shape: number[]; bytes: Uint8Array }[] = [
+  const parts: { name: SectionName | AncillarySectionName; dtype: PackSection['dtype']; shape: number[]; bytes: Uint8Array; ancillary?: true }[] = [
     { name: 'item_factors', dtype: 'float32', shape: [nItems, f], bytes: leBytes(input.itemFactors) },
     { name: 'item_popularity', dtype: 'float32', shape: [nItems], bytes: leBytes(input.itemPopularity) },
     { name: 'gram', dtype: 'float64', shape: [f, f], bytes: leBytes(gram) },
@@ -86,14 +96,23 @@ export async function buildPack(input: PackInput, options: EncodeOptions = {}): 
     const ids = new TextEncoder().encode(input.userIds!.join('\n'));
     parts.push({ name: 'user_ids', dtype: 'utf8', shape: [input.userIds!.length], bytes: ids });
   }
+  if (userItems) {
+    parts.push({ name: 'user_items_indptr', dtype: 'int32', shape: [userItems.indptr.length], bytes: leBytes(userItems.indptr), ancillary: true });
+    parts.push({ name: 'user_items', dtype: 'int32', shape: [userItems.indices.length], bytes: leBytes(userItems.indices), ancillary: true });
+  }
   const sections: PackSection[] = [];
+  const ancillarySections: AncillarySection[] = [];
+  const offsets: number[] = [];
   let offset = 0;
   for (const p of parts) {
-    sections.push({ name: p.name, dtype: p.dtype, shape: p.shape, offset, byteLength: p.bytes.byteLength });
+    const s = { name: p.name, dtype: p.dtype, shape: p.shape, offset, byteLength: p.bytes.byteLength };
+    if (p.ancillary) ancillarySections.push(s);
+    else sections.push(s as PackSection);
+    offsets.push(offset);
     offset = align8(offset + p.bytes.byteLength);
   }
   const body = new Uint8Array(offset);
-  parts.forEach((p, i) => body.set(p.bytes, sections[i].offset));
+  parts.forEach((p, i) => body.set(p.bytes, offsets[i]));
   const hash = await sha256Hex(body);
   const p = input.params;
   const manifest: PackManifest = {
@@ -107,6 +126,7 @@ export async function buildPack(input: PackInput, options: EncodeOptions = {}): 
     itemIds: input.itemIds,
     quantization: 'none',
     sections,
+    ...(ancillarySections.length ? { ancillarySections } : {}),
     byteLength: body.byteLength,
     chunkSize,
     chunks: Math.ceil(body.byteLength / chunkSize),
@@ -116,8 +136,29 @@ export async function buildPack(input: PackInput, options: EncodeOptions = {}): 
   return { manifest, body };
 }
 
+/**
+ * The CSR with each user's items sorted ascending (a copy: serving looks items up by binary
+ * search); refuses a malformed CSR, an item index out of range and an item repeated for a user.
+ */
+function sortedUserItems(csr: { indptr: Int32Array; indices: Int32Array }, nUsers: number, nItems: number) {
+  const { indptr } = csr;
+  if (indptr.length !== nUsers + 1) throw new PackWriteError(`userItemsCsr.indptr has ${indptr.length} values, expected users + 1 = ${nUsers + 1}`);
+  if (indptr[0] !== 0 || indptr[nUsers] !== csr.indices.length)
+    throw new PackWriteError(`userItemsCsr.indptr must run from 0 to ${csr.indices.length} (the number of indices), got ${indptr[0]}..${indptr[nUsers]}`);
+  const indices = Int32Array.from(csr.indices);
+  for (let u = 0; u < nUsers; u++) {
+    if (indptr[u + 1] < indptr[u]) throw new PackWriteError(`userItemsCsr.indptr decreases at user ${u}`);
+    const row = indices.subarray(indptr[u], indptr[u + 1]).sort();
+    for (let j = 0; j < row.length; j++) {
+      if (row[j] < 0 || row[j] >= nItems) throw new PackWriteError(`userItemsCsr: user ${u} has item index ${row[j]}, outside 0..${nItems - 1}`);
+      if (j > 0 && row[j] === row[j - 1]) throw new PackWriteError(`userItemsCsr: user ${u} has item index ${row[j]} twice`);
+    }
+  }
+  return { indptr: Int32Array.from(indptr), indices };
+}
+
 /** Little-endian bytes of a typed array (a copy; byte-swapped on big-endian hosts). */
-function leBytes(a: Float32Array | Float64Array): Uint8Array {
+function leBytes(a: Float32Array | Float64Array | Int32Array): Uint8Array {
   const out = new Uint8Array(a.byteLength);
   const view = new DataView(out.buffer);
   const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -127,7 +168,8 @@ function leBytes(a: Float32Array | Float64Array): Uint8Array {
   }
   const step = a.BYTES_PER_ELEMENT;
   for (let i = 0; i < a.length; i++) {
-    if (step === 4) view.setFloat32(i * 4, a[i], true);
+    if (a instanceof Int32Array) view.setInt32(i * 4, a[i], true);
+    else if (step === 4) view.setFloat32(i * 4, a[i], true);
     else view.setFloat64(i * 8, a[i], true);
   }
   return out;

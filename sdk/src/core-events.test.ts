@@ -136,37 +136,65 @@ describe('event queue', () => {
     expect(api.events().map((e) => e.ref)).toEqual(['v_friend', undefined, undefined]);
   });
 
-  it('hands the queue to sendBeacon as text/plain when the page is hidden', async () => {
+  it('hands the queue to sendBeacon as text (no preflight) when the page is hidden, the site key in the query', async () => {
     const g = globalThis as { addEventListener?: unknown };
     const nav = navigator as unknown as Record<string, unknown>;
     const handlers: Record<string, () => void> = {};
-    const beacons: { url: string; body: string; type: string }[] = [];
+    const beacons: { url: string; body: unknown }[] = [];
     g.addEventListener = (type: string, f: () => void) => (handlers[type] = f);
     Object.defineProperty(nav, 'sendBeacon', {
       configurable: true,
-      value: (url: string, blob: Blob) => {
-        void blob.text().then((body) => beacons.push({ url, body, type: blob.type }));
-        return true;
-      },
+      value: (url: string, body: unknown) => beacons.push({ url, body }) > 0,
     });
     try {
-      const c = client({ batchSize: 2, flushInterval: 60_000 });
+      const c = client({ batchSize: 2, flushInterval: 60_000, key: 'ep_pub_k/+=' });
       api.answer = down; // the full batch fails, so three events stay queued
       c.track({ type: 'view', itemId: 'p1' });
       c.track({ type: 'add_to_cart', itemId: 'p1' });
       c.track({ type: 'click', itemId: 'p2' });
       await wait(30);
       handlers.pagehide();
-      await wait(10);
-      expect(beacons.map((b) => b.type)).toEqual(['text/plain', 'text/plain']);
-      expect(beacons[0].url).toBe(`${api.endpoint}/v1/sites/demo/events`);
-      expect(beacons.flatMap((b) => JSON.parse(b.body).events.map((e: { type: string }) => e.type))).toEqual(['view', 'add_to_cart', 'click']);
+      // A string body is sent as text/plain;charset=UTF-8, a CORS-safelisted type.
+      expect(beacons.map((b) => typeof b.body)).toEqual(['string', 'string']);
+      // A beacon cannot set headers: the key goes in the query, encoded.
+      expect(beacons.map((b) => b.url)).toEqual(Array(2).fill(`${api.endpoint}/v1/sites/demo/events?key=ep_pub_k%2F%2B%3D`));
+      expect(beacons.flatMap((b) => JSON.parse(b.body as string).events.map((e: { type: string }) => e.type))).toEqual(['view', 'add_to_cart', 'click']);
       // Still stored: resent later and de-duplicated by the API if the beacon did arrive.
       expect(c.pending()).toBe(3);
+      // Without a key, the bare events URL.
+      beacons.length = 0;
+      const keyless = client({ flushInterval: 60_000 });
+      keyless.track({ type: 'view', itemId: 'p3' });
+      handlers.pagehide();
+      expect(beacons.at(-1)!.url).toBe(`${api.endpoint}/v1/sites/demo/events`);
     } finally {
       delete g.addEventListener;
       delete nav.sendBeacon;
     }
+  });
+});
+
+describe('channel', () => {
+  it('tags every event with the client’s channel: from the transport, the option, or the event', async () => {
+    const doc = globalThis as { document?: unknown };
+    const c = client({ flushInterval: 60_000 }); // fetch outside a browser
+    doc.document = {}; // fetch in a browser
+    const web = (() => {
+      try {
+        return client({ flushInterval: 60_000 });
+      } finally {
+        delete doc.document;
+      }
+    })();
+    const app = client({ flushInterval: 60_000, channel: 'app' });
+    const own = client({ flushInterval: 60_000, transport: async () => ({ accepted: 1, duplicates: 0, rejected: [] }) });
+    expect([c.channel, web.channel, app.channel, own.channel]).toEqual(['other', 'web', 'app', 'other']);
+    c.track({ type: 'view', itemId: 'p1' });
+    web.track({ type: 'view', itemId: 'p2' });
+    app.track({ type: 'view', itemId: 'p3' });
+    app.track({ type: 'view', itemId: 'p4', channel: 'wechat' }); // an H5 page inside a mini-program's web-view
+    await Promise.all([c.flush(), web.flush(), app.flush()]);
+    expect(api.events().map((e) => `${e.itemId}:${e.channel}`)).toEqual(['p1:other', 'p2:web', 'p3:app', 'p4:wechat']);
   });
 });
 

@@ -96,6 +96,29 @@ describe('reads', () => {
     ]);
   });
 
+  it('sends the site key as X-Edgepick-Key on reads and event batches, and no extra header without one', async () => {
+    const keyed = client({ key: 'ep_pub_test' });
+    await keyed.recommend();
+    await keyed.popular();
+    await keyed.resolveLink('spring');
+    keyed.track({ type: 'view', itemId: 'p1' });
+    await keyed.flush();
+    expect(api.requests.map((r) => `${r.method} ${r.url.split('?')[0]} ${r.headers['x-edgepick-key']}`)).toEqual([
+      'POST /v1/sites/demo/recommendations ep_pub_test',
+      'GET /v1/sites/demo/popular ep_pub_test',
+      'GET /v1/sites/demo/links/spring/resolve ep_pub_test',
+      'POST /v1/sites/demo/events ep_pub_test',
+    ]);
+    // Never in the URL, where logs and referrers would keep it.
+    expect(api.requests.every((r) => !r.url.includes('key='))).toBe(true);
+    api.requests = [];
+    const plain = client();
+    await plain.recommend();
+    // No key: no custom header, and the JSON goes as text/plain, so a cross-origin POST needs no preflight.
+    expect(api.requests[0].headers['x-edgepick-key']).toBeUndefined();
+    expect(api.requests[0].headers['content-type']).toBe('text/plain;charset=UTF-8');
+  });
+
   it('retries reads after 5xx with growing backoff, not after 4xx', async () => {
     let n = 0;
     api.answer = () => (++n < 3 ? { status: 503, json: { error: { code: 'model_unavailable', message: 'x' } } } : { json: picks });

@@ -4,12 +4,13 @@ import type { ListRequest, RecentInteraction, RecommendationsRequest, Recommenda
 import type { LinkResolution } from '../../schema/routing-decision.js';
 import { isRetryable } from './errors.js';
 import { type ClientOptions, type Consent, g, json, need, resolveOptions } from './options.js';
+import type { TransportRequest } from './transport.js';
 
 export type { LinkResolution } from '../../schema/routing-decision.js';
-export type { ClientOptions, Consent, MiniProgramApi } from './options.js';
+export type { Channel, ClientOptions, Consent, MiniProgramApi } from './options.js';
 
-/** An event to record with `track()`; the client adds `visitorId`, `userId`, the sharer (`ref` option) and the defaults below. */
-export interface TrackInput extends Pick<Event, 'recommendationId' | 'placement' | 'ref' | 'quantity' | 'price'> {
+/** An event to record with `track()`; the client adds `visitorId`, `userId`, the sharer (`ref` option), its `channel` (unless given, e.g. `wechat` for an H5 page in a mini-program's web-view) and the defaults below. */
+export interface TrackInput extends Pick<Event, 'recommendationId' | 'placement' | 'ref' | 'quantity' | 'price' | 'channel'> {
   /** What happened: view, click, add_to_cart, purchase, share, or impression (which does not count as an interaction). */
   type: EventType;
   /** The item it happened to. */
@@ -35,21 +36,21 @@ export interface RecommendOptions {
   placement?: RecommendationsRequest['placement'];
 }
 
-/** The API takes at most 50 recent interactions (schema/recommendations.ts RECENT_MAX). */
-const RECENT_MAX = 50;
-/** Unsent events kept per site (a visitor offline for long): the oldest go first. */
-const QUEUE_MAX = 500;
 const INTERACTIONS: EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'share'];
 
 const randomId = (prefix: string) => {
   // 20 base-36 characters ≈ 103 bits (the modulo bias does not matter for an id).
   const b = new Uint8Array(20);
-  if (typeof crypto === 'object' && crypto.getRandomValues) crypto.getRandomValues(b);
-  else b.forEach((_, i) => (b[i] = Math.random() * 256));
+  try {
+    crypto.getRandomValues(b);
+  } catch {
+    // No Web Crypto (WeChat and Baidu mini-programs).
+    b.forEach((_, i) => (b[i] = Math.random() * 256));
+  }
   return prefix + Array.from(b, (x) => (x % 36).toString(36)).join('');
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const noop = () => {};
+const enc = encodeURIComponent;
 
 /**
  * A headless edgepick client: picks, tracking, share links. Runs in browsers, Node ≥ 18,
@@ -62,18 +63,21 @@ const noop = () => {};
  */
 export function createClient(options: ClientOptions) {
   const o = resolveOptions(options);
-  const { send, store } = o;
+  const { send, store, channel } = o;
   const base = `${o.endpoint.replace(/\/$/, '')}/v1/sites/${o.site}`;
+  // Every request carries the site's public key; a beacon cannot set headers, so it goes in its query.
+  const headers: Record<string, string> = o.key ? { 'X-Edgepick-Key': o.key } : {};
+  const events = `${base}/events`;
   const key = (k: string) => `ep:${o.site}:${k}`;
   const load = <T>(k: string): T[] => {
     try {
-      return JSON.parse(store.get(key(k)) ?? '[]');
+      return JSON.parse(store.get(key(k))!) || []; // JSON.parse(null) is null
     } catch {
       return [];
     }
   };
 
-  let consent: Consent = o.consent ?? (g.navigator?.globalPrivacyControl === true ? 'denied' : 'granted');
+  let consent: Consent = o.consent ?? (g.navigator?.globalPrivacyControl ? 'denied' : 'granted');
   const granted = () => consent === 'granted';
   let userId = o.userId;
   let visitorId = store.get(key('vid'));
@@ -90,19 +94,32 @@ export function createClient(options: ClientOptions) {
   let flushing: Promise<void> | undefined;
   let failures = 0;
 
-  /** Reads (GET, or a POST that only reads) are idempotent, so they are retried. */
-  async function read<T>(path: string, query: Record<string, string | number | undefined> = {}, body?: object): Promise<T> {
-    const qs = Object.entries(query)
-      .filter(([, v]) => v !== undefined && v !== '')
-      .map(([k, v]) => `${k}=${encodeURIComponent(v!)}`)
+  /** `?k=v&…` of the defined, non-empty values (or ''). */
+  const query = (q: Record<string, string | number | undefined>) => {
+    const qs = Object.entries(q)
+      .filter(([, v]) => v != null && v !== '')
+      .map(([k, v]) => `${k}=${enc(v!)}`)
       .join('&');
-    const req = { url: `${base}${path}${qs ? `?${qs}` : ''}`, method: body ? 'POST' : 'GET', body: body && json(body), timeout: o.timeout } as const;
+    return qs && `?${qs}`;
+  };
+  /** A request with the site key; a POST when there is a body. */
+  const request = (url: string, body?: object): TransportRequest => ({
+    url,
+    method: body ? 'POST' : 'GET',
+    body: body && json(body),
+    headers,
+    timeout: o.timeout,
+  });
+
+  /** Reads (GET, or a POST that only reads) are idempotent, so they are retried. */
+  async function read<T>(path: string, q: Record<string, string | number | undefined> = {}, body?: object): Promise<T> {
+    const req = request(base + path + query(q), body);
     for (let attempt = 0; ; attempt++) {
       try {
         return (await send(req)) as T;
       } catch (e) {
         if (!isRetryable(e) || attempt >= o.retries) throw e;
-        await sleep(Math.min(2000, 200 * 2 ** attempt) * (0.5 + Math.random()));
+        await new Promise((r) => setTimeout(r, Math.min(2000, 200 * 2 ** attempt) * (0.5 + Math.random())));
       }
     }
   }
@@ -125,7 +142,7 @@ export function createClient(options: ClientOptions) {
       while (queue.length && granted()) {
         const batch = queue.slice(0, o.batchSize);
         try {
-          await send({ url: `${base}/events`, method: 'POST', body: json({ events: batch }), timeout: o.timeout });
+          await send(request(events, { events: batch }));
         } catch (e) {
           // Any other 4xx refuses the batch itself: resending it would fail forever, so it is dropped.
           if (isRetryable(e)) throw (failures++, e);
@@ -162,10 +179,10 @@ export function createClient(options: ClientOptions) {
         recent = [
           ...recent.filter((r) => r.itemId !== input.itemId || r.type !== input.type),
           { itemId: input.itemId, type: input.type, ts: Date.now() },
-        ].slice(-RECENT_MAX);
+        ].slice(-50); // the API takes at most 50 (schema/recommendations.ts RECENT_MAX)
       // Client-side de-duplication by id; the API de-duplicates whatever is sent twice.
       if (!queue.some((q) => q.id === id))
-        queue = [...queue, { ref, userId, ...input, id, visitorId: visitorId!, ts: input.ts ?? Date.now() } as Event].slice(-QUEUE_MAX);
+        queue = [...queue, { ref, userId, channel, ...input, id, visitorId: visitorId!, ts: input.ts ?? Date.now() } as Event].slice(-500); // unsent events kept (offline for long): the oldest go first
     }
     if (interaction) listeners.forEach((l) => l(input));
     save();
@@ -173,18 +190,20 @@ export function createClient(options: ClientOptions) {
     else schedule();
   }
 
-  // Page hide: hand everything to sendBeacon (text/plain: no CORS preflight; it survives navigation).
+  // Page hide: hand everything to sendBeacon. A string body goes as text/plain (no CORS preflight) and
+  // survives navigation; a beacon cannot set headers, so the site key rides in the query.
   const beacon = () => {
-    for (let i = 0; granted() && i < queue.length; i += o.batchSize) {
-      g.navigator?.sendBeacon?.(`${base}/events`, new Blob([json({ events: queue.slice(i, i + o.batchSize) })], { type: 'text/plain' }));
-    }
+    for (let i = 0; granted() && i < queue.length; i += o.batchSize)
+      g.navigator?.sendBeacon?.(events + query({ key: o.key }), json({ events: queue.slice(i, i + o.batchSize) }));
   };
   g.addEventListener?.('pagehide', beacon);
-  g.document?.addEventListener?.('visibilitychange', () => g.document?.visibilityState === 'hidden' && beacon());
+  g.document?.addEventListener?.('visibilitychange', () => g.document!.visibilityState === 'hidden' && beacon());
   setConsent(consent); // applies a denial at once; sends what an earlier page left unsent
 
   return {
     site: o.site,
+    /** Where this client's events say the shopper is (`channel` option, else from the transport). */
+    channel,
     /** The anonymous visitor id, persisted on this device. */
     get visitorId() {
       return visitorId!;
@@ -194,13 +213,13 @@ export function createClient(options: ClientOptions) {
       read<Picks>('/recommendations', {}, { userId, ...(granted() && { visitorId, recent: recent.length ? recent : undefined }), ...opts }),
     /** Items like `itemId`; `k` is 1–100. @default opts: {} (10 items, none excluded) */
     similar: (itemId: string, opts: Partial<Pick<ListRequest, 'k' | 'exclude'>> = {}) =>
-      read<Picks>(`/items/${encodeURIComponent(itemId)}/similar`, { k: opts.k, exclude: opts.exclude?.join(',') }),
+      read<Picks>(`/items/${enc(itemId)}/similar`, { k: opts.k, exclude: opts.exclude?.join(',') }),
     /** Best sellers, optionally in one category; `k` is 1–100. @default opts: {} (10 items, every category) */
     popular: (opts: { k?: number; category?: string } = {}) => read<Picks>('/popular', opts),
     /** One catalog item. */
-    item: (itemId: string) => read<CatalogItem>(`/items/${encodeURIComponent(itemId)}`),
+    item: (itemId: string) => read<CatalogItem>(`/items/${enc(itemId)}`),
     /** The routing decision for a campaign link (`/r/:slug`) as JSON, for mini-programs and custom UIs. Pass the link's URL (`location.href` on a landing page) so its utm_*, ref and ch params count. @default url: none */
-    resolveLink: (slug: string, url?: string) => read<LinkResolution>(`/links/${encodeURIComponent(slug)}/resolve`, { visitorId: visitorId!, url }),
+    resolveLink: (slug: string, url?: string) => read<LinkResolution>(`/links/${enc(slug)}/resolve`, { visitorId: visitorId!, url }),
     /** Records an event (adds id, visitorId, ts); view/click/add_to_cart/purchase/share also count at once in `recommend()`. */
     track,
     /** Sends queued events now; rejects if the API is unreachable (they stay queued and are retried). */
@@ -210,11 +229,11 @@ export function createClient(options: ClientOptions) {
      * @default url: the current page (`location.href`)
      */
     shareLink(itemId: string, url = g.location?.href): string {
-      need(itemId && url, 'shareLink(itemId, url) needs an item id and a URL', url);
+      need(itemId && url, 'shareLink() needs an item id and a URL', url);
       const [, path, query, hash] = /^([^?#]*)\??([^#]*)(.*)$/.exec(url)!;
       const params = query.split('&').filter((p) => p && !/^ref(=|$)/.test(p));
       track({ type: 'share', itemId });
-      return `${path}?${[...params, `ref=${encodeURIComponent(visitorId!)}`].join('&')}${hash}`;
+      return `${path}?${[...params, `ref=${enc(visitorId!)}`].join('&')}${hash}`;
     },
     /** `granted` persists and sends what was held; `denied` drops held events and the stored history. */
     setConsent,

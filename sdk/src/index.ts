@@ -1,5 +1,6 @@
 // The ESM entry (`import … from 'edgepick'`): the headless client, the widgets and the errors.
 export {
+  type Channel,
   type Client,
   type ClientOptions,
   type Consent,

@@ -1,13 +1,17 @@
+import type { Channel } from '../../schema/events.js';
 import { ValidationError } from './errors.js';
 import { type KeyValueStorage, type MiniStorageApi, miniProgramStorage, webStorage } from './storage.js';
 import { fetchTransport, type MiniRequestApi, miniProgramTransport, type Transport } from './transport.js';
 
-/** The `wx` (WeChat) or `swan` (Baidu) object of a mini-program: `request` plus sync storage. */
+/** The `wx` (WeChat), `swan` (Baidu) or `tt` (Douyin) object of a mini-program: `request` plus sync storage. */
 export type MiniProgramApi = MiniRequestApi & MiniStorageApi;
-// Mini-programs expose `wx`/`swan` as globals that are not always properties of `globalThis`
+// Mini-programs expose `wx`/`swan`/`tt` as globals that are not always properties of `globalThis`
 // (which older WeChat runtimes lack altogether), so they are looked up with `typeof`.
 declare const wx: MiniProgramApi | undefined;
 declare const swan: MiniProgramApi | undefined;
+declare const tt: MiniProgramApi | undefined;
+
+export type { Channel } from '../../schema/events.js';
 
 /** Tracking consent: `granted` sends and stores events, `pending` holds them in memory, `denied` keeps none. */
 export type Consent = 'granted' | 'pending' | 'denied';
@@ -18,6 +22,10 @@ export interface ClientOptions {
   site: string;
   /** API origin, e.g. `https://picks.example.com`; required in mini-programs. @default '' (same origin; the script tag uses its own origin) */
   endpoint?: string;
+  /** The site's public key (`ep_pub_…`), sent as the `X-Edgepick-Key` header (`?key=` on beacons); sites created through the admin API need it. @default none */
+  key?: string;
+  /** Where the shopper is, sent on every event. @default from the transport: fetch in a browser 'web', wx 'wechat', swan 'baidu', tt 'douyin', else 'other' */
+  channel?: Channel;
   /** The shop's own user id, once known (see `setUserId`). @default none (anonymous: the visitor id only) */
   userId?: string;
   /** Milliseconds before a request fails with `TimeoutError`. @default 5000 */
@@ -26,8 +34,8 @@ export interface ClientOptions {
   retries?: number;
   /** Tracking consent: `pending` holds events in memory until `setConsent('granted')`; `denied` sends and stores none. @default 'granted' ('denied' when the browser sends Global Privacy Control) */
   consent?: Consent;
-  /** `'fetch'`, `'wx'`, `'swan'`, the `wx`/`swan` object itself, or your own function. @default 'fetch', else the mini-program's `wx`/`swan` when there is no fetch */
-  transport?: 'fetch' | 'wx' | 'swan' | MiniProgramApi | Transport;
+  /** `'fetch'`, `'wx'`, `'swan'`, `'tt'`, the `wx`/`swan`/`tt` object itself, or your own function. @default 'fetch', else the mini-program's `wx`/`swan`/`tt` when there is no fetch */
+  transport?: 'fetch' | 'wx' | 'swan' | 'tt' | MiniProgramApi | Transport;
   /** Where the visitor id, recent interactions and unsent events live. @default localStorage, mini-program storage, else memory */
   storage?: KeyValueStorage;
   /** Milliseconds between event flushes. @default 2000 */
@@ -42,7 +50,7 @@ export interface ClientOptions {
 export const g = (typeof globalThis === 'object' ? globalThis : {}) as {
   fetch?: unknown;
   location?: { href: string };
-  navigator?: { globalPrivacyControl?: boolean; sendBeacon?(url: string, data: Blob): boolean };
+  navigator?: { globalPrivacyControl?: boolean; sendBeacon?(url: string, data: string): boolean };
   addEventListener?(t: string, f: () => void): void;
   document?: { visibilityState?: string; addEventListener?(t: string, f: () => void): void };
 };
@@ -67,14 +75,21 @@ export function resolveOptions(options: ClientOptions) {
       o[k],
     );
   }
-  const wxApi = typeof wx === 'object' ? wx : undefined;
-  const swanApi = typeof swan === 'object' ? swan : undefined;
-  const api = typeof t === 'object' ? t : t === 'wx' ? wxApi : t === 'swan' ? swanApi : !t && !g.fetch ? (wxApi ?? swanApi) : undefined;
-  need(api || (t !== 'wx' && t !== 'swan'), `options.transport "${t}" needs the ${t} global of a mini-program`, t);
+  const fn = typeof t === 'function';
+  const given = typeof t === 'object' && t;
+  // [transport name, channel, global]: the global named, or passed itself, or (no fetch) the first one present.
+  const minis: [string, Channel, MiniProgramApi | false][] = [
+    ['wx', 'wechat', typeof wx === 'object' && wx],
+    ['swan', 'baidu', typeof swan === 'object' && swan],
+    ['tt', 'douyin', typeof tt === 'object' && tt],
+  ];
+  const [name, channel, api = given] = minis.find(([n, , m]) => (given ? m === given : t ? t === n : !g.fetch && m)) ?? [];
+  need(api || !name, `options.transport "${t}" needs the ${t} global of a mini-program`, t);
   need(o.endpoint ? /^https?:\/\/[^/]+/.test(o.endpoint) : !api, `options.endpoint must be an http(s) origin${api ? ' in a mini-program' : ''}`, o.endpoint);
   return {
     ...o,
-    send: (typeof t === 'function' ? t : api ? miniProgramTransport(api) : fetchTransport) as Transport,
+    channel: o.channel ?? channel ?? (api || fn || !g.document ? 'other' : 'web'),
+    send: (fn ? t : api ? miniProgramTransport(api) : fetchTransport) as Transport,
     store: o.storage ?? (api ? miniProgramStorage(api) : webStorage()),
   };
 }

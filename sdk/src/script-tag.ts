@@ -2,6 +2,7 @@
 // `window.edgepick`, and the `<edgepick-recs>` element.
 //   data-site      site id (required)
 //   data-endpoint  API origin (default: this script's own origin)
+//   data-key       the site's public key (ep_pub_…), needed by sites created through the admin API
 //   data-locale    zh-CN | en for the widgets (default: <html lang>, then the browser's language)
 //   data-consent   granted | pending | denied (default: granted, or denied under Global Privacy Control)
 import { type Consent, createClient } from './core.js';
@@ -16,6 +17,7 @@ const locale = data.locale as Locale | undefined;
 const client = createClient({
   site: data.site ?? '',
   endpoint: data.endpoint ?? (script?.src ? new URL(script.src, location.href).origin : ''),
+  key: data.key,
   consent: data.consent as Consent | undefined,
   // A visit from a shared link: the sharer's visitor id rides along on this visit's events.
   ref: new URLSearchParams(location.search).get('ref') ?? undefined,

@@ -30,6 +30,7 @@ const realFetch = globalThis.fetch;
 afterEach(() => {
   delete g.wx;
   delete g.swan;
+  delete g.tt;
   g.fetch = realFetch;
 });
 
@@ -45,9 +46,14 @@ describe('mini-program transports', () => {
             : { statusCode: 404, data: { error: { code: 'site_not_found', message: 'unknown site' } } },
     );
     g.wx = wx;
-    const client = createClient({ site: 'demo', endpoint: 'https://picks.example.com', transport: 'wx', retries: 0, timeout: 3000 });
+    const client = createClient({ site: 'demo', endpoint: 'https://picks.example.com', key: 'ep_pub_mini', transport: 'wx', retries: 0, timeout: 3000 });
     expect((await client.popular({ k: 3 })).items[0].id).toBe('p1');
-    expect(wx.calls[0]).toMatchObject({ url: 'https://picks.example.com/v1/sites/demo/popular?k=3', method: 'GET', timeout: 3000 });
+    expect(wx.calls[0]).toEqual({
+      url: 'https://picks.example.com/v1/sites/demo/popular?k=3',
+      method: 'GET',
+      header: { 'X-Edgepick-Key': 'ep_pub_mini' },
+      timeout: 3000,
+    });
     expect(wx.store.get('ep:demo:vid')).toBe(client.visitorId);
     await expect(client.item('p1')).rejects.toMatchObject({
       name: 'TimeoutError',
@@ -58,8 +64,8 @@ describe('mini-program transports', () => {
     expect(JSON.parse(wx.store.get('ep:demo:queue')!)).toHaveLength(1);
     await client.flush();
     const post = wx.calls.at(-1)!;
-    expect(post).toMatchObject({ method: 'POST', url: 'https://picks.example.com/v1/sites/demo/events' });
-    expect(JSON.parse(post.data!).events[0]).toMatchObject({ type: 'view', itemId: 'p9', visitorId: client.visitorId });
+    expect(post).toMatchObject({ method: 'POST', url: 'https://picks.example.com/v1/sites/demo/events', header: { 'X-Edgepick-Key': 'ep_pub_mini' } });
+    expect(JSON.parse(post.data!).events[0]).toMatchObject({ type: 'view', itemId: 'p9', visitorId: client.visitorId, channel: 'wechat' });
     expect(JSON.parse(wx.store.get('ep:demo:queue')!)).toEqual([]);
   });
 
@@ -98,6 +104,21 @@ describe('mini-program transports', () => {
       message: 'GET https://x.example/v1/sites/demo/popular failed: request:fail ssl hand shake error',
     });
     expect((g.swan as ReturnType<typeof miniApi>).calls).toHaveLength(2);
+  });
+
+  it('names the channel after the mini-program: by name, by the global passed itself, or detected', () => {
+    const channel = (o: Partial<Parameters<typeof createClient>[0]>) => createClient({ site: 'demo', endpoint: 'https://x.example', ...o }).channel;
+    g.wx = miniApi(() => ({ statusCode: 200, data: picks }));
+    g.swan = miniApi(() => ({ statusCode: 200, data: picks }));
+    g.tt = miniApi(() => ({ statusCode: 200, data: picks }));
+    expect([channel({ transport: 'wx' }), channel({ transport: 'swan' }), channel({ transport: 'tt' })]).toEqual(['wechat', 'baidu', 'douyin']);
+    expect(channel({ transport: g.swan as ReturnType<typeof miniApi> })).toBe('baidu');
+    expect(channel({ transport: miniApi(() => ({ errMsg: 'x' })) })).toBe('other'); // an object that is no known global
+    expect(channel({ transport: 'swan', channel: 'app' })).toBe('app');
+    g.fetch = undefined;
+    expect(channel({})).toBe('wechat'); // detected: wx first
+    delete g.wx;
+    expect(channel({})).toBe('baidu');
   });
 
   it('keeps working when mini-program storage throws', async () => {

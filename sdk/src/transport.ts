@@ -8,16 +8,19 @@ export interface TransportRequest {
   method: 'GET' | 'POST';
   /** JSON text (POST only). */
   body?: string;
+  /** Headers the API needs: `X-Edgepick-Key` when the client has a `key` (send them too in your own transport). */
+  headers: Record<string, string>;
   /** Milliseconds before the transport should reject with `TimeoutError` (the client's `timeout` option). */
   timeout: number;
 }
 /** Sends one request and resolves with the parsed JSON of a 2xx answer, or rejects with an SDK error. */
 export type Transport = (req: TransportRequest) => Promise<unknown>;
 
-/** `{error: {code, message, issues?}}` of a non-2xx answer, as an HTTPError (a proxy's answer may lack any of it). */
-const httpError = (status: number, body: unknown) => {
+/** The JSON of a 2xx answer; any other throws its `{error: {code, message, issues?}}` as an HTTPError (a proxy's answer may lack any of it). */
+const answer = (status: number, body: unknown) => {
+  if (status > 199 && status < 300) return body;
   const e = (body as { error?: Partial<ErrorBody['error']> } | undefined)?.error;
-  return new HTTPError(status, e?.code ?? 'http_error', e?.message ?? `HTTP ${status}`, e?.issues);
+  throw new HTTPError(status, e?.code ?? 'http_error', e?.message ?? `HTTP ${status}`, e?.issues);
 };
 const failure = ({ method, url, timeout }: TransportRequest, timedOut: boolean, why?: string) =>
   timedOut ? new TimeoutError(`${method} ${url} timed out after ${timeout} ms`) : new NetworkError(`${method} ${url} failed: ${why}`);
@@ -28,21 +31,16 @@ export const fetchTransport: Transport = async (req) => {
   const timer = setTimeout(() => ctrl.abort(), req.timeout);
   let res: Response;
   try {
-    // text/plain keeps POSTs "simple" (no CORS preflight); the worker parses JSON from any type.
-    res = await fetch(req.url, {
-      method: req.method,
-      body: req.body,
-      signal: ctrl.signal,
-      headers: req.body ? { 'content-type': 'text/plain;charset=UTF-8' } : undefined,
-    });
+    // A string body goes as text/plain;charset=UTF-8 (fetch's default), which keeps a POST without a key
+    // "simple" (no CORS preflight); the worker parses JSON from any content type.
+    // `req` is a valid RequestInit: method, body, headers (fetch ignores url and timeout).
+    res = await fetch(req.url, { ...req, signal: ctrl.signal });
   } catch (e) {
     throw failure(req, ctrl.signal.aborted, (e as Error).message);
   } finally {
     clearTimeout(timer);
   }
-  const data = await res.json().catch(() => undefined);
-  if (!res.ok) throw httpError(res.status, data);
-  return data;
+  return answer(res.status, await res.json().catch(() => undefined));
 };
 
 /** The `request` half of a mini-program API object (`wx` / `swan`). */
@@ -61,16 +59,17 @@ export interface MiniRequestApi {
 /** WeChat (`wx`) / Baidu (`swan`) mini-program `request` API: no fetch, no DOM, no CORS. */
 export function miniProgramTransport(api: MiniRequestApi): Transport {
   return (req) =>
-    new Promise((resolve, reject) => {
+    new Promise<{ statusCode: number; data: unknown }>((resolve, reject) =>
       api.request({
         url: req.url,
         method: req.method,
         data: req.body,
-        header: { 'content-type': 'application/json' },
+        // The content type is the platforms' default, application/json.
+        header: req.headers,
         timeout: req.timeout,
-        success: (r) => (r.statusCode >= 200 && r.statusCode < 300 ? resolve(r.data) : reject(httpError(r.statusCode, r.data))),
+        success: resolve,
         // WeChat reports a timeout as `errMsg: "request:fail timeout"`.
         fail: (e) => reject(failure(req, /timeout/i.test(e.errMsg ?? ''), e.errMsg)),
-      });
-    });
+      }),
+    ).then((r) => answer(r.statusCode, r.data));
 }

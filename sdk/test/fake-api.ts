@@ -24,6 +24,9 @@ const routeOf = (path: string): Route =>
           ? 'events'
           : 'other';
 
+/** The public site key the fake client sends. */
+export const FAKE_KEY = 'ep_pub_fake0000000000000000000000000000';
+
 /** A response with items `ids` (titled `Item <id>`), as the API would send from `source`. */
 export function picks(source: RecommendationSource, ids: string[], recommendationId = `r_${source}`): RecommendationsResponse {
   return { recommendationId, source, items: ids.map((id, i) => ({ id, score: 1 - i / 100, title: `Item ${id}`, price: 10 + i, currency: 'CNY' })) };
@@ -63,6 +66,7 @@ export function fakeApi() {
   api.client = createClient({
     site: 'demo',
     endpoint: 'https://api.test',
+    key: FAKE_KEY,
     storage: memoryStorage(),
     retries: 0,
     flushInterval: 3_600_000,

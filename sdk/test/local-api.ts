@@ -9,6 +9,8 @@ export interface Answer {
 export interface Seen {
   method: string;
   url: string;
+  /** Request headers, names in lower case (Node's). */
+  headers: IncomingMessage['headers'];
   body: string;
   at: number;
 }
@@ -23,15 +25,15 @@ export async function startLocalApi() {
     requests: [] as Seen[],
     answer: (_req: IncomingMessage, _body: string): Answer => ({ json: {} }),
     /** Events received, flattened over every `POST …/events` batch. */
-    events: () => api.requests.filter((r) => r.url.endsWith('/events')).flatMap((r) => JSON.parse(r.body).events as Record<string, unknown>[]),
-    reads: () => api.requests.filter((r) => !r.url.endsWith('/events')),
+    events: () => api.requests.filter((r) => /\/events(\?|$)/.test(r.url)).flatMap((r) => JSON.parse(r.body).events as Record<string, unknown>[]),
+    reads: () => api.requests.filter((r) => !/\/events(\?|$)/.test(r.url)),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      api.requests.push({ method: req.method!, url: req.url!, body, at: Date.now() });
+      api.requests.push({ method: req.method!, url: req.url!, headers: req.headers, body, at: Date.now() });
       const out = api.answer(req, body);
       setTimeout(() => {
         res.writeHead(out.status ?? 200, { 'content-type': 'application/json' });

@@ -13,6 +13,10 @@ describe('SDK size budgets (minified + gzip)', () => {
   it('core + widgets ≤ 8 kB', () => {
     expect(gz('dist/size/full.js')).toBeLessThanOrEqual(8192);
   });
+  it('mini-program CommonJS build (unminified: developer tools minify on upload) ≤ 7 kB, the client only', () => {
+    expect(gz('dist/miniprogram/edgepick.js')).toBeLessThanOrEqual(7168);
+    expect(read('dist/miniprogram/edgepick.js').toString()).not.toMatch(/mountRecommendations|customElements/);
+  });
   it('script-tag bundle ≤ 8 kB and free of eval and innerHTML', () => {
     expect(gz('dist/public/sdk/edgepick.js')).toBeLessThanOrEqual(8192);
     expect(read('dist/public/sdk/edgepick.js').toString()).not.toMatch(/\beval\(|new Function\(|innerHTML/);

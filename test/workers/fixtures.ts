@@ -1,14 +1,17 @@
 import { env } from 'cloudflare:test';
 import { encodePack } from '../../models/pack/file.js';
+import type { PackInput } from '../../models/pack/writer.js';
 import { type KvTarget, publishPack } from '../../models/publish/publish.js';
 import { ActivePointer, kvKeys } from '../../schema/pack-manifest.js';
 
 /**
  * A hand-made model with a known right answer: items a0..a9 point along dimension 0 ("tea"),
  * b0..b9 along dimension 1 ("pets"); popularity favours the b items. User "alice" likes a-items,
- * "bob" likes b-items.
+ * "bob" likes b-items. With `userItems` the pack also carries what each user was trained on, as
+ * `edgepick train` writes it: alice a0 and a2, bob b1, and the anonymous visitor "v-anon"
+ * (trained under their visitorId, a pets shopper) b0. Without it, a pack from before user items.
  */
-export function knownModel() {
+export function knownModel(options: { userItems?: boolean } = {}): PackInput {
   const f = 4;
   const itemIds: string[] = [];
   const itemFactors: number[] = [];
@@ -32,6 +35,14 @@ export function knownModel() {
     userIds: ['alice', 'bob'],
     userFactors: Float32Array.from([1, 0, 0, 0, 0, 1, 0, 0]),
     interactions: 40,
+    ...(options.userItems
+      ? {
+          userIds: ['alice', 'bob', 'v-anon'],
+          userFactors: Float32Array.from([1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0]),
+          // Rows in userIds order, indices into itemIds (a0..a9 = 0..9, b0..b9 = 10..19).
+          userItemsCsr: { indptr: Int32Array.from([0, 2, 3, 4]), indices: Int32Array.from([2, 0, 11, 10]) },
+        }
+      : {}),
   };
 }
 
@@ -73,7 +84,7 @@ export const testKv: KvTarget = {
 export async function publish(
   site: string,
   version: string,
-  options: { previous?: string[]; corrupt?: 'flip' | 'truncate'; chunkSize?: number; model?: ReturnType<typeof knownModel> } = {},
+  options: { previous?: string[]; corrupt?: 'flip' | 'truncate'; chunkSize?: number; model?: PackInput } = {},
 ) {
   // Tests in one file share KV: a site already serving `version` (an earlier test's publish) is kept.
   const active = ActivePointer.safeParse(JSON.parse((await env.PACKS.get(kvKeys.active(site))) ?? 'null'));

@@ -1,4 +1,5 @@
 import { type Handler, Hono } from 'hono';
+import { catalogAdminRoutes } from './catalog/admin-routes.js';
 import { demoImageRoutes } from './demo/images.js';
 import type { AppEnv } from './env.js';
 import { eventsRoutes } from './events/routes.js';
@@ -7,6 +8,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { adminLinksRoutes } from './links/admin-routes.js';
 import { redirectRoutes, resolveRoutes } from './links/public-routes.js';
 import { metaRoutes } from './meta/routes.js';
+import { modelsAdminRoutes } from './models-admin/routes.js';
 import { itemsRoutes } from './recommend/items-routes.js';
 import { recommendationsRoutes } from './recommend/recommendations-routes.js';
 import { sitesAdminRoutes } from './sites/admin-routes.js';
@@ -35,6 +37,8 @@ app.route('/demo/img', demoImageRoutes);
 app.route('/r', redirectRoutes);
 app.route('/v1/admin/sites', sitesAdminRoutes);
 app.route('/v1/admin/sites/:site/links', adminLinksRoutes);
+app.route('/v1/admin/sites/:site/items', catalogAdminRoutes);
+app.route('/v1/admin/sites/:site/models', modelsAdminRoutes);
 // API paths never fall through to static files: an unknown one is a JSON 404.
 app.all('/demo/img', notFound);
 app.all('/demo/img/*', notFound);

@@ -89,6 +89,16 @@ describe('scoring', () => {
     expect(exclusion({}, [3])(4)).toBe(false);
   });
 
+  it('excludes owned items (ascending, by binary search) together with excluded ones and the filter', async () => {
+    const m = await model(4, 100);
+    const owned = Int32Array.from([0, 3, 4, 17, 50, 99]);
+    for (const filter of [undefined, { category: 'odd' }]) {
+      const skip = exclusion(m, [8], filter, owned);
+      for (let i = 0; i < 100; i++) expect(skip(i)).toBe(owned.includes(i) || i === 8 || (filter !== undefined && i % 2 === 0));
+    }
+    expect(exclusion(m, [], undefined, new Int32Array(0))(0)).toBe(false);
+  });
+
   it('lists popular items in descending popularity', async () => {
     const m = await model(4, 50);
     const picks = popularItems(m, 5, () => false);

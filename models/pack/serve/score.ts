@@ -44,26 +44,48 @@ export interface PopularityModel {
 /** For filters: the catalog row per item index (undefined when the catalog lacks it). */
 export interface FilterModel {
   catalog?: readonly ({ category?: string; price?: number } | undefined)[];
+  /** Items never to return (out of stock or deleted in the live catalog), ascending. */
+  unavailable?: Int32Array;
 }
 
 /**
- * Which items a response may not contain: already seen, explicitly excluded, or failing the
- * filter (catalog category / price; an item without a catalog row fails any filter on it).
+ * Which items a response may not contain: already seen, explicitly excluded, owned (a known
+ * user's trained items, `Pack.userItems(u)`: ascending, looked up by binary search, so a long
+ * history costs neither a copy nor an nItems-sized buffer per request), or failing the filter
+ * (catalog category / price; an item without a catalog row fails any filter on it).
  */
-export function exclusion(model: FilterModel, excludeIndices: Iterable<number>, filter?: ItemFilter): (i: number) => boolean {
+export function exclusion(model: FilterModel, excludeIndices: Iterable<number>, filter?: ItemFilter, owned?: Int32Array): (i: number) => boolean {
   const excluded = new Set(excludeIndices);
-  if (!filter || (filter.category === undefined && filter.minPrice === undefined && filter.maxPrice === undefined)) return (i) => excluded.has(i);
+  const gone = model.unavailable && model.unavailable.length > 0 ? model.unavailable : undefined;
+  const mine = owned && owned.length > 0 ? owned : undefined;
+  const listed =
+    gone || mine
+      ? (i: number) => excluded.has(i) || (mine !== undefined && sortedHas(mine, i)) || (gone !== undefined && sortedHas(gone, i))
+      : (i: number) => excluded.has(i);
+  if (!filter || (filter.category === undefined && filter.minPrice === undefined && filter.maxPrice === undefined)) return listed;
   const cats = filter.category === undefined ? undefined : new Set(Array.isArray(filter.category) ? filter.category : [filter.category]);
   const { minPrice, maxPrice } = filter;
   const catalog = model.catalog ?? [];
   return (i) => {
-    if (excluded.has(i)) return true;
+    if (listed(i)) return true;
     const item = catalog[i];
     if (cats && (!item?.category || !cats.has(item.category))) return true;
     if (minPrice !== undefined && !(item?.price !== undefined && item.price >= minPrice)) return true;
     if (maxPrice !== undefined && !(item?.price !== undefined && item.price <= maxPrice)) return true;
     return false;
   };
+}
+
+/** Whether ascending `sorted` holds `x` (binary search). */
+function sortedHas(sorted: Int32Array, x: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === x;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Locale, Placement } from './texts.js';
 const ATTRS = ['placement', 'limit', 'item-id', 'layout', 'title', 'locale', 'fallback', 'shadow'];
 
 /** Options for every `<edgepick-recs>` on the page (attributes win), plus the tag name. */
-export type ElementDefaults = Partial<Omit<WidgetOptions, 'client' | 'site' | 'endpoint'>> & {
+export type ElementDefaults = Partial<Omit<WidgetOptions, 'client' | 'site' | 'endpoint' | 'key'>> & {
   /** The tag name to define (a custom element name needs a dash). @default 'edgepick-recs' */
   name?: string;
 };

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { deferred, type FakeApi, FakeIntersectionObserver, fakeApi, nextLoad, picks } from '../../test/fake-api.js';
+import { deferred, FAKE_KEY, type FakeApi, FakeIntersectionObserver, fakeApi, nextLoad, picks } from '../../test/fake-api.js';
 import { ValidationError } from '../errors.js';
 import { mountRecommendations, type WidgetHandle, type WidgetOptions } from './mount.js';
 
@@ -47,6 +47,7 @@ describe('mountRecommendations: rendering', () => {
     const detail = await loaded;
     expect(api.reads()).toEqual(['recommendations']);
     expect(JSON.parse(api.requests[0].body!)).toMatchObject({ k: 3, placement: 'for-you' });
+    expect(api.requests[0].headers).toEqual({ 'X-Edgepick-Key': FAKE_KEY });
     expect(ids()).toEqual(['rec-1', 'rec-2', 'rec-3']);
     expect(cards()[1].querySelector('.ep-t')!.textContent).toBe('Item rec-2');
     expect(cards()[1].querySelector('.ep-p')!.textContent).toMatch(/11/);
@@ -137,6 +138,18 @@ describe('mountRecommendations: rendering', () => {
     expect(ids(el.shadowRoot!)).toEqual(['rec-1', 'rec-2', 'rec-3']);
     expect(el.querySelector('.ep')).toBeNull(); // nothing in the light DOM
     expect(el.shadowRoot!.adoptedStyleSheets.length).toBe(1);
+  });
+
+  it('gives the client it makes for `site` the site key', async () => {
+    const sent: { url: string; headers: unknown }[] = [];
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+      sent.push({ url, headers: init.headers });
+      return Response.json(picks('popular', ['pop-1']));
+    });
+    const loaded = nextLoad(el);
+    handles.push(mountRecommendations(el, { site: 'demo', endpoint: 'https://api.test', key: FAKE_KEY, placement: 'popular', limit: 1 }));
+    await loaded;
+    expect(sent).toEqual([{ url: 'https://api.test/v1/sites/demo/popular?k=1', headers: { 'X-Edgepick-Key': FAKE_KEY } }]);
   });
 
   it('refuses bad options with one ValidationError and sends nothing', () => {

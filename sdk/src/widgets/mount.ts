@@ -13,6 +13,8 @@ export interface WidgetOptions {
   site?: string;
   /** API origin for a client made by the widget. @default '' (same origin) */
   endpoint?: string;
+  /** The site's public key for a client made by the widget. @default none */
+  key?: string;
   /** Which list to show. @default 'for-you' */
   placement?: Placement;
   /** The item whose look-alikes `similar` shows (required for `similar`). @default none */
@@ -55,7 +57,7 @@ export interface WidgetHandle {
 export function mountRecommendations(el: HTMLElement, options: WidgetOptions): WidgetHandle {
   if (!el || typeof el.appendChild !== 'function') throw new ValidationError('edgepick: mountRecommendations needs an element');
   let o = check({ placement: 'for-you', limit: 8, layout: 'grid', fallback: 'popular', ...options });
-  const client = o.client ?? createClient({ site: o.site!, endpoint: o.endpoint } as ClientOptions);
+  const client = o.client ?? createClient({ site: o.site!, endpoint: o.endpoint, key: o.key } as ClientOptions);
   const root: HTMLElement | ShadowRoot = o.shadow ? (el.shadowRoot ?? el.attachShadow({ mode: 'open' })) : el;
   adoptStyles(o.shadow ? (root as ShadowRoot) : document);
   let seq = 0;

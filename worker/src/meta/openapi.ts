@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { catalogComponents, catalogOperations } from '../catalog/openapi.js';
 import { demoOperations } from '../demo/openapi.js';
 import { eventsComponents, eventsOperations } from '../events/openapi.js';
 import { buildOpenApi, type Operation } from '../http/openapi.js';
 import { linksComponents, linksOperations } from '../links/openapi.js';
+import { modelsComponents, modelsOperations } from '../models-admin/openapi.js';
 import { recommendComponents, recommendOperations } from '../recommend/openapi.js';
 import { sitesComponents, sitesOperations } from '../sites/openapi.js';
 
@@ -25,12 +27,23 @@ export function openApiDocument() {
       version: '1.0.0',
       description: 'Edge recommendations and campaign routing for social e-commerce. Errors are `{"error":{"code","message","issues"?}}`.',
     },
-    [...recommendOperations, ...eventsOperations, ...linksOperations, ...sitesOperations, ...demoOperations, ...metaOperations],
+    [
+      ...recommendOperations,
+      ...eventsOperations,
+      ...linksOperations,
+      ...sitesOperations,
+      ...catalogOperations,
+      ...modelsOperations,
+      ...demoOperations,
+      ...metaOperations,
+    ],
     {
       ...recommendComponents,
       ...eventsComponents,
       ...linksComponents,
       ...sitesComponents,
+      ...catalogComponents,
+      ...modelsComponents,
       Health: { schema: z.object({ ok: z.literal(true) }) },
       OpenApiDocument: { schema: z.object({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }).loose() },
     },

@@ -20,6 +20,37 @@ export interface LoadedModel {
   catalogById: Map<string, CatalogItem>;
   /** Per-pack score buffer, nItems long: scoring is synchronous, so requests never interleave on it. */
   scratch: Float32Array;
+  /** Item indices never to recommend: out of stock or deleted through the catalog API. */
+  unavailable: Int32Array;
+}
+
+/** The catalog API's products and deletions (KV `site/{site}/catalog-live/*`), laid over a pack's own catalog. */
+export interface CatalogOverlay {
+  items: Map<string, CatalogItem>;
+  deleted: Set<string>;
+}
+
+/** A catalog map with the overlay applied: API rows replace the pack's, deleted ids disappear. */
+export function overlayCatalog(base: Map<string, CatalogItem>, overlay: CatalogOverlay): Map<string, CatalogItem> {
+  const out = new Map(base);
+  for (const [id, item] of overlay.items) out.set(id, item);
+  for (const id of overlay.deleted) out.delete(id);
+  return out;
+}
+
+/**
+ * The model with the live catalog laid over its pack catalog: same pack, indexes and buffers (no
+ * copy of the factors), new catalog rows, and the items that must not be recommended (deleted, or
+ * `inStock: false`). Built once per (pack version, catalog version), shared by every request.
+ */
+export function withCatalog(model: LoadedModel, overlay: CatalogOverlay): LoadedModel {
+  const catalogById = overlayCatalog(model.catalogById, overlay);
+  const catalog = model.pack.itemIds.map((id) => catalogById.get(id));
+  const unavailable: number[] = [];
+  model.pack.itemIds.forEach((id, i) => {
+    if (overlay.deleted.has(id) || catalog[i]?.inStock === false) unavailable.push(i);
+  });
+  return { ...model, catalog, catalogById, unavailable: Int32Array.from(unavailable) };
 }
 
 /** Precomputes what every request needs: id indexes, popularity order, norms, catalog rows. */
@@ -54,5 +85,6 @@ export function prepare(version: string, packPrefix: string, pack: Pack, catalog
     catalog: pack.itemIds.map((id) => catalogById.get(id)),
     catalogById,
     scratch: new Float32Array(n),
+    unavailable: new Int32Array(0),
   };
 }

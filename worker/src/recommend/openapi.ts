@@ -52,7 +52,7 @@ export const recommendOperations: Operation[] = [
     path: '/v1/sites/{site}/recommendations',
     tags,
     summary: 'Personal picks',
-    description: `source is "model" (trained user vector), "realtime" (folded in from recent at request time; a known user's trained vector is the prior) or "popular" (fallback). Items in recent and exclude are never returned. k is 1–${K_MAX}, recent at most ${RECENT_MAX}. Body ≤ ${RECOMMENDATIONS_BODY_LIMIT} bytes, application/json or text/plain.`,
+    description: `source is "model" (trained user vector), "realtime" (folded in from recent at request time; a known user's trained vector is the prior) or "popular" (fallback). A known user is found by userId, else visitorId. Items in recent and exclude, and a known user's trained items (the pack's user_items), are never returned. k is 1–${K_MAX}, recent at most ${RECENT_MAX}. Body ≤ ${RECOMMENDATIONS_BODY_LIMIT} bytes, application/json or text/plain.`,
     params: { site: siteParam },
     body: {
       component: 'RecommendationsRequest',

@@ -4,6 +4,16 @@ import { DEFAULT_EVENT_WEIGHTS } from '../../../schema/events.js';
 import type { RecommendationSource, RecommendationsRequest } from '../../../schema/recommendations.js';
 import type { LoadedModel } from './model.js';
 
+/** How `recommend` treats a known shopper's history; a placement's merchandising rules may relax it. */
+export interface RecommendOptions {
+  /**
+   * Leave out the items the shopper was trained on (the pack's `user_items`): what they already
+   * have is not offered again. A placement that allows re-buys (consumables) passes `false`.
+   * @default true
+   */
+  excludeOwned?: boolean;
+}
+
 /**
  * Personal picks for a validated request:
  * - `realtime` when `recent` holds at least one item the pack knows with a positive event weight:
@@ -12,12 +22,15 @@ import type { LoadedModel } from './model.js';
  *   with no new evidence the answer equals the trained vector, and strong evidence outweighs it.
  *   (We chose this over averaging two vectors: it weighs history against recent items by how much
  *   each actually constrains the solve, instead of a fixed 50/50.)
- * - `model` when `userId` is a user of the pack.
+ * - `model` when the shopper is a user of the pack.
  * - `popular` otherwise.
- * Items in `recent` (all of them, impressions included), `exclude` and items failing `filter` are
- * never returned. Unknown ids in `recent` and `exclude` are ignored.
+ * The shopper is looked up by `userId`, then by `visitorId` (the trainer keys an anonymous
+ * visitor's events by their visitorId, so a visitor can be a trained user too).
+ * Items in `recent` (all of them, impressions included), `exclude`, the known shopper's trained
+ * items (unless `options.excludeOwned` is false; packs without `user_items` have none) and items
+ * failing `filter` are never returned. Unknown ids in `recent` and `exclude` are ignored.
  */
-export function recommend(model: LoadedModel, req: RecommendationsRequest): { source: RecommendationSource; picks: Pick[] } {
+export function recommend(model: LoadedModel, req: RecommendationsRequest, options: RecommendOptions = {}): { source: RecommendationSource; picks: Pick[] } {
   const { pack } = model;
   const weights = pack.manifest.model.params.eventWeights;
   // An item seen several times sums its weights (as the trainer merges duplicate interactions).
@@ -31,13 +44,20 @@ export function recommend(model: LoadedModel, req: RecommendationsRequest): { so
     const i = model.itemIndex.get(id);
     if (i !== undefined) excluded.push(i);
   }
-  const skip = exclusion(model, excluded, req.filter);
+  const u = knownUser(model, req);
+  const owned = u !== undefined && options.excludeOwned !== false ? pack.userItems?.(u) : undefined;
+  const skip = exclusion(model, excluded, req.filter, owned);
   const f = pack.factors;
-  const u = req.userId === undefined ? undefined : model.userIndex.get(req.userId);
   const trained = u !== undefined && pack.userFactors ? pack.userFactors.subarray(u * f, u * f + f) : undefined;
   const evidence: Weighted[] = [];
   for (const [index, weight] of seen) if (weight > 0) evidence.push({ index, weight });
   if (evidence.length > 0) return { source: 'realtime', picks: scoreUser(model, foldIn(pack, evidence, trained), req.k, skip) };
   if (trained) return { source: 'model', picks: scoreUser(model, trained, req.k, skip) };
   return { source: 'popular', picks: popularItems(model, req.k, skip) };
+}
+
+/** The pack's row for the shopper: their `userId`, else their `visitorId`, else none. */
+function knownUser(model: LoadedModel, req: RecommendationsRequest): number | undefined {
+  const byUser = req.userId === undefined ? undefined : model.userIndex.get(req.userId);
+  return byUser ?? (req.visitorId === undefined ? undefined : model.userIndex.get(req.visitorId));
 }

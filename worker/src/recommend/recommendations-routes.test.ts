@@ -1,7 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { kvKeys } from '../../../schema/pack-manifest.js';
-import { catalog, publish } from '../../../test/workers/fixtures.js';
+import { catalog, knownModel, publish } from '../../../test/workers/fixtures.js';
 
 type Recs = {
   recommendationId: string;
@@ -164,6 +164,16 @@ describe('recommendations', () => {
     await publish('rec-trunc', 'v2', { previous: ['v1'], corrupt: 'truncate' });
     expect(((await (await get('/v1/sites/rec-trunc/recommendations?k=1')).json()) as Recs).modelVersion).toBe('v1');
     expect(catalog.items.length).toBe(20);
+  });
+
+  it('leaves out what a trained shopper already has, found by userId or visitorId, from a pack published in chunks', async () => {
+    await publish('rec-own', 'v1', { model: knownModel({ userItems: true }), chunkSize: 64 });
+    const alice = (await (await get('/v1/sites/rec-own/recommendations?userId=alice&k=3')).json()) as Recs;
+    expect(alice.source).toBe('model');
+    expect(alice.items.map((i) => i.id)).toEqual(['a1', 'a3', 'a4']);
+    const anon = (await (await post('/v1/sites/rec-own/recommendations', { visitorId: 'v-anon', k: 3, exclude: ['b2'] })).json()) as Recs;
+    expect(anon.source).toBe('model');
+    expect(anon.items.map((i) => i.id)).toEqual(['b1', 'b3', 'b4']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { openPack } from '../../../models/pack/reader.js';
-import { Catalog, type CatalogItem, SiteConfig } from '../../../schema/catalog.js';
-import { type LoadedModel, prepare } from '../recommend/model.js';
+import { Catalog, type CatalogItem, LiveCatalogBucket, LiveCatalogMeta, SiteConfig } from '../../../schema/catalog.js';
+import { type CatalogOverlay, type LoadedModel, overlayCatalog, prepare, withCatalog } from '../recommend/model.js';
 
 export type { LoadedModel };
 
@@ -54,6 +54,12 @@ interface Entry {
   generation: number;
   /** packPrefix → when it was refused. */
   refused: Map<string, number>;
+  /** The model as its pack loaded it (before the live catalog), and the pack's catalog map. */
+  base?: LoadedModel;
+  packCatalog?: Map<string, CatalogItem>;
+  /** The live catalog as last read (its version decides whether the buckets are read again). */
+  live?: { version: string; overlay: CatalogOverlay };
+  composed?: { base: LoadedModel; version: string; model: LoadedModel };
 }
 
 type Candidate = { version: string; packPrefix: string; catalogKey?: string };
@@ -87,8 +93,13 @@ export function createPackStore(options: PackStoreOptions = {}): PackStore {
   async function refresh(env: StoreEnv, site: string, e: Entry, t: number, gen: number) {
     let pointerText: string | null;
     let configText: string | null;
+    let liveText: string | null;
     try {
-      [pointerText, configText] = await Promise.all([env.PACKS.get(kvKeys.active(site)), env.PACKS.get(kvKeys.config(site))]);
+      [pointerText, configText, liveText] = await Promise.all([
+        env.PACKS.get(kvKeys.active(site)),
+        env.PACKS.get(kvKeys.config(site)),
+        env.PACKS.get(kvKeys.liveCatalog(site)),
+      ]);
     } catch (err) {
       // KV unavailable: stale beats down once we have served this site; before that it is a real fault.
       if (!Number.isFinite(e.checkedAt)) throw err;
@@ -97,8 +108,9 @@ export function createPackStore(options: PackStoreOptions = {}): PackStore {
       return;
     }
     const config = parseConfig(configText, site, env, log);
-    let model = e.state.model;
-    let catalogById = e.state.catalogById;
+    const live = await liveCatalog(env, site, e, liveText);
+    let model = e.base;
+    let catalogById = e.packCatalog;
     if (pointerText === null) {
       model = undefined;
       catalogById = undefined;
@@ -106,7 +118,7 @@ export function createPackStore(options: PackStoreOptions = {}): PackStore {
       const pointer = ActivePointer.safeParse(safeJson(pointerText));
       if (!pointer.success) log(`site ${site}: active pointer is invalid; trying the version history`);
       const fromPointer: Candidate[] = pointer.success ? [pointer.data, ...pointer.data.previous] : [];
-      const current = e.state.model;
+      const current = e.base;
       // The version history is read only when the pointer's own candidates cannot serve.
       const pointerServes = current && fromPointer.some((c) => c.version === current.version && c.packPrefix === current.packPrefix);
       const candidates = pointerServes ? fromPointer : dedupe([...fromPointer, ...(await history(env, site))]);
@@ -115,8 +127,46 @@ export function createPackStore(options: PackStoreOptions = {}): PackStore {
       else if (candidates[0]?.catalogKey) catalogById = await readCatalog(env, candidates[0].catalogKey, (m) => log(`site ${site}: ${m}`));
     }
     if (gen !== e.generation) return;
-    e.state = { exists: Boolean(config) || pointerText !== null, config, model, catalogById };
+    e.base = model;
+    e.packCatalog = catalogById;
+    // The live catalog (catalog API) over the pack's: composed once per (pack, catalog) version.
+    let served = model;
+    if (model && live) {
+      if (e.composed?.base !== model || e.composed.version !== live.version)
+        e.composed = { base: model, version: live.version, model: withCatalog(model, live.overlay) };
+      served = e.composed.model;
+    }
+    const servedCatalog =
+      served?.catalogById ??
+      (catalogById && live ? overlayCatalog(catalogById, live.overlay) : live && !catalogById ? overlayCatalog(new Map(), live.overlay) : catalogById);
+    e.state = { exists: Boolean(config) || pointerText !== null, config, model: served, catalogById: servedCatalog };
     e.checkedAt = t;
+  }
+
+  /** The live catalog: the cached one while its version holds, else every bucket read anew (null when none). */
+  async function liveCatalog(env: StoreEnv, site: string, e: Entry, metaText: string | null) {
+    if (metaText === null) return (e.live = undefined);
+    const meta = LiveCatalogMeta.safeParse(safeJson(metaText));
+    if (!meta.success) {
+      log(`site ${site}: live catalog meta is invalid; keeping ${e.live ? `version ${e.live.version}` : 'none'}`);
+      return e.live;
+    }
+    if (e.live?.version === meta.data.version) return e.live;
+    try {
+      const texts = await Promise.all(Array.from({ length: meta.data.buckets }, (_, b) => env.PACKS.get(kvKeys.liveCatalogBucket(site, b))));
+      const overlay: CatalogOverlay = { items: new Map(), deleted: new Set() };
+      for (const text of texts) {
+        if (text === null) continue;
+        const bucket = LiveCatalogBucket.safeParse(safeJson(text));
+        if (!bucket.success) throw new Error('a bucket is invalid');
+        for (const item of bucket.data.items) overlay.items.set(item.id, item);
+        for (const id of bucket.data.deleted) overlay.deleted.add(id);
+      }
+      e.live = { version: meta.data.version, overlay };
+    } catch (err) {
+      log(`site ${site}: live catalog unreadable (${(err as Error).message}); keeping ${e.live ? `version ${e.live.version}` : 'none'}`);
+    }
+    return e.live;
   }
 
   async function history(env: StoreEnv, site: string): Promise<Candidate[]> {
@@ -131,7 +181,7 @@ export function createPackStore(options: PackStoreOptions = {}): PackStore {
 
   /** The first candidate that loads (or is already serving); else the model in memory. */
   async function choose(env: StoreEnv, site: string, e: Entry, candidates: Candidate[], t: number) {
-    const current = e.state.model;
+    const current = e.base;
     for (const c of candidates) {
       if (current && current.version === c.version && current.packPrefix === c.packPrefix) return current;
       const refusedAt = e.refused.get(c.packPrefix);
