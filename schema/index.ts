@@ -1,7 +1,16 @@
 // The contract's public surface, listed name by name (no `export *`): what the worker, the SDK (types
 // only) and the trainer may rely on. Each name is documented where it is defined.
 
-export { Catalog, CatalogItem, SiteConfig } from './catalog.js';
+export {
+  CATALOG_BATCH_MAX,
+  Catalog,
+  CatalogItem,
+  CatalogUpsertRequest,
+  CatalogUpsertResponse,
+  LiveCatalogBucket,
+  LiveCatalogMeta,
+  SiteConfig,
+} from './catalog.js';
 export { ERROR_CODES, ErrorBody, type ErrorCode, Issue, toIssues } from './errors.js';
 export { Channel, DEFAULT_EVENT_WEIGHTS, EVENTS_MAX_BATCH, Event, EventsBatch, EventsResponse, EventType, TrainingEvent } from './events.js';
 export { Identifier, SafeText, SITE_ID_PATTERN, SiteId, Slug } from './ids.js';
