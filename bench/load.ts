@@ -209,7 +209,10 @@ try {
   const catalog = JSON.parse(readFileSync(join(server.dir, 'catalog.json'), 'utf8')) as { items: { id: string }[] };
   const itemIds = catalog.items.map((i) => i.id);
   const userId = readFileSync(join(server.dir, 'interactions.csv'), 'utf8').split('\n')[1].split(',')[0];
-  const recent = Array.from({ length: 10 }, (_, i) => ({ itemId: itemIds[(i * 37 + 5) % itemIds.length], type: i % 3 === 0 ? 'click' : 'view' }));
+  const recent = Array.from({ length: 10 }, (_, i) => ({
+    itemId: itemIds[(i * 37 + 5) % itemIds.length],
+    type: i % 3 === 0 ? 'click' : 'view',
+  }));
 
   const runId = randomBytes(4).toString('hex');
   let seq = 0;
@@ -228,7 +231,12 @@ try {
   const json = { 'content-type': 'application/json' };
   const routes: Route[] = [
     { name: 'GET /health', method: 'GET', path: '/health', expect: 200 },
-    { name: `GET recommendations (userId=${userId}, k=10)`, method: 'GET', path: `/v1/sites/demo/recommendations?userId=${userId}&k=10`, expect: 200 },
+    {
+      name: `GET recommendations (userId=${userId}, k=10)`,
+      method: 'GET',
+      path: `/v1/sites/demo/recommendations?userId=${userId}&k=10`,
+      expect: 200,
+    },
     {
       name: 'POST recommendations (10 recent, k=10)',
       method: 'POST',
@@ -245,7 +253,13 @@ try {
       body: eventsBody,
       expect: 200,
     },
-    { name: 'GET /r/demo → 302 (swan UA)', method: 'GET', path: '/r/demo?utm_source=bench', headers: { 'user-agent': SWAN_UA }, expect: 302 },
+    {
+      name: 'GET /r/demo → 302 (swan UA)',
+      method: 'GET',
+      path: '/r/demo?utm_source=bench',
+      headers: { 'user-agent': SWAN_UA },
+      expect: 302,
+    },
   ];
 
   // One request per route first: the right status and the answer we mean to measure.
@@ -288,7 +302,9 @@ try {
       `The load generator shares the machine's ${availableParallelism()} cores with workerd and wrangler's proxy.\n`,
   );
   const base50 = rows[0].main.p50;
-  console.log('| route | probe max (req/s) | target rate (req/s) | achieved (req/s) | p50 ms | p99 ms | p50 ÷ /health | non-2xx/3xx | errors / timeouts |');
+  console.log(
+    '| route | probe max (req/s) | target rate (req/s) | achieved (req/s) | p50 ms | p99 ms | p50 ÷ /health | non-2xx/3xx | errors / timeouts |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const { route, probe, target, main } of rows) {
     const badDetail = main.badCount
@@ -317,7 +333,8 @@ try {
       ['main', main],
     ] as const) {
       if (p.badCount) console.log(`${route.name} (${phase}): ${p.badCount} non-2xx/3xx; first: ${p.firstBad?.status} ${p.firstBad?.body}`);
-      if (p.errors || p.timeouts) console.log(`${route.name} (${phase}): ${p.errors} errors, ${p.timeouts} timeouts; first: ${p.firstError}`);
+      if (p.errors || p.timeouts)
+        console.log(`${route.name} (${phase}): ${p.errors} errors, ${p.timeouts} timeouts; first: ${p.firstError}`);
     }
   }
   console.log(

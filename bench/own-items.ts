@@ -45,7 +45,9 @@ for (const [label, m] of [
   ['own items not excluded (before)', before],
   ['pack user_items excluded (after)', after],
 ] as const) {
-  console.log(`| ${label} | ${pct(m.ownShare)} | ${m.ownSlots.toFixed(2)} | ${pct(m.hitRate)} | ${m.recall.toFixed(4)} | ${m.ndcg.toFixed(4)} |`);
+  console.log(
+    `| ${label} | ${pct(m.ownShare)} | ${m.ownSlots.toFixed(2)} | ${pct(m.hitRate)} | ${m.recall.toFixed(4)} | ${m.ndcg.toFixed(4)} |`,
+  );
 }
 console.log(
   `\nExcluding them: Recall@10 ×${(after.recall / before.recall).toFixed(2)}, NDCG@10 ×${(after.ndcg / before.ndcg).toFixed(2)}, users with a hit ×${(after.hitRate / before.hitRate).toFixed(2)}.`,

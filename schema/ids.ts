@@ -4,10 +4,14 @@ import { z } from 'zod';
 export const SITE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** A site id (`my-shop`). */
-export const SiteId = z.string().regex(SITE_ID_PATTERN, 'a site id has 1–63 lowercase letters, digits and dashes, starting with a letter or digit');
+export const SiteId = z
+  .string()
+  .regex(SITE_ID_PATTERN, 'a site id has 1–63 lowercase letters, digits and dashes, starting with a letter or digit');
 
 /** A campaign link slug (`spring-sale`); the same shape as a site id. */
-export const Slug = z.string().regex(SITE_ID_PATTERN, 'a slug has 1–63 lowercase letters, digits and dashes, starting with a letter or digit');
+export const Slug = z
+  .string()
+  .regex(SITE_ID_PATTERN, 'a slug has 1–63 lowercase letters, digits and dashes, starting with a letter or digit');
 
 /** Control characters (C0, DEL, C1): never part of an id; NUL is invalid in D1 text and logs. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's job

@@ -12,7 +12,16 @@ export {
   SiteConfig,
 } from './catalog.js';
 export { ERROR_CODES, ErrorBody, type ErrorCode, Issue, toIssues } from './errors.js';
-export { Channel, DEFAULT_EVENT_WEIGHTS, EVENTS_MAX_BATCH, Event, EventsBatch, EventsResponse, EventType, TrainingEvent } from './events.js';
+export {
+  Channel,
+  DEFAULT_EVENT_WEIGHTS,
+  EVENTS_MAX_BATCH,
+  Event,
+  EventsBatch,
+  EventsResponse,
+  EventType,
+  TrainingEvent,
+} from './events.js';
 export { Identifier, SafeText, SITE_ID_PATTERN, SiteId, Slug } from './ids.js';
 export {
   ActivePointer,
@@ -62,4 +71,14 @@ export {
 } from './routing.js';
 export { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from './routing-admin.js';
 export { LinkResolution, Plan, PublicEnv, SimulateResponse, SkippedRule } from './routing-decision.js';
-export { CreateKeyRequest, CreateSiteRequest, CreateSiteResponse, KeyInfo, KeyRole, NewKey, PatchSiteRequest, SiteInfo, TokenGrant } from './sites.js';
+export {
+  CreateKeyRequest,
+  CreateSiteRequest,
+  CreateSiteResponse,
+  KeyInfo,
+  KeyRole,
+  NewKey,
+  PatchSiteRequest,
+  SiteInfo,
+  TokenGrant,
+} from './sites.js';

@@ -82,7 +82,10 @@ export const PackManifest = z
     metrics: z.record(z.string(), z.number()).optional(),
   })
   .refine((m) => m.itemIds.length === m.counts.items, { message: 'itemIds length ≠ counts.items', path: ['itemIds'] })
-  .refine((m) => m.chunks === Math.ceil(m.byteLength / m.chunkSize), { message: 'chunks ≠ ceil(byteLength / chunkSize)', path: ['chunks'] });
+  .refine((m) => m.chunks === Math.ceil(m.byteLength / m.chunkSize), {
+    message: 'chunks ≠ ceil(byteLength / chunkSize)',
+    path: ['chunks'],
+  });
 export type PackManifest = z.infer<typeof PackManifest>;
 
 /** KV value `site/{site}/active`: which pack version a site serves. Written last, so a switch is atomic. */
@@ -108,7 +111,14 @@ export type ActivePointer = z.infer<typeof ActivePointer>;
  */
 export const VersionHistory = z.object({
   versions: z
-    .array(z.object({ version: z.string().min(1), packPrefix: z.string().min(1), catalogKey: z.string().optional(), publishedAt: z.string().optional() }))
+    .array(
+      z.object({
+        version: z.string().min(1),
+        packPrefix: z.string().min(1),
+        catalogKey: z.string().optional(),
+        publishedAt: z.string().optional(),
+      }),
+    )
     .max(50),
 });
 export type VersionHistory = z.infer<typeof VersionHistory>;

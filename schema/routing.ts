@@ -67,7 +67,12 @@ export const Condition = z.discriminatedUnion('field', [
     })
     .refine((c) => c.min !== undefined || c.max !== undefined, { message: 'between needs min or max', path: ['min'] }),
   /** Days of the week in `timeZone`: 1 = Monday … 7 = Sunday. */
-  z.object({ field: z.literal('weekday'), op: z.literal('in'), values: z.array(z.number().int().min(1).max(7)).min(1).max(7), timeZone: TimeZone.optional() }),
+  z.object({
+    field: z.literal('weekday'),
+    op: z.literal('in'),
+    values: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+    timeZone: TimeZone.optional(),
+  }),
   /** Local time window [from, to) in `timeZone`; wraps midnight when from > to. */
   z.object({ field: z.literal('timeOfDay'), op: z.literal('between'), from: Clock, to: Clock, timeZone: TimeZone.optional() }),
   /** A schedule: [start, end) instants (ISO 8601 with offset); either end may be open. */
@@ -104,7 +109,10 @@ export const HttpsUrl = z
   .superRefine((s, ctx) => {
     const bad = UNSAFE_URL_CHARS.exec(s);
     if (bad) {
-      ctx.addIssue({ code: 'custom', message: `URL holds a control, space or backslash character (U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')})` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `URL holds a control, space or backslash character (U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')})`,
+      });
       return;
     }
     let u: URL;
@@ -213,7 +221,9 @@ export const LinkDefinition = z
       .max(20)
       .default([]),
     /** Open Graph preview for crawlers and link unfurlers. */
-    preview: z.object({ title: z.string().max(200).optional(), description: z.string().max(500).optional(), image: HttpsUrl.optional() }).optional(),
+    preview: z
+      .object({ title: z.string().max(200).optional(), description: z.string().max(500).optional(), image: HttpsUrl.optional() })
+      .optional(),
   })
   .refine((l) => new Set(l.rules.map((r) => r.id)).size === l.rules.length, { message: 'rule ids must be unique', path: ['rules'] });
 export type LinkDefinition = z.infer<typeof LinkDefinition>;

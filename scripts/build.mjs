@@ -39,7 +39,14 @@ if (!only || only === 'sdk') {
   const common = { bundle: true, target: 'es2022', logLevel: 'warning', legalComments: 'none' };
   jobs.push(
     // ESM for bundlers: unminified, tree-shakable; types come from tsc (see package.json exports).
-    build({ ...common, entryPoints: { index: 'sdk/src/index.ts' }, outdir: 'dist/sdk', format: 'esm', platform: 'neutral', sourcemap: true }),
+    build({
+      ...common,
+      entryPoints: { index: 'sdk/src/index.ts' },
+      outdir: 'dist/sdk',
+      format: 'esm',
+      platform: 'neutral',
+      sourcemap: true,
+    }),
     // Minified ESM entries only used to measure the size budgets (test/node/sdk-size.test.ts).
     build({
       ...common,

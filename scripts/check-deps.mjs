@@ -28,7 +28,19 @@ export const SKIP_DIRS = new Set(['node_modules', 'dist', '.wrangler', '.git', '
 const CODE_EXT = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const TEST_FILE = /\.test\.(?:[cm]?[jt]s|[jt]sx)$/;
 /** Feature rooms named in the design; any other directory under worker/src except http/ and lib/ is a room too. */
-export const ROOMS = ['sites', 'recommend', 'events', 'links', 'meta', 'demo', 'catalog', 'models-admin', 'merch', 'attribution', 'console'];
+export const ROOMS = [
+  'sites',
+  'recommend',
+  'events',
+  'links',
+  'meta',
+  'demo',
+  'catalog',
+  'models-admin',
+  'merch',
+  'attribution',
+  'console',
+];
 const SHARED_WORKER_DIRS = new Set(['http', 'lib']);
 const PACK_WRITER = 'models/pack/writer.ts';
 
@@ -235,7 +247,11 @@ export function scanImports(src, { declaration = false } = {}) {
     if (tok.value === 'import') {
       if (is(k + 1, 'punct', '(')) {
         const arg = t[k + 2];
-        if (arg && (arg.type === 'str' || (arg.type === 'tpl' && arg.value !== null)) && (is(k + 3, 'punct', ')') || is(k + 3, 'punct', ','))) {
+        if (
+          arg &&
+          (arg.type === 'str' || (arg.type === 'tpl' && arg.value !== null)) &&
+          (is(k + 3, 'punct', ')') || is(k + 3, 'punct', ','))
+        ) {
           add(arg, prev && prev.type === 'id' && prev.value === 'typeof' ? 'type' : 'runtime', 'dynamic');
         }
         continue;
@@ -357,7 +373,8 @@ function edgeViolations(e, writeSide) {
     if ((under(from, 'worker') || under(from, 'sdk') || under(from, 'schema')) && isTrainer(to)) rules.push(RULES.trainer);
     return rules;
   }
-  if (under(from, 'sdk') && under(to, 'schema') && kind !== 'type') rules.push(kind === 'inline-type' ? RULES.sdkSchemaInline : RULES.sdkSchema);
+  if (under(from, 'sdk') && under(to, 'schema') && kind !== 'type')
+    rules.push(kind === 'inline-type' ? RULES.sdkSchemaInline : RULES.sdkSchema);
   if (under(from, 'worker') && under(to, 'models')) {
     if (!under(to, 'models/pack')) rules.push(RULES.workerModels);
     else if (writeSide.has(to)) rules.push(RULES.workerPackWriter);
@@ -489,6 +506,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const { files, edges, unresolved, violations } = checkDeps(root);
   for (const u of unresolved) console.error(`note: ${u} (relative import names no file; not a rule)`);
   for (const v of violations) console.log(formatViolation(v));
-  console.log(`check-deps: ${files.length} files, ${edges.length} relative imports, ${violations.length} violation${violations.length === 1 ? '' : 's'}`);
+  console.log(
+    `check-deps: ${files.length} files, ${edges.length} relative imports, ${violations.length} violation${violations.length === 1 ? '' : 's'}`,
+  );
   process.exitCode = violations.length ? 1 : 0;
 }

@@ -27,9 +27,24 @@ function run(label, args, { quiet, env } = {}) {
 export function prepareDemo({ dir, state, seed, quiet = false }) {
   const cli = (label, args) => run(label, [join(root, 'bin/edgepick.js'), ...args], { quiet });
   cli('generate the demo store', ['demo-data', '--out', dir]);
-  cli('train', ['train', join(dir, 'interactions.csv'), '--out', join(dir, 'model.pack'), ...(seed === undefined ? [] : ['--seed', String(seed)])]);
+  cli('train', [
+    'train',
+    join(dir, 'interactions.csv'),
+    '--out',
+    join(dir, 'model.pack'),
+    ...(seed === undefined ? [] : ['--seed', String(seed)]),
+  ]);
   run('apply D1 migrations (local)', [wrangler, 'd1', 'migrations', 'apply', 'edgepick', '--local', ...persist(state)], { quiet });
-  cli('publish to local KV', ['publish', join(dir, 'model.pack'), '--site', 'demo', '--local', ...persist(state), '--catalog', join(dir, 'catalog.json')]);
+  cli('publish to local KV', [
+    'publish',
+    join(dir, 'model.pack'),
+    '--site',
+    'demo',
+    '--local',
+    ...persist(state),
+    '--catalog',
+    join(dir, 'catalog.json'),
+  ]);
 }
 
 /** Starts `wrangler dev` on 127.0.0.1:`port` with the admin token; returns the child process. */

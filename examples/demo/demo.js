@@ -5,7 +5,11 @@
   const $ = (id) => document.getElementById(id);
   const forYou = $('for-you');
   const source = $('source');
-  const labels = { model: '个性化 · personal (trained model)', realtime: '实时 · real-time (your latest clicks)', popular: '热门 · popular (no history yet)' };
+  const labels = {
+    model: '个性化 · personal (trained model)',
+    realtime: '实时 · real-time (your latest clicks)',
+    popular: '热门 · popular (no history yet)',
+  };
 
   const showSource = (picks) => {
     source.textContent = `为你推荐来源 source: ${labels[picks.source] ?? picks.source}`;
@@ -25,7 +29,9 @@
   });
 
   const price = (item) =>
-    item.price === undefined ? '' : new Intl.NumberFormat('zh-CN', { style: 'currency', currency: item.currency ?? 'CNY' }).format(item.price);
+    item.price === undefined
+      ? ''
+      : new Intl.NumberFormat('zh-CN', { style: 'currency', currency: item.currency ?? 'CNY' }).format(item.price);
 
   async function show(id) {
     const panel = $('product');

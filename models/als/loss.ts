@@ -6,7 +6,15 @@ import type { Csr } from '../data/read-interactions.js';
  * (unobserved pairs have p = 0 and c = 1, hence the Gram term). Cheap enough to print every
  * iteration; it should fall as training converges. `gramPlusLambda` is YᵀY + λI.
  */
-export function sampledLoss(X: Float32Array, Y: Float32Array, gramPlusLambda: Float64Array, byUser: Csr, f: number, alpha: number, sample = 500): number {
+export function sampledLoss(
+  X: Float32Array,
+  Y: Float32Array,
+  gramPlusLambda: Float64Array,
+  byUser: Csr,
+  f: number,
+  alpha: number,
+  sample = 500,
+): number {
   const n = byUser.indptr.length - 1;
   const step = Math.max(1, Math.floor(n / sample));
   let total = 0;

@@ -39,7 +39,10 @@ describe('trainAls', () => {
 
   it('is deterministic for a seed, whatever the thread count', async () => {
     const store = generateDemoStore({ products: 300, users: 1200, interactions: 12_000 });
-    const data = parseInteractions(['user,item,event', ...store.interactions.map((x) => `${x.user},${x.item},${x.event}`)].join('\n'), 'demo.csv');
+    const data = parseInteractions(
+      ['user,item,event', ...store.interactions.map((x) => `${x.user},${x.item},${x.event}`)].join('\n'),
+      'demo.csv',
+    );
     const opts = { factors: 8, iterations: 3, seed: 5 };
     const a = await trainAls(data, opts, { threads: 1 });
     const b = await trainAls(data, opts, { threads: 1 });
@@ -52,7 +55,10 @@ describe('trainAls', () => {
 
   it('the float32 SIMD kernel and the float64 JS solver agree', async () => {
     const store = generateDemoStore({ products: 200, users: 600, interactions: 6000 });
-    const data = parseInteractions(['user,item,event', ...store.interactions.map((x) => `${x.user},${x.item},${x.event}`)].join('\n'), 'demo.csv');
+    const data = parseInteractions(
+      ['user,item,event', ...store.interactions.map((x) => `${x.user},${x.item},${x.event}`)].join('\n'),
+      'demo.csv',
+    );
     const opts = { factors: 8, iterations: 1, seed: 3 };
     const wasm = await trainAls(data, opts, { threads: 1, backend: 'wasm' });
     const js = await trainAls(data, opts, { threads: 1, backend: 'js' });
@@ -134,7 +140,10 @@ describe('trainAls', () => {
 
   it('folds in a known user’s own interactions to about their trained vector, and survives a pack round trip', async () => {
     const store = generateDemoStore({ products: 300, users: 1500, interactions: 20_000 });
-    const data = parseInteractions(['user,item,event', ...store.interactions.map((x) => `${x.user},${x.item},${x.event}`)].join('\n'), 'demo.csv');
+    const data = parseInteractions(
+      ['user,item,event', ...store.interactions.map((x) => `${x.user},${x.item},${x.event}`)].join('\n'),
+      'demo.csv',
+    );
     const m = await trainAls(data, { factors: 16, iterations: 15, cgSteps: 8 }, { threads: 1 });
     const pack = await decodePack(await encodePack(m));
     const byUser = toCsr(data, true);
@@ -155,7 +164,9 @@ describe('trainAls', () => {
       }
       worst = Math.min(worst, dot / Math.sqrt(nx * nt));
       // Same scores from the pack as from the in-memory model.
-      expect(Array.from(scoresOf({ factors: f, itemFactors: pack.itemFactors, userFactors: pack.userFactors! }, u))).toEqual(Array.from(scoresOf(m, u)));
+      expect(Array.from(scoresOf({ factors: f, itemFactors: pack.itemFactors, userFactors: pack.userFactors! }, u))).toEqual(
+        Array.from(scoresOf(m, u)),
+      );
     }
     expect(worst).toBeGreaterThan(0.99);
   });

@@ -49,7 +49,8 @@ function validate(p: AlsParams, threads: number) {
   intIn('cg-steps', p.cgSteps, 1, 100);
   intIn('threads', threads, 1, 256);
   intIn('seed', p.seed, 0, 2 ** 32 - 1);
-  if (!Number.isFinite(p.regularization) || p.regularization < 0) throw new InputError(`--regularization must be a number ≥ 0, got ${p.regularization}`);
+  if (!Number.isFinite(p.regularization) || p.regularization < 0)
+    throw new InputError(`--regularization must be a number ≥ 0, got ${p.regularization}`);
   if (!Number.isFinite(p.alpha) || p.alpha <= 0) throw new InputError(`--alpha must be a number > 0, got ${p.alpha}`);
 }
 
@@ -117,7 +118,14 @@ function wasmStore(data: Interactions, f: number, p: AlsParams, threads: number,
   const Y = f32(at.Y, nI * f);
   const Gu = f32(at.Gu, f * f);
   const Gi = f32(at.Gi, f * f);
-  const side = (x: number, y: number, g: number, ptr: number, idx: number, val: number) => ({ X: x, Y: y, G: g, indptr: ptr, indices: idx, values: val });
+  const side = (x: number, y: number, g: number, ptr: number, idx: number, val: number) => ({
+    X: x,
+    Y: y,
+    G: g,
+    indptr: ptr,
+    indices: idx,
+    values: val,
+  });
   const wasm: WasmLayout = {
     memory,
     module,
@@ -156,7 +164,8 @@ export async function trainAls(data: Interactions, params: Partial<AlsParams> = 
 
   const pool = threads > 1 ? await startPool(threads, store) : undefined;
   const local = !pool && store.wasm ? kernelSolver(store.wasm, 0) : undefined;
-  const solveLocal = (side: 'users' | 'items', from: number, to: number) => (local ? local(side, from, to) : solveRows(store[side], from, to));
+  const solveLocal = (side: 'users' | 'items', from: number, to: number) =>
+    local ? local(side, from, to) : solveRows(store[side], from, to);
   const start = performance.now();
   try {
     gramMatrix(Y, nItems, f, p.regularization, gram);
@@ -170,7 +179,13 @@ export async function trainAls(data: Interactions, params: Partial<AlsParams> = 
       if (options.onProgress) {
         const loss = sampledLoss(X, Y, gram, byUser, f, p.alpha);
         const elapsedMs = performance.now() - start;
-        options.onProgress({ iteration: it + 1, iterations: p.iterations, elapsedMs, etaMs: (elapsedMs / (it + 1)) * (p.iterations - it - 1), loss });
+        options.onProgress({
+          iteration: it + 1,
+          iterations: p.iterations,
+          elapsedMs,
+          etaMs: (elapsedMs / (it + 1)) * (p.iterations - it - 1),
+          loss,
+        });
       }
     }
   } finally {
@@ -182,7 +197,9 @@ export async function trainAls(data: Interactions, params: Partial<AlsParams> = 
   ] as const) {
     for (let k = 0; k < arr.length; k++) {
       if (!Number.isFinite(arr[k]))
-        throw new InputError(`training diverged: ${name} factor ${k} is ${arr[k]} (lower --alpha or the weights, or raise --regularization)`);
+        throw new InputError(
+          `training diverged: ${name} factor ${k} is ${arr[k]} (lower --alpha or the weights, or raise --regularization)`,
+        );
     }
   }
   const itemPopularity = new Float32Array(nItems);
@@ -236,7 +253,9 @@ async function startPool(n: number, store: Store): Promise<Pool> {
   await Promise.all(
     workers.map((w, id) => {
       const ready = once(w);
-      w.postMessage(store.wasm ? { kind: 'init-wasm', id, layout: store.wasm } : { kind: 'init', id, users: store.users, items: store.items });
+      w.postMessage(
+        store.wasm ? { kind: 'init-wasm', id, layout: store.wasm } : { kind: 'init', id, users: store.users, items: store.items },
+      );
       return ready;
     }),
   );

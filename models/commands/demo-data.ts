@@ -6,7 +6,8 @@ import type { CommandIO } from './io.js';
 const int = (name: string, v: string | undefined, min: number, max: number, dflt: number) => {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InputError(`--${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InputError(`--${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
   return n;
 };
 
@@ -14,7 +15,13 @@ const int = (name: string, v: string | undefined, min: number, max: number, dflt
 export async function runDemoData(argv: string[], io: CommandIO): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { out: { type: 'string' }, products: { type: 'string' }, users: { type: 'string' }, interactions: { type: 'string' }, seed: { type: 'string' } },
+    options: {
+      out: { type: 'string' },
+      products: { type: 'string' },
+      users: { type: 'string' },
+      interactions: { type: 'string' },
+      seed: { type: 'string' },
+    },
     strict: true,
     allowPositionals: false,
   });

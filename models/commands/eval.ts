@@ -10,7 +10,13 @@ import { progressPrinter, TRAINING_OPTIONS, trainingParams } from './options.js'
 export async function runEval(argv: string[], io: CommandIO): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...TRAINING_OPTIONS, train: { type: 'string' }, test: { type: 'string' }, k: { type: 'string', default: '10,20' }, json: { type: 'boolean' } },
+    options: {
+      ...TRAINING_OPTIONS,
+      train: { type: 'string' },
+      test: { type: 'string' },
+      k: { type: 'string', default: '10,20' },
+      json: { type: 'boolean' },
+    },
     strict: true,
     allowPositionals: true,
   });
@@ -33,7 +39,13 @@ export async function runEval(argv: string[], io: CommandIO): Promise<void> {
   io.stdout(formatTable(res, ks, train, test, trainSeconds));
 }
 
-function formatTable(res: { model: Metrics; popularity: Metrics }, ks: number[], train: Interactions, test: Interactions, seconds: number): string {
+function formatTable(
+  res: { model: Metrics; popularity: Metrics },
+  ks: number[],
+  train: Interactions,
+  test: Interactions,
+  seconds: number,
+): string {
   const rows: [string, string, string][] = [['metric', 'model', 'popularity']];
   for (const name of ['recall', 'ndcg', 'precision', 'coverage']) {
     for (const k of ks)

@@ -58,11 +58,17 @@ function expectFaithful(pack: Pack) {
   expect(pack.userFactors).toEqual(X);
   // YᵀY, independently: a plain triple loop over the float32 values in float64.
   const gram = new Float64Array(F * F);
-  for (let a = 0; a < F; a++) for (let b = 0; b < F; b++) for (let i = 0; i < ITEM_IDS.length; i++) gram[a * F + b] += Y[i * F + a] * Y[i * F + b];
+  for (let a = 0; a < F; a++)
+    for (let b = 0; b < F; b++) for (let i = 0; i < ITEM_IDS.length; i++) gram[a * F + b] += Y[i * F + a] * Y[i * F + b];
   expect(Array.from(pack.gram)).toEqual(Array.from(gram));
   // The served score of every item for every user is the user·item dot product.
   for (let u = 0; u < USER_IDS.length; u++) {
-    const picks = scoreUser({ pack, scratch: new Float64Array(ITEM_IDS.length) }, X.subarray(u * F, u * F + F), ITEM_IDS.length, () => false);
+    const picks = scoreUser(
+      { pack, scratch: new Float64Array(ITEM_IDS.length) },
+      X.subarray(u * F, u * F + F),
+      ITEM_IDS.length,
+      () => false,
+    );
     expect(picks).toHaveLength(ITEM_IDS.length);
     for (const { index, score } of picks) {
       let dot = 0;
@@ -110,7 +116,10 @@ describe('edgepick pack', () => {
     writeFileSync(path('item_ids.txt'), `${ITEM_IDS.join('\n')}\n`);
     writeFileSync(path('user_ids.txt'), USER_IDS.join('\n'));
     // view 1, click 2, purchase 5 (default weights); item 999 has no factors; (3, 101) repeats.
-    writeFileSync(path('interactions.csv'), 'user,item,event\n3,101,view\n3,101,purchase\n1,7,click\n4,101,view\n15,999,purchase\n1,12,view\n');
+    writeFileSync(
+      path('interactions.csv'),
+      'user,item,event\n3,101,view\n3,101,purchase\n1,7,click\n4,101,view\n15,999,purchase\n1,12,view\n',
+    );
     const { pack, stderr } = await packFrom(
       '--item-factors',
       path('item_factors.npy'),
@@ -137,8 +146,14 @@ describe('edgepick pack', () => {
     ] as const) {
       mkdirSync(path(side));
       const r = rows(flat, ids.length);
-      writeFileSync(path(`${side}/part-00000-c000.snappy.parquet`), parquetFactorsBytes(ids.slice(0, 3), r.slice(0, 3), { codec: 'snappy' }));
-      writeFileSync(path(`${side}/part-00001-c000.snappy.parquet`), parquetFactorsBytes(ids.slice(3), r.slice(3), { codec: 'snappy', rowGroupSize: 2 }));
+      writeFileSync(
+        path(`${side}/part-00000-c000.snappy.parquet`),
+        parquetFactorsBytes(ids.slice(0, 3), r.slice(0, 3), { codec: 'snappy' }),
+      );
+      writeFileSync(
+        path(`${side}/part-00001-c000.snappy.parquet`),
+        parquetFactorsBytes(ids.slice(3), r.slice(3), { codec: 'snappy', rowGroupSize: 2 }),
+      );
       writeFileSync(path(`${side}/_SUCCESS`), '');
     }
     const { pack } = await packFrom('--item-factors', path('item_factors'), '--user-factors', path('user_factors'));

@@ -54,9 +54,13 @@ export async function runPack(argv: string[], io: CommandIO): Promise<void> {
   const interactions = values.interactions ? await readInteractions(values.interactions, { eventWeights }) : undefined;
   const { input, popularity, unknownItems } = importedPack(items, users, { regularization, alpha, eventWeights }, interactions);
 
-  io.stderr(`read ${items.ids.length} items${users ? ` and ${users.ids.length} users` : ''} × ${items.factors} factors (${items.format})\n`);
+  io.stderr(
+    `read ${items.ids.length} items${users ? ` and ${users.ids.length} users` : ''} × ${items.factors} factors (${items.format})\n`,
+  );
   if (popularity === 'item-norm') {
-    io.stderr('no --interactions: item popularity is the norm of each item vector (a proxy; manifest model.params.popularity = "item-norm")\n');
+    io.stderr(
+      'no --interactions: item popularity is the norm of each item vector (a proxy; manifest model.params.popularity = "item-norm")\n',
+    );
   } else if (unknownItems > 0) {
     io.stderr(`${unknownItems} item${unknownItems === 1 ? '' : 's'} of ${values.interactions} without factors ignored\n`);
   }

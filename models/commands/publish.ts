@@ -30,7 +30,8 @@ export async function runPublish(argv: string[], io: CommandIO): Promise<void> {
   if (!values.site) throw new InputError('publish needs --site <id>');
   if (values.local && values.remote) throw new InputError('choose one of --local and --remote');
   if (!existsSync(packPath)) throw new InputError(`pack file not found: ${packPath}`);
-  if (!existsSync(values.config)) throw new InputError(`wrangler config not found: ${values.config} (run from the project root or pass --config)`);
+  if (!existsSync(values.config))
+    throw new InputError(`wrangler config not found: ${values.config} (run from the project root or pass --config)`);
   let catalog: unknown;
   if (values.catalog) {
     if (!existsSync(values.catalog)) throw new InputError(`catalog file not found: ${values.catalog}`);

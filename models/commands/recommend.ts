@@ -48,7 +48,9 @@ export async function runRecommend(argv: string[], io: CommandIO): Promise<void>
   await writeFile(values.out, `${lines.join('\n')}\n`);
   const known = new Set(pack.userIds ?? []);
   const unknown = users.filter((u) => !known.has(u)).length;
-  io.stdout(`wrote ${values.out}: top ${k} for ${users.length} users${unknown ? ` (${unknown} unknown to the pack got popular items)` : ''}\n`);
+  io.stdout(
+    `wrote ${values.out}: top ${k} for ${users.length} users${unknown ? ` (${unknown} unknown to the pack got popular items)` : ''}\n`,
+  );
 }
 
 /**

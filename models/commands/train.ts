@@ -9,7 +9,12 @@ import { progressPrinter, TRAINING_OPTIONS, trainingParams } from './options.js'
 
 /** `edgepick train <interactions> --out <pack> [training options]` */
 export async function runTrain(argv: string[], io: CommandIO): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, options: { ...TRAINING_OPTIONS, out: { type: 'string' } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { ...TRAINING_OPTIONS, out: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
   const [input, ...extra] = positionals;
   if (!input) throw new InputError('train needs an interactions file: edgepick train <interactions.csv> --out <pack>');
   if (extra.length) throw new InputError(`unexpected argument ${JSON.stringify(extra[0])}`);

@@ -14,7 +14,9 @@ const file = (name: string, text: string) => {
 
 describe('readInteractions', () => {
   it('reads CSV columns by name, weights from events, sums duplicates and skips weight 0', async () => {
-    const x = await readInteractions(file('a.csv', 'timestamp,item,user,event\n1,i1,u1,click\n2,i1,u1,view\n3,i2,u2,purchase\n4,i3,u2,impression\n'));
+    const x = await readInteractions(
+      file('a.csv', 'timestamp,item,user,event\n1,i1,u1,click\n2,i1,u1,view\n3,i2,u2,purchase\n4,i3,u2,impression\n'),
+    );
     expect(x.userIds).toEqual(['u1', 'u2']);
     expect(x.itemIds).toEqual(['i1', 'i2']);
     expect(Array.from(x.weights)).toEqual([3, 5]);

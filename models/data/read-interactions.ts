@@ -121,7 +121,13 @@ class Accumulator {
         }
       }
     }
-    return { userIds: this.userIds, itemIds: this.itemIds, users: users.slice(0, out), items: items.slice(0, out), weights: weights.slice(0, out) };
+    return {
+      userIds: this.userIds,
+      itemIds: this.itemIds,
+      users: users.slice(0, out),
+      items: items.slice(0, out),
+      weights: weights.slice(0, out),
+    };
   }
 }
 
@@ -133,7 +139,8 @@ function weightOf(raw: string | undefined, event: string | undefined, weights: R
   }
   if (event !== undefined && event !== '') {
     const w = weights[event];
-    if (w === undefined) throw new InputError(`${where}: unknown event type ${JSON.stringify(event)} (known: ${Object.keys(weights).join(', ')})`);
+    if (w === undefined)
+      throw new InputError(`${where}: unknown event type ${JSON.stringify(event)} (known: ${Object.keys(weights).join(', ')})`);
     return w;
   }
   return 1;
@@ -193,7 +200,8 @@ function parseCsv(text: string, name: string, weights: Record<string, number>, a
   for (let row = next(); row !== undefined; row = next()) {
     if (row.length === 0) continue;
     const f = split(row);
-    if (f.length < need) throw new InputError(`${name}:${line}: expected at least ${need} columns (${cols.slice(0, need).join(',')}), got ${f.length}`);
+    if (f.length < need)
+      throw new InputError(`${name}:${line}: expected at least ${need} columns (${cols.slice(0, need).join(',')}), got ${f.length}`);
     const user = f[ui].trim();
     const item = f[ii].trim();
     if (!user || !item) throw new InputError(`${name}:${line}: empty ${!user ? 'user' : 'item'} id`);
@@ -252,7 +260,9 @@ function parseJsonl(text: string, name: string, weights: Record<string, number>,
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue.path.join('.') || 'event';
-      throw new InputError(`${where}: ${issue.code === 'invalid_type' && issue.input === undefined ? `missing ${field}` : `${field}: ${issue.message}`}`);
+      throw new InputError(
+        `${where}: ${issue.code === 'invalid_type' && issue.input === undefined ? `missing ${field}` : `${field}: ${issue.message}`}`,
+      );
     }
     const e = parsed.data;
     const user = e.userId ?? e.visitorId!;

@@ -154,7 +154,11 @@ export function generateDemoStore(options: DemoOptions = {}): DemoStore {
  * ≥ 1): `heldOut` over each user's distinct items in first-seen order, the same split `edgepick eval`
  * workflows and the benchmarks use. Every row of a held-out (user, item) pair goes to test.
  */
-export function splitDemo(interactions: DemoInteraction[], fraction = 0.2, seed = 42): { train: DemoInteraction[]; test: DemoInteraction[] } {
+export function splitDemo(
+  interactions: DemoInteraction[],
+  fraction = 0.2,
+  seed = 42,
+): { train: DemoInteraction[]; test: DemoInteraction[] } {
   const keysByUser = new Map<string, string[]>();
   const seen = new Set<string>();
   for (const x of interactions) {

@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DemoInteraction, type DemoOptions, generateDemoStore, splitDemo } from './generate.js';
 
-const csv = (rows: DemoInteraction[]) => `user,item,event,timestamp\n${rows.map((x) => `${x.user},${x.item},${x.event},${x.timestamp}`).join('\n')}\n`;
+const csv = (rows: DemoInteraction[]) =>
+  `user,item,event,timestamp\n${rows.map((x) => `${x.user},${x.item},${x.event},${x.timestamp}`).join('\n')}\n`;
 
 /** Writes catalog.json, interactions.csv and a train.csv/test.csv split into `dir`; returns counts. */
 export async function writeDemoStore(dir: string, options: DemoOptions = {}) {

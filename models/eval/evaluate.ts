@@ -20,7 +20,12 @@ type Ranker = (u: number, k: number, skip: (i: number) => boolean) => Ranked[];
  * Recall@K = hits/|test|, NDCG@K (binary, 1/log2(rank+1), IDCG over min(|test|,K)),
  * Precision@K = hits/K, Coverage@K = distinct recommended items / all items.
  */
-export function evaluate(model: FactorModel, train: Interactions, test: Interactions, ks: number[] = [10, 20]): { model: Metrics; popularity: Metrics } {
+export function evaluate(
+  model: FactorModel,
+  train: Interactions,
+  test: Interactions,
+  ks: number[] = [10, 20],
+): { model: Metrics; popularity: Metrics } {
   const f = model.factors;
   const nItems = model.itemIds.length;
   const itemIndex = new Map(model.itemIds.map((id, i) => [id, i]));

@@ -120,7 +120,10 @@ describe('readFactors: .npy (implicit, np.save) with an id list', () => {
     await refuse(new TextEncoder().encode('id,features\n'), /^m\.npy is not a \.npy file/);
     await refuse(npyBytes([1, 2, Number.NaN, 4, 5, 6], [3, 2]), /^m\.npy: row 1, column 0 is NaN$/);
     await refuse(npyBytes([1, 2, 3, Number.POSITIVE_INFINITY, 5, 6], [3, 2], { descr: '<f8' }), /^m\.npy: row 1, column 1 is Infinity$/);
-    await refuse(npyBytes([1, 2, 3, 1e300, 5, 6], [3, 2], { descr: '<f8' }), /^m\.npy: row 1, column 1 is 1e\+300, which overflows float32$/);
+    await refuse(
+      npyBytes([1, 2, 3, 1e300, 5, 6], [3, 2], { descr: '<f8' }),
+      /^m\.npy: row 1, column 1 is 1e\+300, which overflows float32$/,
+    );
     await refuse(npyBytes(six, [2, 3]), /^ids\.txt lists 3 ids but m\.npy has 2 rows/);
     await refuse(npyBytes(six, [3, 2]), /^ids\.txt:3: duplicate id "a"/, file('ids.txt', 'a\nb\na\n'));
     await refuse(npyBytes(six, [3, 2]), /^ids\.txt:2: empty id/, file('ids.txt', 'a\n\nc\n'));
@@ -149,7 +152,12 @@ describe('readFactors: Parquet (Spark df.write.parquet)', () => {
   const features = ROWS.map((r) => r.features);
 
   it('reads id (int32, int64 or string) and features list<float>, uncompressed or snappy, across row groups', async () => {
-    for (const options of [{}, { codec: 'snappy' as const }, { idType: 'int64' as const, rowGroupSize: 2 }, { idType: 'string' as const, rowGroupSize: 1 }]) {
+    for (const options of [
+      {},
+      { codec: 'snappy' as const },
+      { idType: 'int64' as const, rowGroupSize: 2 },
+      { idType: 'string' as const, rowGroupSize: 1 },
+    ]) {
       const got = await readFactors(file('part-00000.snappy.parquet', parquetFactorsBytes(ids, features, options)));
       expect(got.format).toBe('parquet');
       expect(got.ids).toEqual(['12', '7', '40']);
@@ -161,7 +169,10 @@ describe('readFactors: Parquet (Spark df.write.parquet)', () => {
   it('reads a Spark output directory of part files', async () => {
     const out = join(dir, 'spark-parquet');
     mkdirSync(out);
-    writeFileSync(join(out, 'part-00000-x.snappy.parquet'), parquetFactorsBytes(ids.slice(0, 1), features.slice(0, 1), { codec: 'snappy' }));
+    writeFileSync(
+      join(out, 'part-00000-x.snappy.parquet'),
+      parquetFactorsBytes(ids.slice(0, 1), features.slice(0, 1), { codec: 'snappy' }),
+    );
     writeFileSync(join(out, 'part-00001-x.snappy.parquet'), parquetFactorsBytes(ids.slice(1), features.slice(1), { codec: 'snappy' }));
     writeFileSync(join(out, '_SUCCESS'), '');
     const got = await readFactors(out);

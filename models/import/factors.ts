@@ -55,7 +55,8 @@ export async function readFactors(path: string, options: ReadFactorsOptions = {}
   const format = [...formats][0];
   if (format === 'npy') {
     if (info.isDirectory()) throw new InputError(`${path}: pass one .npy file, not a directory`);
-    if (!options.ids) throw new InputError(`${basename(path)} is a .npy array without ids: add ${idsOption} <file> (one id per line, in row order)`);
+    if (!options.ids)
+      throw new InputError(`${basename(path)} is a .npy array without ids: add ${idsOption} <file> (one id per line, in row order)`);
     return readNpyFactors(path, options.ids);
   }
   if (options.ids) throw new InputError(`${idsOption} is only for .npy factors (${basename(path)} carries its own id column)`);
@@ -117,7 +118,8 @@ class Collector {
   add(rawId: unknown, features: unknown, where: string): void {
     if (features === null || features === undefined) throw new InputError(`${where}: missing features`);
     const arr = features as ArrayLike<unknown>;
-    if (typeof features !== 'object' || typeof arr.length !== 'number') throw new InputError(`${where}: features must be an array of numbers`);
+    if (typeof features !== 'object' || typeof arr.length !== 'number')
+      throw new InputError(`${where}: features must be an array of numbers`);
     const n = arr.length;
     if (this.ids.length === 0) {
       if (n === 0) throw new InputError(`${where}: features is empty`);
@@ -137,10 +139,13 @@ class Collector {
       const v = arr[k];
       // Spark's JSON writer spells non-finite floats as the strings "NaN", "Infinity", "-Infinity".
       if (typeof v !== 'number') {
-        throw new InputError(`${where}: features[${k}] is ${v === null ? 'null' : typeof v === 'string' ? JSON.stringify(v) : typeof v}, not a number`);
+        throw new InputError(
+          `${where}: features[${k}] is ${v === null ? 'null' : typeof v === 'string' ? JSON.stringify(v) : typeof v}, not a number`,
+        );
       }
       const f = Math.fround(v);
-      if (!Number.isFinite(f)) throw new InputError(`${where}: features[${k}] is ${Number.isFinite(v) ? `${v}, which overflows float32` : v}`);
+      if (!Number.isFinite(f))
+        throw new InputError(`${where}: features[${k}] is ${Number.isFinite(v) ? `${v}, which overflows float32` : v}`);
       this.values[o + k] = f;
     }
     this.addId(rawId, where);
@@ -166,7 +171,8 @@ async function readJsonLines(file: string, name: string, out: Collector): Promis
     } catch {
       throw new InputError(`${where}: not valid JSON`);
     }
-    if (!o || typeof o !== 'object' || Array.isArray(o)) throw new InputError(`${where}: expected a JSON object {"id": …, "features": […]}`);
+    if (!o || typeof o !== 'object' || Array.isArray(o))
+      throw new InputError(`${where}: expected a JSON object {"id": …, "features": […]}`);
     const row = o as { id?: unknown; features?: unknown };
     if (row.features !== undefined && !Array.isArray(row.features)) throw new InputError(`${where}: features must be an array of numbers`);
     out.add(row.id, row.features, where);
@@ -183,7 +189,8 @@ async function readParquet(file: string, name: string, out: Collector): Promise<
   }
   const columns = parquetSchema(metadata).children.map((c) => c.element.name);
   for (const c of ['id', 'features']) {
-    if (!columns.includes(c)) throw new InputError(`${name}: no column ${JSON.stringify(c)} (expected Spark ALS's id and features, got ${columns.join(', ')})`);
+    if (!columns.includes(c))
+      throw new InputError(`${name}: no column ${JSON.stringify(c)} (expected Spark ALS's id and features, got ${columns.join(', ')})`);
   }
   // One row group at a time, so a large file is never all JS objects at once.
   let rowStart = 0;

@@ -21,7 +21,8 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
  */
 export function parseNpy(bytes: Uint8Array, name: string): NpyMatrix {
   if (bytes.byteLength === 0) throw new InputError(`${name} is empty`);
-  if (bytes.byteLength < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new InputError(`${name} is not a .npy file (no \\x93NUMPY magic)`);
+  if (bytes.byteLength < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new InputError(`${name} is not a .npy file (no \\x93NUMPY magic)`);
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let headerLen: number;
@@ -42,7 +43,9 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyMatrix {
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new InputError(`${name}: .npy header is not a dict with descr, fortran_order and shape: ${JSON.stringify(header.trim().slice(0, 120))}`);
+    throw new InputError(
+      `${name}: .npy header is not a dict with descr, fortran_order and shape: ${JSON.stringify(header.trim().slice(0, 120))}`,
+    );
   }
   const dtype = /^([<>=|]?)f([48])$/.exec(descr);
   if (!dtype) throw new InputError(`${name}: unsupported dtype ${JSON.stringify(descr)} (expected float32 '<f4' or float64 '<f8')`);
@@ -50,7 +53,9 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyMatrix {
   // '=' is native order; numpy writes '<' or '>' explicitly, so only a hand-made file has '='.
   const little = dtype[1] !== '>' && !(dtype[1] === '=' && new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1);
   if (fortran === 'True') {
-    throw new InputError(`${name}: Fortran-order (column-major) arrays are not supported; save with np.save(path, np.ascontiguousarray(a))`);
+    throw new InputError(
+      `${name}: Fortran-order (column-major) arrays are not supported; save with np.save(path, np.ascontiguousarray(a))`,
+    );
   }
   const dims = shapeText
     .split(',')
@@ -65,10 +70,14 @@ export function parseNpy(bytes: Uint8Array, name: string): NpyMatrix {
   const dataStart = start + headerLen;
   const need = rows * cols * width;
   if (bytes.byteLength - dataStart < need) {
-    throw new InputError(`${name} is truncated: shape (${rows}, ${cols}) needs ${need} data bytes, the file has ${bytes.byteLength - dataStart}`);
+    throw new InputError(
+      `${name} is truncated: shape (${rows}, ${cols}) needs ${need} data bytes, the file has ${bytes.byteLength - dataStart}`,
+    );
   }
   if (bytes.byteLength - dataStart > need) {
-    throw new InputError(`${name} has ${bytes.byteLength - dataStart - need} bytes after the (${rows}, ${cols}) array (not a plain .npy array)`);
+    throw new InputError(
+      `${name} has ${bytes.byteLength - dataStart - need} bytes after the (${rows}, ${cols}) array (not a plain .npy array)`,
+    );
   }
   const values = new Float32Array(rows * cols);
   for (let k = 0; k < values.length; k++) {

@@ -29,10 +29,17 @@ export interface ImportedPack {
  * (`model.params.popularity`: `"interactions"` or `"item-norm"`) and where the factors came from
  * (`model.params.importedFrom`). YᵀY and the checksum are computed by the pack writer.
  */
-export function importedPack(items: ImportedFactors, users: ImportedFactors | undefined, params: ImportParams, interactions?: Interactions): ImportedPack {
+export function importedPack(
+  items: ImportedFactors,
+  users: ImportedFactors | undefined,
+  params: ImportParams,
+  interactions?: Interactions,
+): ImportedPack {
   const f = items.factors;
   if (users && users.factors !== f) {
-    throw new InputError(`user factors have ${users.factors} dimensions per row but item factors have ${f}: they must come from the same model`);
+    throw new InputError(
+      `user factors have ${users.factors} dimensions per row but item factors have ${f}: they must come from the same model`,
+    );
   }
   const nItems = items.ids.length;
   const itemPopularity = new Float32Array(nItems);

@@ -7,7 +7,11 @@
  * in `descr` (`<f4`, `<f8`, `>f4`, `<i4`, …) in C order — or the bytes in the given order when
  * `fortran` is set (the header then says so; the values are written as given).
  */
-export function npyBytes(values: ArrayLike<number>, shape: number[], options: { descr?: string; fortran?: boolean; version?: 1 | 2 } = {}): Uint8Array {
+export function npyBytes(
+  values: ArrayLike<number>,
+  shape: number[],
+  options: { descr?: string; fortran?: boolean; version?: 1 | 2 } = {},
+): Uint8Array {
   const descr = options.descr ?? '<f4';
   const version = options.version ?? 1;
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
@@ -169,7 +173,11 @@ export interface ParquetFactorsOptions {
  * group list { required float element } }`, one data page (v1, PLAIN values, RLE levels) per column
  * chunk, and a thrift-compact footer. A `null` features value writes a null list (def level 0).
  */
-export function parquetFactorsBytes(ids: (number | string)[], features: (number[] | null)[], options: ParquetFactorsOptions = {}): Uint8Array {
+export function parquetFactorsBytes(
+  ids: (number | string)[],
+  features: (number[] | null)[],
+  options: ParquetFactorsOptions = {},
+): Uint8Array {
   const idType = options.idType ?? 'int32';
   const codec = options.codec === 'snappy' ? 1 : 0;
   const groupSize = options.rowGroupSize ?? Math.max(ids.length, 1);
@@ -250,7 +258,12 @@ export function parquetFactorsBytes(ids: (number | string)[], features: (number[
     const values = new Uint8Array(floats.length * 4);
     const fv = new DataView(values.buffer);
     floats.forEach((x, k) => fv.setFloat32(k * 4, x, true));
-    const featureMeta = column(4, ['features', 'list', 'element'], rep.length, Uint8Array.from([...levels(rep), ...levels(def), ...values]));
+    const featureMeta = column(
+      4,
+      ['features', 'list', 'element'],
+      rep.length,
+      Uint8Array.from([...levels(rep), ...levels(def), ...values]),
+    );
     const groupBytes = chunks.length - groupStart;
     rowGroups.push(() => {
       footer.listStruct(1, [() => idMeta(footer), () => featureMeta(footer)]);

@@ -1,7 +1,18 @@
 import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import type { PackManifest } from '../../schema/pack-manifest.js';
-import { buildPack, decodePack, encodePack, fileToParts, gramMatrix, openPack, PackReadError, PackWriteError, packToFile, splitChunks } from './index.js';
+import {
+  buildPack,
+  decodePack,
+  encodePack,
+  fileToParts,
+  gramMatrix,
+  openPack,
+  PackReadError,
+  PackWriteError,
+  packToFile,
+  splitChunks,
+} from './index.js';
 import { sha256Hex } from './sha256.js';
 import { nonFinitePack } from './test-fixtures.js';
 import type { PackInput } from './writer.js';
@@ -141,7 +152,10 @@ describe('pack refusals', () => {
 
   it('refuses a tampered manifest (section shape, format version)', async () => {
     const bytes = await encodePack(sample());
-    const { manifest, body } = fileToParts(bytes) as unknown as { manifest: { sections: { shape: number[] }[]; itemIds: string[] }; body: Uint8Array };
+    const { manifest, body } = fileToParts(bytes) as unknown as {
+      manifest: { sections: { shape: number[] }[]; itemIds: string[] };
+      body: Uint8Array;
+    };
     const bad = structuredClone(manifest);
     bad.sections[0].shape = [49, 4];
     await expect(openPack(bad, body)).rejects.toThrow(/section item_factors has shape/);
@@ -152,7 +166,9 @@ describe('pack refusals', () => {
 
 /** 7 users × 50 items: user u has items {u, u+7, …} below 50 except every third user, who has none; given unsorted. */
 function withUserItems(): PackInput {
-  const rows = Array.from({ length: 7 }, (_, u) => (u % 3 === 2 ? [] : Array.from({ length: Math.ceil((50 - u) / 7) }, (_, j) => u + 7 * j).reverse()));
+  const rows = Array.from({ length: 7 }, (_, u) =>
+    u % 3 === 2 ? [] : Array.from({ length: Math.ceil((50 - u) / 7) }, (_, j) => u + 7 * j).reverse(),
+  );
   const indptr = Int32Array.from([0, ...rows.map((_r, u) => rows.slice(0, u + 1).reduce((n, x) => n + x.length, 0))]);
   return { ...sample(), userItemsCsr: { indptr, indices: Int32Array.from(rows.flat()) } };
 }
@@ -216,7 +232,9 @@ describe('user items (ancillary user_items_indptr + user_items)', () => {
     const unknown = { name: 'clusters', dtype: 'uint16', shape: [4], offset: 0, byteLength: 8 };
     const pack = await editedPack((m) => m.ancillarySections!.push(unknown));
     expect(Array.from(pack.userItems!(1))).toEqual([1, 8, 15, 22, 29, 36, 43]);
-    await expect(editedPack((m) => m.ancillarySections!.push({ ...unknown, offset: m.byteLength }))).rejects.toThrow(/section clusters runs past the end/);
+    await expect(editedPack((m) => m.ancillarySections!.push({ ...unknown, offset: m.byteLength }))).rejects.toThrow(
+      /section clusters runs past the end/,
+    );
   });
 
   it('refuses a non-monotone indptr, an index out of range, unsorted or repeated items, a wrong length', async () => {
@@ -227,11 +245,17 @@ describe('user items (ancillary user_items_indptr + user_items)', () => {
       }),
     ).rejects.toThrow(/user_items_indptr decreases at user 1/);
     await expect(editedPack((_m, _b, view) => void (view('user_items')[3] = 50))).rejects.toThrow(PackReadError);
-    await expect(editedPack((_m, _b, view) => void (view('user_items')[3] = 50))).rejects.toThrow(/user 0 has item index 50, outside 0\.\.49/);
+    await expect(editedPack((_m, _b, view) => void (view('user_items')[3] = 50))).rejects.toThrow(
+      /user 0 has item index 50, outside 0\.\.49/,
+    );
     await expect(editedPack((_m, _b, view) => void (view('user_items')[3] = -1))).rejects.toThrow(/outside/);
-    await expect(editedPack((_m, _b, view) => void (view('user_items')[3] = 35))).rejects.toThrow(/user 0's items are not strictly ascending/);
+    await expect(editedPack((_m, _b, view) => void (view('user_items')[3] = 35))).rejects.toThrow(
+      /user 0's items are not strictly ascending/,
+    );
     await expect(editedPack((_m, _b, view) => void (view('user_items')[3] = 14))).rejects.toThrow(/not strictly ascending/);
-    await expect(editedPack((_m, _b, view) => void (view('user_items_indptr')[7] -= 1))).rejects.toThrow(/user_items_indptr runs 0\.\.\d+, expected/);
+    await expect(editedPack((_m, _b, view) => void (view('user_items_indptr')[7] -= 1))).rejects.toThrow(
+      /user_items_indptr runs 0\.\.\d+, expected/,
+    );
     await expect(editedPack((_m, _b, view) => void (view('user_items_indptr')[0] = 1))).rejects.toThrow(/user_items_indptr runs 1\.\./);
     // Wrong length: indptr must have users + 1 entries; shapes must match byte lengths.
     await expect(
@@ -241,8 +265,12 @@ describe('user items (ancillary user_items_indptr + user_items)', () => {
         s.byteLength = 28;
       }),
     ).rejects.toThrow(/section user_items_indptr has shape \[7\], expected \[8\]/);
-    await expect(editedPack((m) => void (m.ancillarySections![1].byteLength -= 4))).rejects.toThrow(/section user_items is \d+ bytes, expected/);
-    await expect(editedPack((m) => void (m.ancillarySections![1].dtype = 'float32'))).rejects.toThrow(/section user_items has dtype float32, expected int32/);
+    await expect(editedPack((m) => void (m.ancillarySections![1].byteLength -= 4))).rejects.toThrow(
+      /section user_items is \d+ bytes, expected/,
+    );
+    await expect(editedPack((m) => void (m.ancillarySections![1].dtype = 'float32'))).rejects.toThrow(
+      /section user_items has dtype float32, expected int32/,
+    );
     await expect(editedPack((m) => void m.ancillarySections!.pop())).rejects.toThrow(/user_items_indptr without user_items/);
     await expect(
       editedPack((m) => {
@@ -256,11 +284,15 @@ describe('user items (ancillary user_items_indptr + user_items)', () => {
     const csr = withUserItems().userItemsCsr!;
     const bad = (userItemsCsr: { indptr: Int32Array; indices: Int32Array }) => encodePack({ ...sample(), userItemsCsr });
     await expect(bad({ ...csr, indptr: csr.indptr.subarray(1) })).rejects.toThrow(/expected users \+ 1 = 8/);
-    await expect(bad({ indptr: csr.indptr, indices: Int32Array.from(csr.indices, (i, j) => (j === 2 ? 50 : i)) })).rejects.toThrow(/outside 0\.\.49/);
-    await expect(bad({ indptr: csr.indptr, indices: Int32Array.from(csr.indices, (i, j) => (j === 2 ? csr.indices[3] : i)) })).rejects.toThrow(/twice/);
-    await expect(bad({ indptr: Int32Array.from(csr.indptr, (p, u) => (u === 1 ? csr.indptr[2] + 1 : p)), indices: csr.indices })).rejects.toThrow(
-      /decreases at user 1/,
+    await expect(bad({ indptr: csr.indptr, indices: Int32Array.from(csr.indices, (i, j) => (j === 2 ? 50 : i)) })).rejects.toThrow(
+      /outside 0\.\.49/,
     );
+    await expect(
+      bad({ indptr: csr.indptr, indices: Int32Array.from(csr.indices, (i, j) => (j === 2 ? csr.indices[3] : i)) }),
+    ).rejects.toThrow(/twice/);
+    await expect(
+      bad({ indptr: Int32Array.from(csr.indptr, (p, u) => (u === 1 ? csr.indptr[2] + 1 : p)), indices: csr.indices }),
+    ).rejects.toThrow(/decreases at user 1/);
     await expect(bad({ indptr: csr.indptr, indices: csr.indices.subarray(1) })).rejects.toThrow(/must run from 0/);
   });
 });

@@ -44,7 +44,9 @@ export async function openPack(manifestInput: unknown, bodyInput: Uint8Array | A
   if (!parsed.success) {
     const m = manifestInput as { format?: unknown; formatVersion?: unknown } | null;
     if (m && typeof m === 'object' && m.format === PACK_FORMAT && m.formatVersion !== PACK_FORMAT_VERSION) {
-      throw new PackReadError(`unsupported pack format version ${String(m.formatVersion)} (this reader understands ${PACK_FORMAT_VERSION})`);
+      throw new PackReadError(
+        `unsupported pack format version ${String(m.formatVersion)} (this reader understands ${PACK_FORMAT_VERSION})`,
+      );
     }
     const first = parsed.error.issues[0];
     throw new PackReadError(`invalid pack manifest: ${first.path.join('.') || '(root)'}: ${first.message}`);
@@ -67,7 +69,9 @@ export async function openPack(manifestInput: unknown, bodyInput: Uint8Array | A
   }
   const section = (name: SectionName | AncillarySectionName, dtype: PackSection['dtype'], shape: number[], required: boolean) => {
     const ancillary = (AncillarySectionName.options as readonly string[]).includes(name);
-    const s: PackSection | AncillarySection | undefined = (ancillary ? (manifest.ancillarySections ?? []) : manifest.sections).find((x) => x.name === name);
+    const s: PackSection | AncillarySection | undefined = (ancillary ? (manifest.ancillarySections ?? []) : manifest.sections).find(
+      (x) => x.name === name,
+    );
     if (!s) {
       if (required) throw new PackReadError(`pack has no ${name} section`);
       return undefined;
@@ -121,19 +125,26 @@ function readUserItems(
   body: Uint8Array,
   nUsers: number,
   nItems: number,
-  section: (name: AncillarySectionName, dtype: 'int32', shape: number[], required: boolean) => { offset: number; byteLength: number } | undefined,
+  section: (
+    name: AncillarySectionName,
+    dtype: 'int32',
+    shape: number[],
+    required: boolean,
+  ) => { offset: number; byteLength: number } | undefined,
 ): ((u: number) => Int32Array) | undefined {
   const listed = (name: string) => manifest.ancillarySections?.some((s) => s.name === name) ?? false;
   const hasPtr = listed('user_items_indptr');
   const hasItems = listed('user_items');
   if (!hasPtr && !hasItems) return undefined;
-  if (hasPtr !== hasItems) throw new PackReadError(`pack has ${hasPtr ? 'user_items_indptr without user_items' : 'user_items without user_items_indptr'}`);
+  if (hasPtr !== hasItems)
+    throw new PackReadError(`pack has ${hasPtr ? 'user_items_indptr without user_items' : 'user_items without user_items_indptr'}`);
   if (nUsers === 0) throw new PackReadError('pack has user_items sections but no users');
   const nnz = manifest.ancillarySections!.find((s) => s.name === 'user_items')!.shape[0];
   const view = (s: { offset: number; byteLength: number }) => new Int32Array(body.buffer, body.byteOffset + s.offset, s.byteLength / 4);
   const indptr = view(section('user_items_indptr', 'int32', [nUsers + 1], true)!);
   const indices = view(section('user_items', 'int32', [nnz], true)!);
-  if (indptr[0] !== 0 || indptr[nUsers] !== nnz) throw new PackReadError(`user_items_indptr runs ${indptr[0]}..${indptr[nUsers]}, expected 0..${nnz}`);
+  if (indptr[0] !== 0 || indptr[nUsers] !== nnz)
+    throw new PackReadError(`user_items_indptr runs ${indptr[0]}..${indptr[nUsers]}, expected 0..${nnz}`);
   for (let u = 0; u < nUsers; u++) if (indptr[u + 1] < indptr[u]) throw new PackReadError(`user_items_indptr decreases at user ${u}`);
   for (let u = 0; u < nUsers; u++) {
     for (let j = indptr[u]; j < indptr[u + 1]; j++) {

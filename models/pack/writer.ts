@@ -70,15 +70,18 @@ export async function buildPack(input: PackInput, options: EncodeOptions = {}): 
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(f) || f < 1 || f > 1024) throw new PackWriteError(`factors must be an integer in 1..1024, got ${f}`);
   if (chunkSize < 8 || chunkSize > KV_VALUE_LIMIT) throw new PackWriteError(`chunkSize must be in 8..${KV_VALUE_LIMIT}`);
-  if (input.itemFactors.length !== nItems * f) throw new PackWriteError(`itemFactors has ${input.itemFactors.length} values, expected ${nItems}×${f}`);
-  if (input.itemPopularity.length !== nItems) throw new PackWriteError(`itemPopularity has ${input.itemPopularity.length} values, expected ${nItems}`);
+  if (input.itemFactors.length !== nItems * f)
+    throw new PackWriteError(`itemFactors has ${input.itemFactors.length} values, expected ${nItems}×${f}`);
+  if (input.itemPopularity.length !== nItems)
+    throw new PackWriteError(`itemPopularity has ${input.itemPopularity.length} values, expected ${nItems}`);
   checkIds('item', input.itemIds);
   assertFinite('itemFactors', input.itemFactors);
   assertFinite('itemPopularity', input.itemPopularity);
   const withUsers = !options.omitUsers && input.userIds !== undefined && input.userFactors !== undefined;
   if (withUsers) {
     const nUsers = input.userIds!.length;
-    if (input.userFactors!.length !== nUsers * f) throw new PackWriteError(`userFactors has ${input.userFactors!.length} values, expected ${nUsers}×${f}`);
+    if (input.userFactors!.length !== nUsers * f)
+      throw new PackWriteError(`userFactors has ${input.userFactors!.length} values, expected ${nUsers}×${f}`);
     checkIds('user', input.userIds!);
     assertFinite('userFactors', input.userFactors!);
   }
@@ -86,7 +89,13 @@ export async function buildPack(input: PackInput, options: EncodeOptions = {}): 
   // YᵀY in float64: the fold-in solve needs it, and computing it once at write time keeps requests cheap.
   const gram = gramMatrix(input.itemFactors, nItems, f);
 
-  const parts: { name: SectionName | AncillarySectionName; dtype: PackSection['dtype']; shape: number[]; bytes: Uint8Array; ancillary?: true }[] = [
+  const parts: {
+    name: SectionName | AncillarySectionName;
+    dtype: PackSection['dtype'];
+    shape: number[];
+    bytes: Uint8Array;
+    ancillary?: true;
+  }[] = [
     { name: 'item_factors', dtype: 'float32', shape: [nItems, f], bytes: leBytes(input.itemFactors) },
     { name: 'item_popularity', dtype: 'float32', shape: [nItems], bytes: leBytes(input.itemPopularity) },
     { name: 'gram', dtype: 'float64', shape: [f, f], bytes: leBytes(gram) },
@@ -97,8 +106,20 @@ export async function buildPack(input: PackInput, options: EncodeOptions = {}): 
     parts.push({ name: 'user_ids', dtype: 'utf8', shape: [input.userIds!.length], bytes: ids });
   }
   if (userItems) {
-    parts.push({ name: 'user_items_indptr', dtype: 'int32', shape: [userItems.indptr.length], bytes: leBytes(userItems.indptr), ancillary: true });
-    parts.push({ name: 'user_items', dtype: 'int32', shape: [userItems.indices.length], bytes: leBytes(userItems.indices), ancillary: true });
+    parts.push({
+      name: 'user_items_indptr',
+      dtype: 'int32',
+      shape: [userItems.indptr.length],
+      bytes: leBytes(userItems.indptr),
+      ancillary: true,
+    });
+    parts.push({
+      name: 'user_items',
+      dtype: 'int32',
+      shape: [userItems.indices.length],
+      bytes: leBytes(userItems.indices),
+      ancillary: true,
+    });
   }
   const sections: PackSection[] = [];
   const ancillarySections: AncillarySection[] = [];
@@ -120,7 +141,10 @@ export async function buildPack(input: PackInput, options: EncodeOptions = {}): 
     formatVersion: PACK_FORMAT_VERSION,
     id: hash.slice(0, 16),
     createdAt: options.createdAt ?? new Date().toISOString(),
-    model: { type: 'als-implicit', params: { ...p, factors: f, regularization: p.regularization, alpha: p.alpha, eventWeights: p.eventWeights } },
+    model: {
+      type: 'als-implicit',
+      params: { ...p, factors: f, regularization: p.regularization, alpha: p.alpha, eventWeights: p.eventWeights },
+    },
     dims: { factors: f },
     counts: { items: nItems, users: withUsers ? input.userIds!.length : 0, interactions: input.interactions },
     itemIds: input.itemIds,
@@ -142,15 +166,19 @@ export async function buildPack(input: PackInput, options: EncodeOptions = {}): 
  */
 function sortedUserItems(csr: { indptr: Int32Array; indices: Int32Array }, nUsers: number, nItems: number) {
   const { indptr } = csr;
-  if (indptr.length !== nUsers + 1) throw new PackWriteError(`userItemsCsr.indptr has ${indptr.length} values, expected users + 1 = ${nUsers + 1}`);
+  if (indptr.length !== nUsers + 1)
+    throw new PackWriteError(`userItemsCsr.indptr has ${indptr.length} values, expected users + 1 = ${nUsers + 1}`);
   if (indptr[0] !== 0 || indptr[nUsers] !== csr.indices.length)
-    throw new PackWriteError(`userItemsCsr.indptr must run from 0 to ${csr.indices.length} (the number of indices), got ${indptr[0]}..${indptr[nUsers]}`);
+    throw new PackWriteError(
+      `userItemsCsr.indptr must run from 0 to ${csr.indices.length} (the number of indices), got ${indptr[0]}..${indptr[nUsers]}`,
+    );
   const indices = Int32Array.from(csr.indices);
   for (let u = 0; u < nUsers; u++) {
     if (indptr[u + 1] < indptr[u]) throw new PackWriteError(`userItemsCsr.indptr decreases at user ${u}`);
     const row = indices.subarray(indptr[u], indptr[u + 1]).sort();
     for (let j = 0; j < row.length; j++) {
-      if (row[j] < 0 || row[j] >= nItems) throw new PackWriteError(`userItemsCsr: user ${u} has item index ${row[j]}, outside 0..${nItems - 1}`);
+      if (row[j] < 0 || row[j] >= nItems)
+        throw new PackWriteError(`userItemsCsr: user ${u} has item index ${row[j]}, outside 0..${nItems - 1}`);
       if (j > 0 && row[j] === row[j - 1]) throw new PackWriteError(`userItemsCsr: user ${u} has item index ${row[j]} twice`);
     }
   }
@@ -178,6 +206,7 @@ function leBytes(a: Float32Array | Float64Array | Int32Array): Uint8Array {
 /** Splits a body into KV-sized chunks (views, no copy). */
 export function splitChunks(manifest: PackManifest, body: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (let o = 0; o < body.byteLength; o += manifest.chunkSize) out.push(body.subarray(o, Math.min(o + manifest.chunkSize, body.byteLength)));
+  for (let o = 0; o < body.byteLength; o += manifest.chunkSize)
+    out.push(body.subarray(o, Math.min(o + manifest.chunkSize, body.byteLength)));
   return out;
 }

@@ -15,7 +15,11 @@ interface KvBinding {
  * The local KV that `wrangler dev` serves (persisted under `.wrangler/state/v3` by default),
  * opened through wrangler's `getPlatformProxy` — the same Miniflare storage, no HTTP in between.
  */
-export async function openLocalKv(options: { config: string; persistTo?: string; binding: string }): Promise<KvTarget & { close(): Promise<void> }> {
+export async function openLocalKv(options: {
+  config: string;
+  persistTo?: string;
+  binding: string;
+}): Promise<KvTarget & { close(): Promise<void> }> {
   let wrangler: typeof import('wrangler');
   try {
     wrangler = await import('wrangler');
@@ -64,7 +68,8 @@ export function remoteKv(options: { config: string; binding: string }): KvTarget
       const file = join(dir, `v${n++}`);
       writeFileSync(file, value);
       const res = run(['put', key, '--path', file]);
-      if (res.status !== 0) throw new InputError(`wrangler kv key put ${key} failed: ${(res.stderr || res.stdout).trim().split('\n').pop()}`);
+      if (res.status !== 0)
+        throw new InputError(`wrangler kv key put ${key} failed: ${(res.stderr || res.stdout).trim().split('\n').pop()}`);
     },
     async close() {
       rmSync(dir, { recursive: true, force: true });

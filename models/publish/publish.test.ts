@@ -76,7 +76,9 @@ describe('publishPack', () => {
     bytes[bytes.length - 1] ^= 1;
     await expect(publishPack(kv, 'shop', bytes)).rejects.toThrow(/checksum/);
     await expect(publishPack(kv, 'Shop!', await encodePack(model(1)))).rejects.toThrow(/--site/);
-    await expect(publishPack(kv, 'shop', await encodePack(model(1)), { items: [{ title: 'no id' }] })).rejects.toThrow(/catalog is invalid at items.0.id/);
+    await expect(publishPack(kv, 'shop', await encodePack(model(1)), { items: [{ title: 'no id' }] })).rejects.toThrow(
+      /catalog is invalid at items.0.id/,
+    );
     expect(kv.writes).toEqual([]);
   });
 });

@@ -66,7 +66,10 @@ export async function publishPack(kv: KvTarget, site: string, packBytes: Uint8Ar
     ...(catalogKey ? { catalogKey } : {}),
     publishedAt: new Date().toISOString(),
     previous: prev
-      ? [{ version: prev.version, packPrefix: prev.packPrefix, ...(prev.catalogKey ? { catalogKey: prev.catalogKey } : {}) }, ...prev.previous].slice(0, 10)
+      ? [
+          { version: prev.version, packPrefix: prev.packPrefix, ...(prev.catalogKey ? { catalogKey: prev.catalogKey } : {}) },
+          ...prev.previous,
+        ].slice(0, 10)
       : [],
   };
   // History first, pointer last: the pointer is the switch, the history the fallbacks that outlive it.

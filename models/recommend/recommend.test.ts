@@ -68,7 +68,9 @@ describe('edgepick recommend --users', () => {
     expect(lines.map((l) => l.split('\t')[0])).toEqual(['b', 'nobody']);
     expect(printed.join('')).toMatch(/top 3 for 2 users \(1 unknown/);
     writeFileSync(join(dir, 'bad.csv'), 'name,email\nx,y\n');
-    const err = await runRecommend(['--pack', join(dir, 'm.pack'), '--users', join(dir, 'bad.csv'), '--out', join(dir, 'o.tsv')], io).catch((e) => e);
+    const err = await runRecommend(['--pack', join(dir, 'm.pack'), '--users', join(dir, 'bad.csv'), '--out', join(dir, 'o.tsv')], io).catch(
+      (e) => e,
+    );
     expect(err.message).toMatch(/bad\.csv:1: header must name a user column/);
   });
 });
@@ -79,12 +81,18 @@ describe('edgepick recommend without --exclude', () => {
     const m = model();
     const best = recommendTopK(m, ['a'], 3, new Map()).get('a')!;
     const own = best.map((id) => Number(id.slice(1)));
-    writeFileSync(join(dir, 'm.pack'), await encodePack({ ...m, userItemsCsr: { indptr: Int32Array.from([0, 3, 3]), indices: Int32Array.from(own) } }));
+    writeFileSync(
+      join(dir, 'm.pack'),
+      await encodePack({ ...m, userItemsCsr: { indptr: Int32Array.from([0, 3, 3]), indices: Int32Array.from(own) } }),
+    );
     writeFileSync(join(dir, 'users.csv'), 'user\na\nb\n');
     writeFileSync(join(dir, 'train.csv'), 'user,item\na,i40\n');
     const io = { stdout: () => {}, stderr: () => {}, isTTY: false };
     const lists = async (...extra: string[]) => {
-      await runRecommend(['--pack', join(dir, 'm.pack'), '--users', join(dir, 'users.csv'), '--k', '5', '--out', join(dir, 'out.tsv'), ...extra], io);
+      await runRecommend(
+        ['--pack', join(dir, 'm.pack'), '--users', join(dir, 'users.csv'), '--k', '5', '--out', join(dir, 'out.tsv'), ...extra],
+        io,
+      );
       return new Map(
         readFileSync(join(dir, 'out.tsv'), 'utf8')
           .trim()

@@ -26,19 +26,21 @@ afterEach(async () => {
 });
 
 const down = () => ({ status: 503, json: { error: { code: 'internal', message: 'down' } } });
-const client = (o: Partial<Parameters<typeof createClient>[0]> = {}) => createClient({ site: 'demo', endpoint: api.endpoint, storage: memoryStorage(), ...o });
+const client = (o: Partial<Parameters<typeof createClient>[0]> = {}) =>
+  createClient({ site: 'demo', endpoint: api.endpoint, storage: memoryStorage(), ...o });
 const stored = (s: KeyValueStorage, k: string) => JSON.parse(s.get(`ep:demo:${k}`) ?? 'null');
 
 describe('event queue', () => {
   it('sends a full batch at once and the rest after flushInterval, each event complete', async () => {
-    const c = client({ batchSize: 3, flushInterval: 100, userId: 'u1' });
+    // A long flushInterval: the "not yet" checks must hold on a loaded CI machine too.
+    const c = client({ batchSize: 3, flushInterval: 1_000, userId: 'u1' });
     for (const id of ['a', 'b', 'c']) c.track({ type: 'view', itemId: id });
     await wait(40);
     expect(api.requests).toHaveLength(1);
     c.track({ type: 'click', itemId: 'd', recommendationId: 'r_1', placement: 'for-you' });
     await wait(40);
     expect(api.requests).toHaveLength(1);
-    await wait(150);
+    await wait(1_200);
     expect(api.requests).toHaveLength(2);
     const events = api.events();
     expect(events.map((e) => e.type)).toEqual(['view', 'view', 'view', 'click']);
@@ -158,7 +160,11 @@ describe('event queue', () => {
       expect(beacons.map((b) => typeof b.body)).toEqual(['string', 'string']);
       // A beacon cannot set headers: the key goes in the query, encoded.
       expect(beacons.map((b) => b.url)).toEqual(Array(2).fill(`${api.endpoint}/v1/sites/demo/events?key=ep_pub_k%2F%2B%3D`));
-      expect(beacons.flatMap((b) => JSON.parse(b.body as string).events.map((e: { type: string }) => e.type))).toEqual(['view', 'add_to_cart', 'click']);
+      expect(beacons.flatMap((b) => JSON.parse(b.body as string).events.map((e: { type: string }) => e.type))).toEqual([
+        'view',
+        'add_to_cart',
+        'click',
+      ]);
       // Still stored: resent later and de-duplicated by the API if the beacon did arrive.
       expect(c.pending()).toBe(3);
       // Without a key, the bare events URL.

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalApi, startLocalApi } from '../test/local-api.js';
 import { createClient } from './core.js';
-import { isEdgepickError, isHTTPError, isNetworkError, isTimeoutError, isValidationError, TimeoutError, ValidationError } from './errors.js';
+import {
+  isEdgepickError,
+  isHTTPError,
+  isNetworkError,
+  isTimeoutError,
+  isValidationError,
+  TimeoutError,
+  ValidationError,
+} from './errors.js';
 import { memoryStorage } from './storage.js';
 
 let api: LocalApi;
@@ -67,7 +75,14 @@ describe('reads', () => {
     expect(req.method).toBe('POST');
     expect(req.url).toBe('/v1/sites/demo/recommendations');
     const body = JSON.parse(req.body);
-    expect(body).toMatchObject({ k: 4, exclude: ['p1'], filter: { category: 'tea', maxPrice: 99 }, placement: 'home', userId: 'u42', visitorId: c.visitorId });
+    expect(body).toMatchObject({
+      k: 4,
+      exclude: ['p1'],
+      filter: { category: 'tea', maxPrice: 99 },
+      placement: 'home',
+      userId: 'u42',
+      visitorId: c.visitorId,
+    });
     expect(body.recent.map((r: { itemId: string; type: string }) => `${r.itemId}|${r.type}`)).toEqual(['p7|view', 'sku:9,blue|click']);
     expect(typeof body.recent[0].ts).toBe('number');
   });
@@ -131,7 +146,8 @@ describe('reads', () => {
 
     n = 0;
     api.answer = () => (
-      n++, { status: 400, json: { error: { code: 'invalid_request', message: 'k: too big', issues: [{ path: ['k'], message: 'too big' }] } } }
+      n++,
+      { status: 400, json: { error: { code: 'invalid_request', message: 'k: too big', issues: [{ path: ['k'], message: 'too big' }] } } }
     );
     const refused = c.recommend({ k: 500 });
     await expect(refused).rejects.toSatisfy(isHTTPError);

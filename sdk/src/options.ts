@@ -85,7 +85,11 @@ export function resolveOptions(options: ClientOptions) {
   ];
   const [name, channel, api = given] = minis.find(([n, , m]) => (given ? m === given : t ? t === n : !g.fetch && m)) ?? [];
   need(api || !name, `options.transport "${t}" needs the ${t} global of a mini-program`, t);
-  need(o.endpoint ? /^https?:\/\/[^/]+/.test(o.endpoint) : !api, `options.endpoint must be an http(s) origin${api ? ' in a mini-program' : ''}`, o.endpoint);
+  need(
+    o.endpoint ? /^https?:\/\/[^/]+/.test(o.endpoint) : !api,
+    `options.endpoint must be an http(s) origin${api ? ' in a mini-program' : ''}`,
+    o.endpoint,
+  );
   return {
     ...o,
     channel: o.channel ?? channel ?? (api || fn || !g.document ? 'other' : 'web'),

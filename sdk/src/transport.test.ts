@@ -46,7 +46,14 @@ describe('mini-program transports', () => {
             : { statusCode: 404, data: { error: { code: 'site_not_found', message: 'unknown site' } } },
     );
     g.wx = wx;
-    const client = createClient({ site: 'demo', endpoint: 'https://picks.example.com', key: 'ep_pub_mini', transport: 'wx', retries: 0, timeout: 3000 });
+    const client = createClient({
+      site: 'demo',
+      endpoint: 'https://picks.example.com',
+      key: 'ep_pub_mini',
+      transport: 'wx',
+      retries: 0,
+      timeout: 3000,
+    });
     expect((await client.popular({ k: 3 })).items[0].id).toBe('p1');
     expect(wx.calls[0]).toEqual({
       url: 'https://picks.example.com/v1/sites/demo/popular?k=3',
@@ -64,7 +71,11 @@ describe('mini-program transports', () => {
     expect(JSON.parse(wx.store.get('ep:demo:queue')!)).toHaveLength(1);
     await client.flush();
     const post = wx.calls.at(-1)!;
-    expect(post).toMatchObject({ method: 'POST', url: 'https://picks.example.com/v1/sites/demo/events', header: { 'X-Edgepick-Key': 'ep_pub_mini' } });
+    expect(post).toMatchObject({
+      method: 'POST',
+      url: 'https://picks.example.com/v1/sites/demo/events',
+      header: { 'X-Edgepick-Key': 'ep_pub_mini' },
+    });
     expect(JSON.parse(post.data!).events[0]).toMatchObject({ type: 'view', itemId: 'p9', visitorId: client.visitorId, channel: 'wechat' });
     expect(JSON.parse(wx.store.get('ep:demo:queue')!)).toEqual([]);
   });
@@ -107,11 +118,16 @@ describe('mini-program transports', () => {
   });
 
   it('names the channel after the mini-program: by name, by the global passed itself, or detected', () => {
-    const channel = (o: Partial<Parameters<typeof createClient>[0]>) => createClient({ site: 'demo', endpoint: 'https://x.example', ...o }).channel;
+    const channel = (o: Partial<Parameters<typeof createClient>[0]>) =>
+      createClient({ site: 'demo', endpoint: 'https://x.example', ...o }).channel;
     g.wx = miniApi(() => ({ statusCode: 200, data: picks }));
     g.swan = miniApi(() => ({ statusCode: 200, data: picks }));
     g.tt = miniApi(() => ({ statusCode: 200, data: picks }));
-    expect([channel({ transport: 'wx' }), channel({ transport: 'swan' }), channel({ transport: 'tt' })]).toEqual(['wechat', 'baidu', 'douyin']);
+    expect([channel({ transport: 'wx' }), channel({ transport: 'swan' }), channel({ transport: 'tt' })]).toEqual([
+      'wechat',
+      'baidu',
+      'douyin',
+    ]);
     expect(channel({ transport: g.swan as ReturnType<typeof miniApi> })).toBe('baidu');
     expect(channel({ transport: miniApi(() => ({ errMsg: 'x' })) })).toBe('other'); // an object that is no known global
     expect(channel({ transport: 'swan', channel: 'app' })).toBe('app');

@@ -29,7 +29,11 @@ export const FAKE_KEY = 'ep_pub_fake0000000000000000000000000000';
 
 /** A response with items `ids` (titled `Item <id>`), as the API would send from `source`. */
 export function picks(source: RecommendationSource, ids: string[], recommendationId = `r_${source}`): RecommendationsResponse {
-  return { recommendationId, source, items: ids.map((id, i) => ({ id, score: 1 - i / 100, title: `Item ${id}`, price: 10 + i, currency: 'CNY' })) };
+  return {
+    recommendationId,
+    source,
+    items: ids.map((id, i) => ({ id, score: 1 - i / 100, title: `Item ${id}`, price: 10 + i, currency: 'CNY' })),
+  };
 }
 
 /** What a failing API answers: a 503 (retryable, but the fake client never retries). */
@@ -84,7 +88,9 @@ export type FakeApi = ReturnType<typeof fakeApi>;
 
 /** Resolves with the `edgepick:load` event's detail the next time `el` renders a response. */
 export const nextLoad = (el: HTMLElement) =>
-  new Promise<RecommendationsResponse>((resolve) => el.addEventListener('edgepick:load', (e) => resolve((e as CustomEvent).detail), { once: true }));
+  new Promise<RecommendationsResponse>((resolve) =>
+    el.addEventListener('edgepick:load', (e) => resolve((e as CustomEvent).detail), { once: true }),
+  );
 
 /**
  * A stand-in for IntersectionObserver (happy-dom's never reports anything): records what is observed
@@ -115,6 +121,9 @@ export class FakeIntersectionObserver {
   }
   /** Reports `el` as `ratio` visible (0 = out of view). */
   report(el: Element, ratio: number) {
-    this.callback([{ target: el, isIntersecting: ratio > 0, intersectionRatio: ratio } as IntersectionObserverEntry], this as unknown as IntersectionObserver);
+    this.callback(
+      [{ target: el, isIntersecting: ratio > 0, intersectionRatio: ratio } as IntersectionObserverEntry],
+      this as unknown as IntersectionObserver,
+    );
   }
 }

@@ -25,7 +25,8 @@ export async function startLocalApi() {
     requests: [] as Seen[],
     answer: (_req: IncomingMessage, _body: string): Answer => ({ json: {} }),
     /** Events received, flattened over every `POST …/events` batch. */
-    events: () => api.requests.filter((r) => /\/events(\?|$)/.test(r.url)).flatMap((r) => JSON.parse(r.body).events as Record<string, unknown>[]),
+    events: () =>
+      api.requests.filter((r) => /\/events(\?|$)/.test(r.url)).flatMap((r) => JSON.parse(r.body).events as Record<string, unknown>[]),
     reads: () => api.requests.filter((r) => !/\/events(\?|$)/.test(r.url)),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

@@ -39,7 +39,8 @@ async function openDemo(path = '/'): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
-const cardIds = (page: Page, widget: string) => page.$$eval(`${widget} .ep-card:not(.ep-sk)`, (els) => els.map((e) => (e as HTMLElement).dataset.itemId));
+const cardIds = (page: Page, widget: string) =>
+  page.$$eval(`${widget} .ep-card:not(.ep-sk)`, (els) => els.map((e) => (e as HTMLElement).dataset.itemId));
 const waitCards = (page: Page, widget: string, n = 8) =>
   page.waitForFunction(([w, k]) => document.querySelectorAll(`${w} .ep-card:not(.ep-sk)`).length >= (k as number), [widget, n] as const);
 const source = (page: Page) => page.$eval('#source', (e) => (e as HTMLElement).dataset.source);
@@ -85,7 +86,9 @@ describe('demo storefront in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('#product')?.getAttribute('data-item-id') === 'p0003');
     await page.click('#share');
     await page.waitForFunction(() => document.querySelector('#share-link')?.textContent?.includes('ref='));
-    const visitor = await page.evaluate(() => (window as unknown as { edgepick: { client: { visitorId: string } } }).edgepick.client.visitorId);
+    const visitor = await page.evaluate(
+      () => (window as unknown as { edgepick: { client: { visitorId: string } } }).edgepick.client.visitorId,
+    );
     expect(await page.$eval('#share-link', (e) => e.textContent)).toBe(`${url}/?ref=${visitor}#/p/p0003`);
     expect(errors).toEqual([]);
     await page.close();
@@ -101,7 +104,9 @@ describe('demo storefront in Chromium', () => {
     const first = (await cardIds(page, '#for-you'))[0]!;
     await page.click(`#for-you .ep-card[data-item-id="${first}"]`);
     const req = await sent;
-    const body = JSON.parse(req.postData()!) as { events: { type: string; itemId: string; recommendationId?: string; placement?: string }[] };
+    const body = JSON.parse(req.postData()!) as {
+      events: { type: string; itemId: string; recommendationId?: string; placement?: string }[];
+    };
     const click = body.events.find((e) => e.type === 'click')!;
     expect(click).toMatchObject({ itemId: first, placement: 'for-you' });
     expect(click.recommendationId).toMatch(/^r_/);
@@ -116,10 +121,15 @@ describe('demo storefront in Chromium', () => {
   it('records an impression for a card visible for a second, with its recommendationId', async () => {
     const { page } = await openDemo();
     await waitCards(page, '#for-you');
-    const sent = page.waitForRequest((r) => r.url().endsWith('/v1/sites/demo/events') && (r.postData() ?? '').includes('"type":"impression"'), {
-      timeout: 15_000,
-    });
-    const body = JSON.parse((await sent).postData()!) as { events: { type: string; itemId: string; recommendationId?: string; placement?: string }[] };
+    const sent = page.waitForRequest(
+      (r) => r.url().endsWith('/v1/sites/demo/events') && (r.postData() ?? '').includes('"type":"impression"'),
+      {
+        timeout: 15_000,
+      },
+    );
+    const body = JSON.parse((await sent).postData()!) as {
+      events: { type: string; itemId: string; recommendationId?: string; placement?: string }[];
+    };
     const impressions = body.events.filter((e) => e.type === 'impression');
     expect(impressions.length).toBeGreaterThan(0);
     const visible = await cardIds(page, '#for-you');
@@ -164,12 +174,14 @@ describe('demo storefront in Chromium', () => {
     await page.focus('#popular .ep-card');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
-    const focusedSlide = await page.evaluate(() => document.activeElement?.closest('[aria-roledescription="slide"]')?.getAttribute('aria-label'));
+    const focusedSlide = await page.evaluate(() =>
+      document.activeElement?.closest('[aria-roledescription="slide"]')?.getAttribute('aria-label'),
+    );
     expect(focusedSlide).toMatch(/^(3 of 8|第 3 个)/);
     await page.keyboard.press('ArrowLeft');
-    expect(await page.evaluate(() => document.activeElement?.closest('[aria-roledescription="slide"]')?.getAttribute('aria-label'))).toMatch(
-      /^(2 of 8|第 2 个)/,
-    );
+    expect(
+      await page.evaluate(() => document.activeElement?.closest('[aria-roledescription="slide"]')?.getAttribute('aria-label')),
+    ).toMatch(/^(2 of 8|第 2 个)/);
     await page.close();
   });
 
@@ -195,7 +207,16 @@ describe('demo storefront in Chromium', () => {
         body: JSON.stringify({
           recommendationId: 'r_x',
           source: 'popular',
-          items: [{ id: 'evil', score: 1, title: '<img src=x onerror="window.__xss=1">', price: 1, image: 'javascript:alert(1)', url: 'javascript:alert(2)' }],
+          items: [
+            {
+              id: 'evil',
+              score: 1,
+              title: '<img src=x onerror="window.__xss=1">',
+              price: 1,
+              image: 'javascript:alert(1)',
+              url: 'javascript:alert(2)',
+            },
+          ],
         }),
       }),
     );
@@ -247,7 +268,9 @@ describe('the script tag on a storefront from another origin', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(shop);
     await page.waitForFunction(() => document.querySelectorAll('edgepick-recs[placement="for-you"] .ep-card:not(.ep-sk)').length === 4);
-    await page.waitForFunction(() => (document.querySelector('#sim')?.shadowRoot?.querySelectorAll('.ep-card:not(.ep-sk)').length ?? 0) === 3);
+    await page.waitForFunction(
+      () => (document.querySelector('#sim')?.shadowRoot?.querySelectorAll('.ep-card:not(.ep-sk)').length ?? 0) === 3,
+    );
     const img = await page.$eval('edgepick-recs .ep-card img', (e) => (e as HTMLImageElement).src);
     expect(img.startsWith(`${url}/demo/img/`)).toBe(true);
     expect(errors).toEqual([]);
@@ -261,7 +284,9 @@ describe('the script tag on a storefront from another origin', () => {
       delete (ShadowRoot.prototype as { adoptedStyleSheets?: unknown }).adoptedStyleSheets;
     });
     await page.goto(shop);
-    await page.waitForFunction(() => (document.querySelector('#sim')?.shadowRoot?.querySelectorAll('.ep-card:not(.ep-sk)').length ?? 0) === 3);
+    await page.waitForFunction(
+      () => (document.querySelector('#sim')?.shadowRoot?.querySelectorAll('.ep-card:not(.ep-sk)').length ?? 0) === 3,
+    );
     await page.waitForSelector('edgepick-recs[placement="for-you"] .ep-card:not(.ep-sk)');
     expect(await page.$eval('edgepick-recs[placement="for-you"] .ep-list', (e) => getComputedStyle(e).display)).toBe('grid');
     expect(await page.$eval('#sim', (e) => getComputedStyle(e.shadowRoot!.querySelector('.ep-list')!).display)).toBe('grid');
@@ -274,7 +299,9 @@ describe('the script tag on a storefront from another origin', () => {
     await page.goto(`${shop}?ref=v_friend42`);
     await page.waitForSelector('edgepick-recs[placement="for-you"] .ep-card:not(.ep-sk)');
     expect(await page.$eval('edgepick-recs[placement="for-you"] .ep-h', (e) => e.textContent)).toBe('Recommended for you');
-    const sent = page.waitForRequest((r) => r.url().endsWith('/v1/sites/demo/events') && (r.postData() ?? '').includes('"add_to_cart"'), { timeout: 15_000 });
+    const sent = page.waitForRequest((r) => r.url().endsWith('/v1/sites/demo/events') && (r.postData() ?? '').includes('"add_to_cart"'), {
+      timeout: 15_000,
+    });
     await page.evaluate(() =>
       (window as unknown as { edgepick: { client: { track(e: object): void; flush(): Promise<void> } } }).edgepick.client.track({
         type: 'add_to_cart',

@@ -36,7 +36,9 @@ function freePort(): Promise<number> {
  * The pipeline `npm start` runs (scripts/demo-pipeline.mjs: demo-data → train → D1 migrations →
  * publish --local → `wrangler dev` → seed /r/demo), into a fresh persisted store on a free port.
  */
-export async function startDemoServer(options: { beforeServe?: (dir: string, state: string) => Promise<void> | void } = {}): Promise<DemoServer> {
+export async function startDemoServer(
+  options: { beforeServe?: (dir: string, state: string) => Promise<void> | void } = {},
+): Promise<DemoServer> {
   const dir = mkdtempSync(join(tmpdir(), 'edgepick-e2e-'));
   const state = join(dir, 'state');
   prepareDemo({ dir, state, seed: 1, quiet: true });

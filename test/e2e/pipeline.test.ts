@@ -77,7 +77,11 @@ describe('demo-data → train → publish --local → wrangler dev', () => {
       const body = (await res.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBeTruthy();
     }
-    const res = await fetch(`${url}/v1/sites/demo/recommendations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"k":' });
+    const res = await fetch(`${url}/v1/sites/demo/recommendations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"k":',
+    });
     expect(res.status).toBe(400);
   });
 });
@@ -103,7 +107,9 @@ describe('the demo campaign link /r/demo', () => {
   it('routes the Baidu swan web-view to the Baidu smart mini-program and desktops to the QR page', async () => {
     const res = await fetch(`${url}/r/demo?utm_source=baidu`, { headers: { 'user-agent': swan }, redirect: 'manual' });
     expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toMatch(/^baiduboxapp:\/\/swan\/DemoSwanAppKey2026\/pages\/index\/index\?from=edgepick&utm_source=baidu$/);
+    expect(res.headers.get('location')).toMatch(
+      /^baiduboxapp:\/\/swan\/DemoSwanAppKey2026\/pages\/index\/index\?from=edgepick&utm_source=baidu$/,
+    );
     const desk = await fetch(`${url}/r/demo`, {
       headers: { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120 Safari/537.36' },
       redirect: 'manual',
@@ -116,6 +122,8 @@ describe('the demo campaign link /r/demo', () => {
     const unauth = await fetch(`${url}/v1/admin/sites/demo/links`);
     expect(unauth.status).toBe(401);
     const list = await fetch(`${url}/v1/admin/sites/demo/links`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-    expect(((await list.json()) as { links: { slug: string; version: number }[] }).links).toContainEqual(expect.objectContaining({ slug: 'demo', version: 1 }));
+    expect(((await list.json()) as { links: { slug: string; version: number }[] }).links).toContainEqual(
+      expect.objectContaining({ slug: 'demo', version: 1 }),
+    );
   });
 });

@@ -116,7 +116,9 @@ describe('check-deps on a fixture tree', () => {
 
   it('exits 1 and prints `file: imports X (rule)` from the command line', async () => {
     const { spawnSync } = await import('node:child_process');
-    const res = spawnSync(process.execPath, [new URL('../../scripts/check-deps.mjs', import.meta.url).pathname, root], { encoding: 'utf8' });
+    const res = spawnSync(process.execPath, [new URL('../../scripts/check-deps.mjs', import.meta.url).pathname, root], {
+      encoding: 'utf8',
+    });
     expect(res.status).toBe(1);
     expect(res.stdout).toContain(`bin/tool.js:1: imports models/commands/train.ts (${RULES.trainer})`);
     expect(res.stdout).toMatch(/check-deps: \d+ files, \d+ relative imports, 13 violations/);

@@ -25,12 +25,25 @@ describe('edgepick CLI', () => {
   });
 
   it('eval prints model and popularity metrics side by side', () => {
-    const table = run('eval', '--train', join(dir, 'train.csv'), '--test', join(dir, 'test.csv'), '--factors', '16', '--iterations', '5', '--k', '5,10');
+    const table = run(
+      'eval',
+      '--train',
+      join(dir, 'train.csv'),
+      '--test',
+      join(dir, 'test.csv'),
+      '--factors',
+      '16',
+      '--iterations',
+      '5',
+      '--k',
+      '5,10',
+    );
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/metric\s+model\s+popularity/);
     for (const m of ['Recall@5', 'NDCG@10', 'Precision@10', 'Coverage@10']) expect(table.stdout).toContain(m);
     const json = JSON.parse(
-      run('eval', '--train', join(dir, 'train.csv'), '--test', join(dir, 'test.csv'), '--factors', '16', '--iterations', '5', '--json').stdout,
+      run('eval', '--train', join(dir, 'train.csv'), '--test', join(dir, 'test.csv'), '--factors', '16', '--iterations', '5', '--json')
+        .stdout,
     );
     expect(json.model['ndcg@10']).toBeGreaterThan(json.popularity['ndcg@10']);
   });
@@ -140,8 +153,18 @@ describe('edgepick CLI', () => {
     expect(served.trim().split('\n')).toHaveLength(4);
     expect(served).toBe(lists('orig.pack'));
 
-    const bad = run('pack', '--item-factors', join(dir, 'item_factors.json'), '--user-factors', join(dir, 'user_factors.npy'), '--out', join(dir, 'x.pack'));
+    const bad = run(
+      'pack',
+      '--item-factors',
+      join(dir, 'item_factors.json'),
+      '--user-factors',
+      join(dir, 'user_factors.npy'),
+      '--out',
+      join(dir, 'x.pack'),
+    );
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toBe('edgepick pack: user_factors.npy is a .npy array without ids: add --user-ids <file> (one id per line, in row order)\n');
+    expect(bad.stderr).toBe(
+      'edgepick pack: user_factors.npy is a .npy array without ids: add --user-ids <file> (one id per line, in row order)\n',
+    );
   });
 });

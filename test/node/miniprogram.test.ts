@@ -34,7 +34,14 @@ type MiniAnswer = { statusCode: number; data: unknown } | { errMsg: string };
 const picksOf = (source: string, ids: string[], recommendationId = `r_${source}`) => ({
   recommendationId,
   source,
-  items: ids.map((id, i) => ({ id, score: 1 - i / 10, title: `商品 ${id}`, price: 10 + i, currency: 'CNY', image: `${ENDPOINT}/img/${id}.jpg` })),
+  items: ids.map((id, i) => ({
+    id,
+    score: 1 - i / 10,
+    title: `商品 ${id}`,
+    price: 10 + i,
+    currency: 'CNY',
+    image: `${ENDPOINT}/img/${id}.jpg`,
+  })),
 });
 const resolution = {
   slug: 'spring',
@@ -62,7 +69,8 @@ function worker(req: MiniRequest): MiniAnswer {
   const { pathname } = new URL(req.url);
   const path = pathname.replace('/v1/sites/demo', '');
   const body = req.data ? JSON.parse(req.data) : undefined;
-  if (path === '/recommendations') return { statusCode: 200, data: body?.recent ? picksOf('realtime', ['p3', 'p1']) : picksOf('popular', ['p1', 'p2']) };
+  if (path === '/recommendations')
+    return { statusCode: 200, data: body?.recent ? picksOf('realtime', ['p3', 'p1']) : picksOf('popular', ['p1', 'p2']) };
   if (path === '/popular') return { statusCode: 200, data: picksOf('popular', ['p1', 'p2']) };
   if (/^\/items\/[^/]+\/similar$/.test(path)) return { statusCode: 200, data: picksOf('similar', ['p7', 'p8']) };
   if (path.startsWith('/items/')) {
@@ -80,7 +88,9 @@ function miniApi(answer: (req: MiniRequest) => MiniAnswer = worker, storage = ne
     calls: [] as MiniRequest[],
     storage,
     navigations: [] as string[],
-    request(o: MiniRequest & { success(r: { statusCode: number; data: unknown; header: object }): void; fail(e: { errMsg: string }): void }) {
+    request(
+      o: MiniRequest & { success(r: { statusCode: number; data: unknown; header: object }): void; fail(e: { errMsg: string }): void },
+    ) {
       const { success, fail, ...req } = o;
       api.calls.push(req);
       const r = answer(req);
@@ -98,7 +108,8 @@ function miniApi(answer: (req: MiniRequest) => MiniAnswer = worker, storage = ne
 type MiniApi = ReturnType<typeof miniApi>;
 
 /** The events of every batch POSTed so far, in order. */
-const sentEvents = (api: MiniApi) => api.calls.filter((c) => c.url.endsWith('/events')).flatMap((c) => JSON.parse(c.data!).events as Record<string, unknown>[]);
+const sentEvents = (api: MiniApi) =>
+  api.calls.filter((c) => c.url.endsWith('/events')).flatMap((c) => JSON.parse(c.data!).events as Record<string, unknown>[]);
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -122,10 +133,20 @@ const client = (o: Partial<Parameters<Sdk['createClient']>[0]> = {}) =>
 describe('the mini-program build', () => {
   it('is CommonJS with the headless client and the errors, nothing that needs a DOM', () => {
     expect(typeof fetch).toBe('undefined');
-    for (const name of ['createClient', 'isHTTPError', 'isNetworkError', 'isTimeoutError', 'isValidationError', 'HTTPError', 'memoryStorage'] as const)
+    for (const name of [
+      'createClient',
+      'isHTTPError',
+      'isNetworkError',
+      'isTimeoutError',
+      'isValidationError',
+      'HTTPError',
+      'memoryStorage',
+    ] as const)
       expect(typeof sdk[name], name).toBe('function');
     expect('mountRecommendations' in sdk || 'defineElements' in sdk).toBe(false);
-    expect(readFileSync(join(ROOT, BUNDLE), 'utf8')).not.toMatch(/customElements|attachShadow|createElement|innerHTML|\beval\(|new Function\(/);
+    expect(readFileSync(join(ROOT, BUNDLE), 'utf8')).not.toMatch(
+      /customElements|attachShadow|createElement|innerHTML|\beval\(|new Function\(/,
+    );
   });
 
   it('uses no syntax newer than ES2015 (what iOS 10 runs without the developer tools’ ES6→ES5)', async () => {
@@ -153,7 +174,12 @@ describe('the client on wx (WeChat)', () => {
       `GET ${ENDPOINT}/v1/sites/demo/items/p1`,
     ]);
     for (const r of wx.calls) expect(r.header).toEqual({ 'X-Edgepick-Key': KEY });
-    expect(JSON.parse(wx.calls[0].data!)).toMatchObject({ k: 2, placement: 'mp-home', visitorId: c.visitorId, recent: [{ itemId: 'p2', type: 'click' }] });
+    expect(JSON.parse(wx.calls[0].data!)).toMatchObject({
+      k: 2,
+      placement: 'mp-home',
+      visitorId: c.visitorId,
+      recent: [{ itemId: 'p2', type: 'click' }],
+    });
   });
 
   it('keeps the visitor id and unsent events in wx storage across launches', async () => {
@@ -199,10 +225,17 @@ describe('the client on wx (WeChat)', () => {
     const wx = (g.wx = miniApi());
     const c = client({ transport: 'wx' });
     const decision = await c.resolveLink('spring', 'https://go.shop.example/r/spring?utm_source=baidu&ref=v_friend');
-    expect(decision).toMatchObject({ slug: 'spring', target: { kind: 'wechat-miniprogram', appId: 'wx0123456789abcdef' }, plan: { kind: 'redirect' } });
+    expect(decision).toMatchObject({
+      slug: 'spring',
+      target: { kind: 'wechat-miniprogram', appId: 'wx0123456789abcdef' },
+      plan: { kind: 'redirect' },
+    });
     const url = new URL(wx.calls[0].url);
     expect(`${wx.calls[0].method} ${url.pathname}`).toBe('GET /v1/sites/demo/links/spring/resolve');
-    expect(Object.fromEntries(url.searchParams)).toEqual({ visitorId: c.visitorId, url: 'https://go.shop.example/r/spring?utm_source=baidu&ref=v_friend' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      visitorId: c.visitorId,
+      url: 'https://go.shop.example/r/spring?utm_source=baidu&ref=v_friend',
+    });
     expect(wx.calls[0].header).toEqual({ 'X-Edgepick-Key': KEY });
   });
 });
@@ -219,7 +252,12 @@ describe('failures surface as the SDK’s error types', () => {
     const wrong = await client({ transport: 'wx', key: OTHER_SITE_KEY })
       .recommend()
       .catch((e: unknown) => e);
-    expect(wrong).toMatchObject({ name: 'HTTPError', status: 403, code: 'forbidden', message: '403 forbidden: this key belongs to another site' });
+    expect(wrong).toMatchObject({
+      name: 'HTTPError',
+      status: 403,
+      code: 'forbidden',
+      message: '403 forbidden: this key belongs to another site',
+    });
     expect(wx.calls).toHaveLength(2);
   });
 
@@ -256,7 +294,9 @@ describe('failures surface as the SDK’s error types', () => {
   });
 
   it('bad options throw a ValidationError at once', () => {
-    expect(() => sdk.createClient({ site: 'demo', transport: 'swan', endpoint: ENDPOINT })).toThrow(/needs the swan global of a mini-program/);
+    expect(() => sdk.createClient({ site: 'demo', transport: 'swan', endpoint: ENDPOINT })).toThrow(
+      /needs the swan global of a mini-program/,
+    );
     g.wx = miniApi();
     const e = (() => {
       try {
@@ -356,7 +396,8 @@ describe.each(EXAMPLES)('example $dir', ({ dir, api: apiName, config, markup, ch
     else expect(project).toMatchObject({ appid: expect.any(String), host: 'baiduboxapp' });
     const { pages } = json(dir, 'app.json') as { pages: string[] };
     expect(pages.length).toBeGreaterThan(1);
-    for (const page of pages) for (const ext of ['.js', '.json', markup]) expect(existsSync(join(ROOT, dir, page + ext)), page + ext).toBe(true);
+    for (const page of pages)
+      for (const ext of ['.js', '.json', markup]) expect(existsSync(join(ROOT, dir, page + ext)), page + ext).toBe(true);
     // Every page a page navigates to is declared.
     const targets = pages.flatMap((p) => [...read(dir, `${p}.js`).matchAll(/navigateTo\(\{ url: `\/([^?`]+)/g)].map((m) => m[1]));
     expect(targets.length).toBeGreaterThan(0);
@@ -396,7 +437,11 @@ describe.each(EXAMPLES)('example $dir', ({ dir, api: apiName, config, markup, ch
     expect(api.navigations).toEqual(['/pages/product/product?id=p2&rid=r_popular']);
     const product = project.page('pages/product/product');
     await product.onLoad({ id: 'p2', rid: 'r_popular' });
-    expect(product.data).toMatchObject({ item: { id: 'p2', title: '商品 p2' }, similar: [{ id: 'p7' }, { id: 'p8' }], recommendationId: 'r_similar' });
+    expect(product.data).toMatchObject({
+      item: { id: 'p2', title: '商品 p2' },
+      similar: [{ id: 'p7' }, { id: 'p8' }],
+      recommendationId: 'r_similar',
+    });
 
     await client.flush();
     const events = sentEvents(api);

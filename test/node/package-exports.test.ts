@@ -25,7 +25,9 @@ describe('the npm package entry', () => {
     const mod = require('edgepick/miniprogram');
     for (const name of ['createClient', 'isHTTPError', 'HTTPError', 'memoryStorage']) expect(typeof mod[name]).toBe('function');
     expect(mod.mountRecommendations).toBeUndefined();
-    expect(mod.createClient({ site: 'demo', endpoint: 'http://127.0.0.1:1', storage: mod.memoryStorage() }).visitorId).toMatch(/^v_[0-9a-z]{20}$/);
+    expect(mod.createClient({ site: 'demo', endpoint: 'http://127.0.0.1:1', storage: mod.memoryStorage() }).visitorId).toMatch(
+      /^v_[0-9a-z]{20}$/,
+    );
   });
 
   it('declares the CLI and Node ≥ 22.12', () => {

@@ -27,7 +27,12 @@ export function knownModel(options: { userItems?: boolean } = {}): PackInput {
     itemPopularity.push(100 - i);
   }
   return {
-    params: { factors: f, regularization: 0.1, alpha: 4, eventWeights: { impression: 0, view: 1, click: 2, add_to_cart: 3, share: 4, purchase: 5 } },
+    params: {
+      factors: f,
+      regularization: 0.1,
+      alpha: 4,
+      eventWeights: { impression: 0, view: 1, click: 2, add_to_cart: 3, share: 4, purchase: 5 },
+    },
     factors: f,
     itemIds,
     itemFactors: Float32Array.from(itemFactors),
@@ -102,7 +107,11 @@ export async function publish(
   }
   if (options.previous) {
     const pointer = ActivePointer.parse(JSON.parse((await env.PACKS.get(kvKeys.active(site)))!));
-    pointer.previous = options.previous.map((v) => ({ version: v, packPrefix: kvKeys.packPrefix(site, v), catalogKey: kvKeys.catalog(site, v) }));
+    pointer.previous = options.previous.map((v) => ({
+      version: v,
+      packPrefix: kvKeys.packPrefix(site, v),
+      catalogKey: kvKeys.catalog(site, v),
+    }));
     await env.PACKS.put(kvKeys.active(site), JSON.stringify(pointer));
   }
 }

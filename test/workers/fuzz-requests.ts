@@ -156,7 +156,8 @@ export const randomString = fc.string({ unit, maxLength: 12 });
 export const hostileString = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...NASTY) }, { weight: 2, arbitrary: randomString });
 
 /** Any of `valid` (plausible values for the field) or a hostile string. */
-export const field = (...valid: string[]) => fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...valid) }, { weight: 3, arbitrary: hostileString });
+export const field = (...valid: string[]) =>
+  fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...valid) }, { weight: 3, arbitrary: hostileString });
 
 export const hostileNumber = fc.oneof(
   fc.constantFrom(
@@ -260,7 +261,10 @@ export function mutate(base: unknown, muts: Mutation[]): unknown {
   for (const m of muts) {
     const all = pathsOf(root);
     const leaves = all.filter(
-      (p) => p.length > 0 && ['string', 'number', 'boolean'].includes(typeof at(root, p)) && (!m.keys || m.keys.includes(String(p[p.length - 1]))),
+      (p) =>
+        p.length > 0 &&
+        ['string', 'number', 'boolean'].includes(typeof at(root, p)) &&
+        (!m.keys || m.keys.includes(String(p[p.length - 1]))),
     );
     const paths = m.op === 'leaf' && leaves.length ? leaves : all;
     const p = paths[m.at % paths.length];
@@ -276,7 +280,11 @@ export function mutate(base: unknown, muts: Mutation[]): unknown {
     const current = (parent as Record<string | number, unknown>)[key];
     switch (m.op) {
       case 'leaf':
-        put(parent, key, typeof current === 'string' ? m.str : typeof current === 'number' ? m.num : typeof current === 'boolean' ? !current : m.value);
+        put(
+          parent,
+          key,
+          typeof current === 'string' ? m.str : typeof current === 'number' ? m.num : typeof current === 'boolean' ? !current : m.value,
+        );
         break;
       case 'set':
         put(parent, key, m.value);
@@ -355,7 +363,10 @@ export const RAW_BODIES: readonly string[] = [
 export const jsonBody = (base: unknown, maxMutations = 3) =>
   fc.oneof(
     { weight: 3, arbitrary: mutation.map((m) => JSON.stringify(mutate(base, [{ ...m, op: 'leaf' }])) ?? '') },
-    { weight: 4, arbitrary: fc.array(mutation, { minLength: 1, maxLength: maxMutations }).map((m) => JSON.stringify(mutate(base, m)) ?? '') },
+    {
+      weight: 4,
+      arbitrary: fc.array(mutation, { minLength: 1, maxLength: maxMutations }).map((m) => JSON.stringify(mutate(base, m)) ?? ''),
+    },
     { weight: 2, arbitrary: fc.constant(JSON.stringify(base)) },
     { weight: 2, arbitrary: fc.constantFrom(...RAW_BODIES) },
     { weight: 1, arbitrary: hostileJson.map((v) => JSON.stringify(v) ?? '') },
@@ -394,7 +405,10 @@ export const queryString = (pairs: fc.Arbitrary<[string, string]>, maxLength = 6
     .array(
       fc.oneof(
         { weight: 8, arbitrary: fc.tuple(pairs, encoding).map(([[k, v], e]) => `${encode(k, e)}=${encode(v, e)}`) },
-        { weight: 1, arbitrary: fc.constantFrom('k', '=', '==', 'k=1=2', '%', '%zz=1', '&', ';', 'k[]=1', 'k[a]=1', '__proto__[x]=1', '+=+') },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom('k', '=', '==', 'k=1=2', '%', '%zz=1', '&', ';', 'k[]=1', 'k[a]=1', '__proto__[x]=1', '+=+'),
+        },
       ),
       { maxLength },
     )
@@ -439,7 +453,15 @@ export const contentType = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom<string | undefined>(...CONTENT_TYPES, undefined) },
 );
 
-export const ORIGINS = ['http://localhost:5173', 'http://localhost', 'http://localhost:99999999', 'http://127.0.0.1:8787', 'null', 'https://evil.example', 'x'];
+export const ORIGINS = [
+  'http://localhost:5173',
+  'http://localhost',
+  'http://localhost:99999999',
+  'http://127.0.0.1:8787',
+  'null',
+  'https://evil.example',
+  'x',
+];
 export const originHeader = fc.option(fc.constantFrom(...ORIGINS), { freq: 3 });
 
 export const AUTH_OK = `Bearer ${TOKEN}`;
@@ -503,7 +525,14 @@ export const visitorHeaders: fc.Arbitrary<[string, string][]> = fc
         latin1,
       ),
       cookie: fc.oneof(
-        fc.constantFrom('ep_vid=v_0123456789abcdef', 'ep_vid=', 'ep_vid=%ZZ', 'ep_vid=__proto__', `ep_vid=${'a'.repeat(65)}`, 'ep_vid="x"; ep_vid=y'),
+        fc.constantFrom(
+          'ep_vid=v_0123456789abcdef',
+          'ep_vid=',
+          'ep_vid=%ZZ',
+          'ep_vid=__proto__',
+          `ep_vid=${'a'.repeat(65)}`,
+          'ep_vid="x"; ep_vid=y',
+        ),
         latin1,
       ),
     },
@@ -521,7 +550,12 @@ export async function send(r: Req): Promise<Outcome> {
   const headers = new Headers();
   for (const [k, v] of r.headers ?? []) headers.append(k, v);
   const bodyAllowed = r.method !== 'GET' && r.method !== 'HEAD';
-  const res = await SELF.fetch(urlOf(r), { method: r.method, headers, redirect: 'manual', ...(bodyAllowed && r.body !== undefined ? { body: r.body } : {}) });
+  const res = await SELF.fetch(urlOf(r), {
+    method: r.method,
+    headers,
+    redirect: 'manual',
+    ...(bodyAllowed && r.body !== undefined ? { body: r.body } : {}),
+  });
   const text = await res.text();
   return {
     status: res.status,
@@ -543,7 +577,8 @@ export function problems(r: Req, o: Outcome): string[] {
   const out: string[] = [];
   if (o.status >= 500) out.push(`status ${o.status} ≥ 500`);
   if (o.status >= 400 && o.status < 500 && isApiPath(o.pathname)) {
-    if (!/^application\/json\s*(;|$)/i.test(o.contentType)) out.push(`4xx content-type is ${JSON.stringify(o.contentType)}, not application/json`);
+    if (!/^application\/json\s*(;|$)/i.test(o.contentType))
+      out.push(`4xx content-type is ${JSON.stringify(o.contentType)}, not application/json`);
     if (r.method !== 'HEAD') {
       let body: unknown;
       try {

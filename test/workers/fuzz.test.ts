@@ -81,7 +81,9 @@ const EVENT = {
   quantity: 1,
   price: 9.9,
 };
-const EVENTS_BASE = { events: [EVENT, { id: 'evt-fuzz-0002', type: 'purchase', visitorId: 'v_1', itemId: 'b1', quantity: 2, price: 19.9 }] };
+const EVENTS_BASE = {
+  events: [EVENT, { id: 'evt-fuzz-0002', type: 'purchase', visitorId: 'v_1', itemId: 'b1', quantity: 2, price: 19.9 }],
+};
 
 /** A link that exercises every condition kind, splits, WeChat (open tag, URL Link) and Baidu targets. */
 const linkDef = (slug: string) => ({
@@ -146,7 +148,13 @@ const linkDef = (slug: string) => ({
   ],
   default: {
     type: 'target',
-    target: { kind: 'baidu-swan', appKey: 'DemoSwanAppKey2026', path: 'pages/index/index', query: 'from=fuzz', fallbackUrl: 'https://edgepick.example/demo' },
+    target: {
+      kind: 'baidu-swan',
+      appKey: 'DemoSwanAppKey2026',
+      path: 'pages/index/index',
+      query: 'from=fuzz',
+      fallbackUrl: 'https://edgepick.example/demo',
+    },
   },
   passThrough: ['partner', 'level'],
   preview: { title: 'Fuzz <b>link</b>', description: 'a "quoted" description', image: 'https://edgepick.example/og.png' },
@@ -200,16 +208,37 @@ beforeAll(async () => {
 // Generators per route group
 // ---------------------------------------------------------------------------------------------
 
-const SITE_JUNK = ['zzz-unknown', 'FUZZ-SHOP', `${SHOP}-`, '-x', 'a'.repeat(63), 'a'.repeat(64), 'a'.repeat(600), '__proto__', 'constructor', ''];
+const SITE_JUNK = [
+  'zzz-unknown',
+  'FUZZ-SHOP',
+  `${SHOP}-`,
+  '-x',
+  'a'.repeat(63),
+  'a'.repeat(64),
+  'a'.repeat(600),
+  '__proto__',
+  'constructor',
+  '',
+];
 /** A site path segment: mostly one of `valid`, else an unknown, malformed or hostile id. */
 const site = (...valid: string[]) => pathParam(valid, SITE_JUNK);
 /** A path parameter: mostly one of `valid`, else a junk id or a hostile string. */
 const pathParam = (valid: string[], junk: string[]) =>
   segment(
-    fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...valid) }, { weight: 1, arbitrary: fc.constantFrom(...junk) }, { weight: 1, arbitrary: hostileString }),
+    fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom(...valid) },
+      { weight: 1, arbitrary: fc.constantFrom(...junk) },
+      { weight: 1, arbitrary: hostileString },
+    ),
   );
-const ITEM = pathParam(['a1', 'a0', 'b3', 'b9', 'zz-missing'], ['__proto__', 'constructor', 'a'.repeat(128), 'a'.repeat(129), 'x'.repeat(600)]);
-const SLUG = pathParam([LINK, LINK, 'demo', 'fuzz-shop-link', 'nope'], ['__proto__', 'FUZZ-LINK', '_', 'a'.repeat(63), 'a'.repeat(64), 'a'.repeat(600)]);
+const ITEM = pathParam(
+  ['a1', 'a0', 'b3', 'b9', 'zz-missing'],
+  ['__proto__', 'constructor', 'a'.repeat(128), 'a'.repeat(129), 'x'.repeat(600)],
+);
+const SLUG = pathParam(
+  [LINK, LINK, 'demo', 'fuzz-shop-link', 'nope'],
+  ['__proto__', 'FUZZ-LINK', '_', 'a'.repeat(63), 'a'.repeat(64), 'a'.repeat(600)],
+);
 
 const K = field('1', '5', '10', '100', '101', '0', '-1', '0x10', '0b11', '1e1', '1.5', '');
 const IDS = field('a1', 'a1,b1', 'b0,b1,b2', ',,,', Array.from({ length: 501 }, (_, i) => `x${i}`).join(','));
@@ -220,7 +249,14 @@ const RECS_FIELDS = {
   ...LIST_FIELDS,
   userId: field('alice', 'bob', 'nobody'),
   visitorId: field('v1', 'v_8c1f'),
-  recent: field('a1', 'a1:click,b2', 'a1:purchase,a2:view,a3:share', 'a1:nope', 'zz:click', Array.from({ length: 51 }, () => 'a1').join(',')),
+  recent: field(
+    'a1',
+    'a1:click,b2',
+    'a1:purchase,a2:view,a3:share',
+    'a1:nope',
+    'zz:click',
+    Array.from({ length: 51 }, () => 'a1').join(','),
+  ),
   placement: field('for-you', 'p'.repeat(65)),
 };
 
@@ -240,7 +276,17 @@ const metaRequests = (methods: readonly string[], paths: string[]): fc.Arbitrary
     })
     .map((r) => ({ method: r.method, path: r.path, query: r.query, headers: withHeaders(['content-type', r.ct]), body: r.body }));
 
-const DEMO_FILES = field('p0001.svg', 'a.svg', `${'x'.repeat(64)}.svg`, `${'x'.repeat(65)}.svg`, '.svg', 'p0001.png', 'p0001.SVG', 'p0001.svg.svg', 'p0001');
+const DEMO_FILES = field(
+  'p0001.svg',
+  'a.svg',
+  `${'x'.repeat(64)}.svg`,
+  `${'x'.repeat(65)}.svg`,
+  '.svg',
+  'p0001.png',
+  'p0001.SVG',
+  'p0001.svg.svg',
+  'p0001',
+);
 const CATEGORIES = field(
   'tea',
   'coffee',
@@ -412,7 +458,10 @@ const unknownApiRequests: fc.Arbitrary<Req> = fc
     body: r.body,
   }));
 
-const ADMIN_SITE = pathParam(['demo', 'demo', SHOP], ['zzz-unknown', 'a'.repeat(600), 'a'.repeat(600), 'DEMO', '__proto__', '', 'a'.repeat(64)]);
+const ADMIN_SITE = pathParam(
+  ['demo', 'demo', SHOP],
+  ['zzz-unknown', 'a'.repeat(600), 'a'.repeat(600), 'DEMO', '__proto__', '', 'a'.repeat(64)],
+);
 const NEW_SLUG = fc.oneof(
   fc.constantFrom('fz-new', 'fz-other', LINK, 'demo'),
   fc.integer({ min: 0, max: 50 }).map((n) => `fz-${n}`),
@@ -428,17 +477,39 @@ const adminCollection: fc.Arbitrary<Req> = fc
     ct: contentType,
     body: NEW_SLUG.chain((slug) => jsonBody(linkDef(slug), 3)),
   })
-  .map((r) => ({ method: r.method, path: `/v1/admin/sites/${r.site}/links${r.trailing}`, headers: adminHeaders(r.auth, r.ct), body: r.body }));
+  .map((r) => ({
+    method: r.method,
+    path: `/v1/admin/sites/${r.site}/links${r.trailing}`,
+    headers: adminHeaders(r.auth, r.ct),
+    body: r.body,
+  }));
 
 const DAY = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('2026-01-01', '2026-12-31', '9999-99-99', '0000-00-00', '2026-02-30', '2026-13-45', '1970-01-01', '2026-1-1') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '2026-01-01',
+      '2026-12-31',
+      '9999-99-99',
+      '0000-00-00',
+      '2026-02-30',
+      '2026-13-45',
+      '1970-01-01',
+      '2026-1-1',
+    ),
+  },
   { weight: 1, arbitrary: hostileString },
 );
 const VERSION = field('1', '2', '0', '-1', '1e0', '0x1', '1.0', ' 1', '9'.repeat(30), 'NaN', '');
 /** `from=…&to=…` with either side missing now and then, plus junk params. */
 const fromTo = (v: fc.Arbitrary<string>) =>
   fc
-    .tuple(fc.option(v, { nil: undefined, freq: 2 }), fc.option(v, { nil: undefined, freq: 2 }), queryString(pairs({ from: v, to: v }), 2), encoding)
+    .tuple(
+      fc.option(v, { nil: undefined, freq: 2 }),
+      fc.option(v, { nil: undefined, freq: 2 }),
+      queryString(pairs({ from: v, to: v }), 2),
+      encoding,
+    )
     .map(([from, to, extra, e]) => {
       const enc = (x: string) => (e === 'raw' ? x : pct(x));
       const parts = [from === undefined ? '' : `from=${enc(from)}`, to === undefined ? '' : `to=${enc(to)}`, extra ?? ''].filter(Boolean);
@@ -514,7 +585,16 @@ const adminAuthRequests: fc.Arbitrary<Req> = fc
     method: fc.constantFrom(...ALL_METHODS),
     site: ADMIN_SITE,
     // `/fz-auth` for DELETE: a token that passes must not delete the links the other properties use.
-    sub: fc.constantFrom('', `/${LINK}`, '/fz-auth', `/${LINK}/versions`, `/${LINK}/diff?from=1&to=2`, `/${LINK}/audit`, `/${LINK}/stats`, `/${LINK}/simulate`),
+    sub: fc.constantFrom(
+      '',
+      `/${LINK}`,
+      '/fz-auth',
+      `/${LINK}/versions`,
+      `/${LINK}/diff?from=1&to=2`,
+      `/${LINK}/audit`,
+      `/${LINK}/stats`,
+      `/${LINK}/simulate`,
+    ),
     auth: fc.constantFrom<string | undefined>(...AUTH_VARIANTS, undefined),
   })
   .map((r) => {
@@ -543,7 +623,13 @@ const TARGETS = [
     query: 'from=fuzz',
     encryptedScheme: 'weixin://dl/business/?t=AbCd1234',
   },
-  { kind: 'baidu-swan', appKey: 'DemoSwanAppKey2026', path: 'pages/index/index', query: 'from=fuzz', fallbackUrl: 'https://edgepick.example/demo' },
+  {
+    kind: 'baidu-swan',
+    appKey: 'DemoSwanAppKey2026',
+    path: 'pages/index/index',
+    query: 'from=fuzz',
+    fallbackUrl: 'https://edgepick.example/demo',
+  },
 ];
 const TARGET_LINKS = [
   ...TARGETS.map((target) => ({ slug: '$SLUG', default: { type: 'target', target } })),
@@ -551,7 +637,11 @@ const TARGET_LINKS = [
     slug: '$SLUG',
     name: 'round trip',
     rules: [
-      { id: 'campaign', conditions: [{ field: 'query', key: 'utm_source', op: 'equals', value: 'fuzz' }], action: { type: 'target', target: { kind: 'qr' } } },
+      {
+        id: 'campaign',
+        conditions: [{ field: 'query', key: 'utm_source', op: 'equals', value: 'fuzz' }],
+        action: { type: 'target', target: { kind: 'qr' } },
+      },
     ],
     default: {
       type: 'split',
@@ -606,9 +696,24 @@ const roundTrip: fc.Arbitrary<Req[]> = fc
     const admin = adminHeaders(AUTH_OK, 'application/json');
     return [
       { method: 'POST', path: '/v1/admin/sites/demo/links', headers: admin, body },
-      ...VISITOR_UAS.map((ua) => ({ method: 'GET', path: '/r/$SLUG', query: r.query, headers: [['user-agent', ua]] as [string, string][] })),
-      { method: 'GET', path: '/v1/sites/demo/links/$SLUG/resolve', query: r.query, headers: [['user-agent', VISITOR_UAS[4]]] as [string, string][] },
-      { method: 'POST', path: '/v1/admin/sites/demo/links/$SLUG/simulate', headers: admin, body: JSON.stringify({ ua: VISITOR_UAS[4], query }) },
+      ...VISITOR_UAS.map((ua) => ({
+        method: 'GET',
+        path: '/r/$SLUG',
+        query: r.query,
+        headers: [['user-agent', ua]] as [string, string][],
+      })),
+      {
+        method: 'GET',
+        path: '/v1/sites/demo/links/$SLUG/resolve',
+        query: r.query,
+        headers: [['user-agent', VISITOR_UAS[4]]] as [string, string][],
+      },
+      {
+        method: 'POST',
+        path: '/v1/admin/sites/demo/links/$SLUG/simulate',
+        headers: admin,
+        body: JSON.stringify({ ua: VISITOR_UAS[4], query }),
+      },
     ];
   });
 
@@ -630,7 +735,12 @@ async function check(x: Req | Req[]) {
 /** Valid requests on every per-site route, `$SITE` to be replaced. */
 const PUBLIC_CALLS: Req[] = [
   { method: 'GET', path: '/v1/sites/$SITE/recommendations', query: 'userId=alice&k=3&recent=a1:click' },
-  { method: 'POST', path: '/v1/sites/$SITE/recommendations', headers: [['content-type', 'application/json']], body: JSON.stringify(REC_BASE) },
+  {
+    method: 'POST',
+    path: '/v1/sites/$SITE/recommendations',
+    headers: [['content-type', 'application/json']],
+    body: JSON.stringify(REC_BASE),
+  },
   { method: 'GET', path: '/v1/sites/$SITE/popular', query: 'k=3&category=tea' },
   { method: 'GET', path: '/v1/sites/$SITE/items/a1' },
   { method: 'GET', path: '/v1/sites/$SITE/items/a1/similar', query: 'k=3' },
@@ -679,7 +789,11 @@ const junkSite = (calls: Req[]): fc.Arbitrary<Req> =>
 /** Route group → generator and number of runs (≈ 4,000 requests in all). */
 const GROUPS: [name: string, arb: fc.Arbitrary<Req | Req[]>, runs: number][] = [
   ['GET|HEAD /health, /openapi.json', metaRequests(['GET', 'HEAD'], [...META_PATHS, '/health/x', '//health', '/Health']), 150],
-  ['POST|PUT|PATCH|DELETE|OPTIONS|PROPFIND /health, /openapi.json', metaRequests(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PROPFIND'], META_PATHS), 100],
+  [
+    'POST|PUT|PATCH|DELETE|OPTIONS|PROPFIND /health, /openapi.json',
+    metaRequests(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PROPFIND'], META_PATHS),
+    100,
+  ],
   ['GET|* /demo/img/:file', demoImageRequests(['file']), 400],
   ['GET|* /demo/img, /demo/img/, /demo/img/a/b', demoImageRequests(['dir', 'bare', 'nested']), 100],
   ['GET|* /r/:slug, /r/_/open-tag.js', redirectRequests, 300],
@@ -706,7 +820,11 @@ const GROUPS: [name: string, arb: fc.Arbitrary<Req | Req[]>, runs: number][] = [
 describe('fuzz: no 5xx, JSON errors on API paths', () => {
   GROUPS.forEach(([name, arb, runs]) => {
     it(name, async () => {
-      await fc.assert(fc.asyncProperty(arb, check), { seed: seedOf(name), numRuns: runs, plugins: [fc.interruptAfterTimeLimit(PROPERTY_TIME_LIMIT_MS)] });
+      await fc.assert(fc.asyncProperty(arb, check), {
+        seed: seedOf(name),
+        numRuns: runs,
+        plugins: [fc.interruptAfterTimeLimit(PROPERTY_TIME_LIMIT_MS)],
+      });
     }, 120_000);
   });
 });

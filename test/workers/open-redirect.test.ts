@@ -39,12 +39,24 @@ const FIELDS: Record<Field, { tag: string; key: string; target: (url: string) =>
   'baidu-swan.fallbackUrl': {
     tag: 'bd',
     key: 'fallbackUrl',
-    target: (fallbackUrl) => ({ kind: 'baidu-swan', appKey: 'DemoSwanAppKey2026', path: 'pages/index/index', query: 'from=edgepick', fallbackUrl }),
+    target: (fallbackUrl) => ({
+      kind: 'baidu-swan',
+      appKey: 'DemoSwanAppKey2026',
+      path: 'pages/index/index',
+      query: 'from=edgepick',
+      fallbackUrl,
+    }),
   },
   'wechat-miniprogram.urlLink': {
     tag: 'wx',
     key: 'urlLink',
-    target: (urlLink) => ({ kind: 'wechat-miniprogram', appId: 'wx1234567890abcdef', username: 'gh_0123456789ab', path: 'pages/index/index', urlLink }),
+    target: (urlLink) => ({
+      kind: 'wechat-miniprogram',
+      appId: 'wx1234567890abcdef',
+      username: 'gh_0123456789ab',
+      path: 'pages/index/index',
+      urlLink,
+    }),
   },
 };
 const FIELD_NAMES = Object.keys(FIELDS) as Field[];
@@ -80,7 +92,10 @@ function linkFor(slug: string, field: Field, url: string) {
 }
 
 const USER_AGENTS = [
-  { name: 'desktop Chrome', ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36' },
+  {
+    name: 'desktop Chrome',
+    ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  },
   {
     name: 'iPhone Safari',
     ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
@@ -118,7 +133,8 @@ const USER_AGENTS = [
 
 const PAGE_URL = `${ORIGIN}/r/open-redirect-oracle`;
 
-const matchesHost = (host: string, patterns: readonly string[]) => patterns.some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p));
+const matchesHost = (host: string, patterns: readonly string[]) =>
+  patterns.some((p) => (p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p));
 
 /** Hosts a visitor may be sent to from `field` (a trailing dot names the same DNS host). */
 function hostAllowed(hostname: string, field: Field | 'page'): boolean {
@@ -202,7 +218,8 @@ function offSite(res: Response, body: string, requestUrl: string, field: Field):
     if (['href', 'src', 'action', 'formaction', 'poster', 'background', 'cite', 'data', 'srcset'].includes(name))
       check(value, `attribute ${name}`, { assets: true, data: name === 'src' });
     // Any other attribute (meta content, data-*, event handlers): values shaped like a URL.
-    else if (/^([a-z][a-z0-9+.-]*:\/\/|\/\/|\\\\|(javascript|vbscript|data):)/i.test(value)) check(value, `attribute ${name}`, { assets: true });
+    else if (/^([a-z][a-z0-9+.-]*:\/\/|\/\/|\\\\|(javascript|vbscript|data):)/i.test(value))
+      check(value, `attribute ${name}`, { assets: true });
   }
   // Every absolute http(s) URL anywhere else: text (QR page's <code>), JS string literals, JSON-escaped slashes.
   const text = unescapeHtml(body).replace(/\\\//g, '/');
@@ -329,12 +346,18 @@ describe('open-redirect corpus', () => {
 
   it('accepts the on-site controls in every field and serves them on-site (a baseline for the checks below)', async () => {
     const failures: Failure[] = [];
-    const accepted: Record<Field, Accepted[]> = { 'h5.url': [], 'qr.url': [], 'baidu-swan.fallbackUrl': [], 'wechat-miniprogram.urlLink': [] };
+    const accepted: Record<Field, Accepted[]> = {
+      'h5.url': [],
+      'qr.url': [],
+      'baidu-swan.fallbackUrl': [],
+      'wechat-miniprogram.urlLink': [],
+    };
     for (const field of FIELD_NAMES) {
       await pool(CONTROLS[field], 8, async (url, i) => {
         const slug = `orc-${FIELDS[field].tag}-${i}`;
         const res = await admin('POST', '/', linkFor(slug, field, url));
-        if (res.status !== 201) failures.push({ field, entry: printable(url), cause: `control refused (${res.status})`, detail: await res.text() });
+        if (res.status !== 201)
+          failures.push({ field, entry: printable(url), cause: `control refused (${res.status})`, detail: await res.text() });
         else accepted[field].push({ slug, entry: { label: printable(url), url }, mustRefuse: false });
       });
       failures.push(...(await serveAll(field, accepted[field])));
@@ -357,7 +380,11 @@ describe('open-redirect corpus', () => {
           conditions: [{ field: 'query', key: 'ep', op: 'equals', value: 'bd' }],
           action: { type: 'target', target: { kind: 'baidu-swan', appKey: 'DemoSwanAppKey2026', path: 'pages/index/index' } },
         },
-        { id: 'qr', conditions: [{ field: 'query', key: 'ep', op: 'equals', value: 'qr' }], action: { type: 'target', target: { kind: 'qr' } } },
+        {
+          id: 'qr',
+          conditions: [{ field: 'query', key: 'ep', op: 'equals', value: 'qr' }],
+          action: { type: 'target', target: { kind: 'qr' } },
+        },
       ],
       default: { type: 'target', target: { kind: 'h5', url: '/' } },
       preview: { title: 'plain', image: 'https://img.edgepick.example/p.png' },
@@ -380,7 +407,9 @@ describe('open-redirect corpus', () => {
   });
 
   for (const field of FIELD_NAMES) {
-    it(`${field}: refuses every off-site URL (400 with an issue at each placement) and serves accepted links on-site only`, { timeout: 60_000 }, async () => {
+    it(`${field}: refuses every off-site URL (400 with an issue at each placement) and serves accepted links on-site only`, {
+      timeout: 60_000,
+    }, async () => {
       const refusals: Failure[] = [];
       const accepted: Accepted[] = [];
       await pool(CORPUS, 16, async (entry, i) => {
@@ -390,7 +419,8 @@ describe('open-redirect corpus', () => {
         const text = await res.text();
         if (res.status === 201) {
           accepted.push({ slug, entry, mustRefuse: verdict.mustRefuse });
-          if (verdict.mustRefuse) refusals.push({ field, entry: entry.label, cause: 'accepted (201) but lands off-site', detail: verdict.reason });
+          if (verdict.mustRefuse)
+            refusals.push({ field, entry: entry.label, cause: 'accepted (201) but lands off-site', detail: verdict.reason });
           return;
         }
         if (res.status !== 400) {
@@ -403,7 +433,10 @@ describe('open-redirect corpus', () => {
           refusals.push({ field, entry: entry.label, cause: 'refused with the wrong code', detail: String(body.error?.code) });
         const paths = (body.error?.issues ?? []).map((x) => x.path.join('.'));
         const missing = PLACEMENTS.filter(
-          (p) => !paths.some((q) => q === [...p.path, FIELDS[field].key].join('.') || q.startsWith(`${[...p.path, FIELDS[field].key].join('.')}.`)),
+          (p) =>
+            !paths.some(
+              (q) => q === [...p.path, FIELDS[field].key].join('.') || q.startsWith(`${[...p.path, FIELDS[field].key].join('.')}.`),
+            ),
         );
         if (missing.length)
           refusals.push({
@@ -447,11 +480,15 @@ describe('rollback re-checks the restored version against the current guard', ()
   });
 
   it('refuses to roll back to a version saved under a weaker guard (stored before the fix)', async () => {
-    expect((await admin('POST', '/', { slug: 'or-rb-legacy', default: { type: 'target', target: { kind: 'h5', url: '/safe' } } })).status).toBe(201);
+    expect(
+      (await admin('POST', '/', { slug: 'or-rb-legacy', default: { type: 'target', target: { kind: 'h5', url: '/safe' } } })).status,
+    ).toBe(201);
     const legacy = ['HTTPS://evil.com/phish', '\u0000https://evil.com/', 'https://wxaurl.cn/anything'];
     // Written straight to D1, as the old guard would have saved them: versions 2, 3, 4.
     for (const [i, url] of legacy.entries())
-      await env.DB.prepare('INSERT INTO link_versions (slug, version, site, definition, created_at, created_by, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)')
+      await env.DB.prepare(
+        'INSERT INTO link_versions (slug, version, site, definition, created_at, created_by, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)',
+      )
         .bind(
           'or-rb-legacy',
           i + 2,
@@ -494,7 +531,10 @@ describe('links already in KV from before the guard was fixed', () => {
     for (const [i, [field, url]] of legacy.entries()) {
       const slug = `or-legacy-${i}`;
       const link = { ...linkFor(slug, field, url), passThrough: [] };
-      await env.PACKS.put(linkVersionKey('demo', slug, 1), JSON.stringify({ site: 'demo', version: 1, publishedAt: new Date().toISOString(), link }));
+      await env.PACKS.put(
+        linkVersionKey('demo', slug, 1),
+        JSON.stringify({ site: 'demo', version: 1, publishedAt: new Date().toISOString(), link }),
+      );
       await env.PACKS.put(linkKey(slug), JSON.stringify({ site: 'demo', version: 1 }));
       failures.push(...(await serveAll(field, [{ slug, entry: { label: `${field} ${printable(url)}`, url }, mustRefuse: false }])));
     }

@@ -220,14 +220,22 @@ const hand: string[] = [
 /** Combinatorial part: prefix × scheme spelling × host trick. */
 const PREFIXES = ['', '\u0000', '\u0001', '\t', ' ', '\u00a0', '\ufeff'];
 const SCHEMES = ['https://', 'HTTPS://', 'hTTps://', 'https:\\\\'];
-const HOSTS = ['evil.com/x', 'edgepick.example@evil.com/', 'edgepick.example.evil.com/', 'wxaurl.cn/anything', 'evil.com@edgepick.example/ok'];
+const HOSTS = [
+  'evil.com/x',
+  'edgepick.example@evil.com/',
+  'edgepick.example.evil.com/',
+  'wxaurl.cn/anything',
+  'evil.com@edgepick.example/ok',
+];
 
 const combos: string[] = [];
 for (const p of PREFIXES) for (const s of SCHEMES) for (const h of HOSTS) combos.push(`${p}${s}${h}`);
 
 const seen = new Set<string>();
 /** Every hostile or tricky URL string, each once. */
-export const CORPUS: CorpusEntry[] = [...hand, ...combos].filter((u) => !seen.has(u) && Boolean(seen.add(u))).map((url) => ({ label: printable(url), url }));
+export const CORPUS: CorpusEntry[] = [...hand, ...combos]
+  .filter((u) => !seen.has(u) && Boolean(seen.add(u)))
+  .map((url) => ({ label: printable(url), url }));
 
 /** Must be accepted in their field (else the corpus test would pass by refusing everything). */
 export const CONTROLS = {

@@ -44,7 +44,9 @@ describe('foldIn', () => {
       { index: 31, weight: 5 },
     ];
     const x = foldIn(pack, inter);
-    const A: number[][] = Array.from({ length: f }, (_, a) => Array.from({ length: f }, (_, b) => pack.gram[a * f + b] + (a === b ? 0.3 : 0)));
+    const A: number[][] = Array.from({ length: f }, (_, a) =>
+      Array.from({ length: f }, (_, b) => pack.gram[a * f + b] + (a === b ? 0.3 : 0)),
+    );
     const b = new Array(f).fill(0);
     for (const { index, weight } of inter) {
       const c = 1 + 2 * weight;
@@ -81,7 +83,9 @@ describe('foldIn', () => {
     const X = Array.from({ length: 6 }, () => Array.from({ length: f }, rnd));
     const Y = Array.from({ length: 8 }, () => Array.from({ length: f }, rnd));
     const solve = (other: number[][], rows: [number, number][]) => {
-      const A = Array.from({ length: f }, (_, a) => Array.from({ length: f }, (_, b) => other.reduce((t, y) => t + y[a] * y[b], 0) + (a === b ? lambda : 0)));
+      const A = Array.from({ length: f }, (_, a) =>
+        Array.from({ length: f }, (_, b) => other.reduce((t, y) => t + y[a] * y[b], 0) + (a === b ? lambda : 0)),
+      );
       const b = new Array(f).fill(0);
       for (const [j, w] of rows) {
         const c = 1 + alpha * w;

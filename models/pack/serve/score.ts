@@ -54,7 +54,12 @@ export interface FilterModel {
  * history costs neither a copy nor an nItems-sized buffer per request), or failing the filter
  * (catalog category / price; an item without a catalog row fails any filter on it).
  */
-export function exclusion(model: FilterModel, excludeIndices: Iterable<number>, filter?: ItemFilter, owned?: Int32Array): (i: number) => boolean {
+export function exclusion(
+  model: FilterModel,
+  excludeIndices: Iterable<number>,
+  filter?: ItemFilter,
+  owned?: Int32Array,
+): (i: number) => boolean {
   const excluded = new Set(excludeIndices);
   const gone = model.unavailable && model.unavailable.length > 0 ? model.unavailable : undefined;
   const mine = owned && owned.length > 0 ? owned : undefined;

@@ -54,7 +54,14 @@ describe('<edgepick-recs>', () => {
 
   it('reads placement, item-id, limit, layout, title and locale', async () => {
     define();
-    const el = await connect({ placement: 'similar', 'item-id': 'p 7', limit: '3', layout: 'carousel', title: 'More like this', locale: 'en' });
+    const el = await connect({
+      placement: 'similar',
+      'item-id': 'p 7',
+      limit: '3',
+      layout: 'carousel',
+      title: 'More like this',
+      locale: 'en',
+    });
     expect(lastRead().path).toBe('/items/p%207/similar?k=3');
     expect(ids(el)).toEqual(['sim-1', 'sim-2']);
     expect(el.querySelector('.ep')!.classList.contains('ep-car')).toBe(true);
@@ -120,7 +127,9 @@ describe('<edgepick-recs>', () => {
     el.setAttribute('placement', 'trending');
     document.body.append(el);
     expect(el.hidden).toBe(true);
-    expect(error).toHaveBeenCalledWith(expect.objectContaining({ name: 'ValidationError', message: expect.stringMatching(/placement must be/) }));
+    expect(error).toHaveBeenCalledWith(
+      expect.objectContaining({ name: 'ValidationError', message: expect.stringMatching(/placement must be/) }),
+    );
     expect(api.requests).toHaveLength(0);
   });
 
@@ -136,7 +145,12 @@ describe('<edgepick-recs>', () => {
   });
 
   it('applies the defaults given to defineElements; attributes win', async () => {
-    define({ locale: 'en', placement: 'popular', limit: 4, renderItem: (item) => Object.assign(document.createElement('p'), { textContent: item.id }) });
+    define({
+      locale: 'en',
+      placement: 'popular',
+      limit: 4,
+      renderItem: (item) => Object.assign(document.createElement('p'), { textContent: item.id }),
+    });
     const el = await connect({});
     expect(lastRead().path).toBe('/popular?k=4');
     expect(el.querySelector('.ep-h')!.textContent).toBe('Popular');

@@ -335,7 +335,12 @@ describe('mountRecommendations: tracking', () => {
       await vi.advanceTimersByTimeAsync(999);
       expect(track).not.toHaveBeenCalled();
       await vi.advanceTimersByTimeAsync(1);
-      expect(track).toHaveBeenCalledExactlyOnceWith({ type: 'impression', itemId: 'pop-2', recommendationId: 'r_popular', placement: 'popular' });
+      expect(track).toHaveBeenCalledExactlyOnceWith({
+        type: 'impression',
+        itemId: 'pop-2',
+        recommendationId: 'r_popular',
+        placement: 'popular',
+      });
       expect(observer().observed.has(items()[1])).toBe(false); // once per card per response
       expect(observer().observed.has(items()[0])).toBe(true);
     });
@@ -414,7 +419,10 @@ describe('mountRecommendations: texts', () => {
 
 describe('mountRecommendations: carousel', () => {
   const setup = async (o: Partial<WidgetOptions> = {}) => {
-    api.answer = () => ({ ...picks('model', ['a', 'b', 'c']), items: picks('model', ['a', 'b', 'c']).items.map((i) => ({ ...i, url: `/p/${i.id}` })) });
+    api.answer = () => ({
+      ...picks('model', ['a', 'b', 'c']),
+      items: picks('model', ['a', 'b', 'c']).items.map((i) => ({ ...i, url: `/p/${i.id}` })),
+    });
     document.documentElement.lang = 'en';
     await mounted({ layout: 'carousel', ...o });
     const wrap = el.querySelector<HTMLElement>('section.ep')!;

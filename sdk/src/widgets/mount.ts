@@ -125,7 +125,8 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
       picks = await load();
       if (!picks.items.length) throw new Error('no items');
     } catch {
-      picks = o.fallback === 'popular' && o.placement !== 'popular' ? await client.popular({ k: o.limit }).catch(() => undefined) : undefined;
+      picks =
+        o.fallback === 'popular' && o.placement !== 'popular' ? await client.popular({ k: o.limit }).catch(() => undefined) : undefined;
     }
     if (mine !== seq) return; // a newer refresh owns the widget
     if (!picks?.items.length) {
@@ -169,7 +170,8 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
                 ob.unobserve(e.target);
                 // In a hidden tab, observe again: the observer reports the card anew once the tab is
                 // visible (it does not run while hidden), which starts a fresh second.
-                if (document.visibilityState === 'visible') client.track({ type: 'impression', itemId: items[i].id, recommendationId, placement: o.placement });
+                if (document.visibilityState === 'visible')
+                  client.track({ type: 'impression', itemId: items[i].id, recommendationId, placement: o.placement });
                 else ob.observe(e.target);
               }, 1000),
             );
@@ -209,7 +211,8 @@ function check(o: WidgetOptions): WidgetOptions {
   if (o.placement === 'similar' && !o.itemId) throw new ValidationError('edgepick: placement "similar" needs itemId');
   if (!Number.isInteger(o.limit) || o.limit! < 1 || o.limit! > 100)
     throw new ValidationError(`edgepick: limit must be an integer in 1..100, got ${JSON.stringify(o.limit)}`);
-  if (o.layout !== 'grid' && o.layout !== 'carousel') throw new ValidationError(`edgepick: layout must be grid or carousel, got ${JSON.stringify(o.layout)}`);
+  if (o.layout !== 'grid' && o.layout !== 'carousel')
+    throw new ValidationError(`edgepick: layout must be grid or carousel, got ${JSON.stringify(o.layout)}`);
   return o;
 }
 
@@ -249,7 +252,9 @@ function carousel(wrap: HTMLElement, list: HTMLElement, t: Texts, headingId?: st
   wrap.addEventListener('keydown', (e) => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
     e.preventDefault();
-    const focused = slides.findIndex((s) => s.contains(document.activeElement) || s.contains((wrap.getRootNode() as ShadowRoot).activeElement ?? null));
+    const focused = slides.findIndex(
+      (s) => s.contains(document.activeElement) || s.contains((wrap.getRootNode() as ShadowRoot).activeElement ?? null),
+    );
     go((focused >= 0 ? focused : current) + (e.key === 'ArrowRight' ? 1 : -1), true);
   });
   wrap.append(nav);

@@ -41,6 +41,8 @@ export const TEXTS: Record<Locale, Texts> = {
 export function pickLocale(requested?: string): Locale {
   // The storefront's language first (<html lang>), then the browser's.
   const lang =
-    requested || (typeof document !== 'undefined' && document.documentElement.lang) || (typeof navigator !== 'undefined' ? navigator.language : 'zh-CN');
+    requested ||
+    (typeof document !== 'undefined' && document.documentElement.lang) ||
+    (typeof navigator !== 'undefined' ? navigator.language : 'zh-CN');
   return /^en\b/i.test(lang ?? '') ? 'en' : 'zh-CN';
 }

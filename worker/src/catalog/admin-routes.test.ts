@@ -40,13 +40,18 @@ describe('catalog API', () => {
     // A product the pack does not know yet is served by /items/:id.
     expect((await SELF.fetch('https://edge.test/v1/sites/cat-upsert/items/new-1')).status).toBe(200);
     expect((await admin('PUT', 'cat-upsert/items', OWNER, { items: [] })).status).toBe(400);
-    expect((await admin('PUT', 'cat-upsert/items', OWNER, { items: Array.from({ length: 1001 }, (_, i) => ({ id: `x${i}`, title: 'x' })) })).status).toBe(400);
+    expect(
+      (await admin('PUT', 'cat-upsert/items', OWNER, { items: Array.from({ length: 1001 }, (_, i) => ({ id: `x${i}`, title: 'x' })) }))
+        .status,
+    ).toBe(400);
   });
 
   it('an item set out of stock or deleted leaves picks, similar and popular within the TTL, without a new pack', async () => {
     await publish('cat-stock', 'v1');
     const ids = async (path: string) =>
-      ((await (await SELF.fetch(`https://edge.test/v1/sites/cat-stock/${path}`)).json()) as { items: { id: string }[] }).items.map((i) => i.id);
+      ((await (await SELF.fetch(`https://edge.test/v1/sites/cat-stock/${path}`)).json()) as { items: { id: string }[] }).items.map(
+        (i) => i.id,
+      );
     // Popularity favours b0 > b1 > …; alice (a-items) gets a0, a1, … first.
     expect((await ids('popular?k=3'))[0]).toBe('b0');
     expect(await ids('recommendations?userId=alice&k=3')).toContain('a0');

@@ -35,8 +35,16 @@ export const catalogOperations: Operation[] = [
       },
     },
     responses: {
-      '200': { description: 'How many were stored; each refused item with its issues', body: 'CatalogUpsertResponse', example: { upserted: 1, rejected: [] } },
-      '400': errorSpec('Not JSON, or not 1–1,000 items', 'invalid_request', 'invalid body: items: Too big: expected array to have <=1000 items'),
+      '200': {
+        description: 'How many were stored; each refused item with its issues',
+        body: 'CatalogUpsertResponse',
+        example: { upserted: 1, rejected: [] },
+      },
+      '400': errorSpec(
+        'Not JSON, or not 1–1,000 items',
+        'invalid_request',
+        'invalid body: items: Too big: expected array to have <=1000 items',
+      ),
       ...adminErrors,
       ...bodyErrors(CATALOG_BODY_LIMIT),
     },
@@ -48,7 +56,11 @@ export const catalogOperations: Operation[] = [
     bearer: true,
     summary: 'Delete a product (also hides the pack catalog row of that id)',
     params: { site: siteParam, id: { schema: Identifier(128), example: 'p0042' } },
-    responses: { '204': { description: 'Deleted' }, ...adminErrors, '404': errorSpec('Already deleted', 'item_not_found', 'item "p0042" is already deleted') },
+    responses: {
+      '204': { description: 'Deleted' },
+      ...adminErrors,
+      '404': errorSpec('Already deleted', 'item_not_found', 'item "p0042" is already deleted'),
+    },
   },
 ];
 

@@ -33,7 +33,9 @@ export async function deleteItem(db: D1Database, kv: KVNamespace, site: string, 
   if (!res.meta.changes) {
     // An item only the pack's catalog knows can be deleted too: record a tombstone.
     const inserted = await db
-      .prepare('INSERT INTO catalog_items (site, id, bucket, item, deleted, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT (site, id) DO NOTHING')
+      .prepare(
+        'INSERT INTO catalog_items (site, id, bucket, item, deleted, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT (site, id) DO NOTHING',
+      )
       .bind(site, id, bucketOfItem(id), JSON.stringify({ id, title: '' }), Date.now())
       .run();
     if (!inserted.meta.changes) throw new ApiError('item_not_found', `item ${JSON.stringify(id.slice(0, 128))} is already deleted`);

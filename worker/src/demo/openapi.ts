@@ -11,7 +11,10 @@ export const demoOperations: Operation[] = [
     summary: 'Deterministic SVG product placeholder (demo store)',
     params: { file: { schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}\.svg$/), example: 'p0042.svg' } },
     query: z.object({
-      c: z.string().optional().meta({ description: 'Category: picks the colours (the demo categories have fixed ones, others a hue from their hash)' }),
+      c: z
+        .string()
+        .optional()
+        .meta({ description: 'Category: picks the colours (the demo categories have fixed ones, others a hue from their hash)' }),
       t: z
         .string()
         .optional()

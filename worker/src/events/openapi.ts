@@ -30,7 +30,11 @@ export const eventsOperations: Operation[] = [
     },
     responses: {
       '200': { description: 'Per-batch outcome', body: 'EventsResponse', example: { accepted: 1, duplicates: 0, rejected: [] } },
-      '400': errorSpec('Not JSON (`invalid_json`) or not a batch of 1–100 (`invalid_request`)', 'invalid_json', 'request body is not valid JSON'),
+      '400': errorSpec(
+        'Not JSON (`invalid_json`) or not a batch of 1–100 (`invalid_request`)',
+        'invalid_json',
+        'request body is not valid JSON',
+      ),
       '404': errorSpec('Unknown site', 'site_not_found', 'unknown site "nope"'),
       '405': errorSpec('Another method than POST', 'method_not_allowed', 'GET is not allowed here; use POST'),
       ...bodyErrors(EVENTS_BODY_LIMIT),

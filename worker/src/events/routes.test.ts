@@ -2,7 +2,11 @@ import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
 const post = (body: string | object, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-  SELF.fetch('https://edge.test/v1/sites/demo/events', { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  SELF.fetch('https://edge.test/v1/sites/demo/events', {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 const ev = (id: string, extra: object = {}) => ({
   id,
@@ -22,7 +26,9 @@ describe('events', () => {
     expect(await first.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
     const again = await post({ events: [ev('evt-00000001'), ev('evt-00000003')] });
     expect(await again.json()).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
-    const rows = await env.DB.prepare('SELECT id, type, recommendation_id, quantity FROM events WHERE site = ? ORDER BY id').bind('demo').all();
+    const rows = await env.DB.prepare('SELECT id, type, recommendation_id, quantity FROM events WHERE site = ? ORDER BY id')
+      .bind('demo')
+      .all();
     expect(rows.results).toEqual([
       { id: 'evt-00000001', type: 'click', recommendation_id: 'r_abc', quantity: null },
       { id: 'evt-00000002', type: 'purchase', recommendation_id: 'r_abc', quantity: 2 },
@@ -31,7 +37,9 @@ describe('events', () => {
   });
 
   it('rejects bad events one by one with reasons and keeps the good ones', async () => {
-    const res = await post({ events: [ev('evt-good-0001'), ev('evt-bad-00001', { type: 'teleport' }), { id: 'evt-bad-00002', type: 'view' }, 'nonsense'] });
+    const res = await post({
+      events: [ev('evt-good-0001'), ev('evt-bad-00001', { type: 'teleport' }), { id: 'evt-bad-00002', type: 'view' }, 'nonsense'],
+    });
     const body = (await res.json()) as { accepted: number; rejected: { index: number; id?: string; code: string; message: string }[] };
     expect(body.accepted).toBe(1);
     expect(body.rejected.map((r) => r.index)).toEqual([1, 2, 3]);
@@ -59,9 +67,18 @@ describe('events', () => {
 
   it('stores every field, the server receive time and the event as sent', async () => {
     const before = Date.now();
-    const sent = ev('evt-fields-001', { type: 'purchase', userId: 'u1', ref: 'v_sharer', quantity: 3, price: 12.5, extra: { note: 'kept raw' } });
+    const sent = ev('evt-fields-001', {
+      type: 'purchase',
+      userId: 'u1',
+      ref: 'v_sharer',
+      quantity: 3,
+      price: 12.5,
+      extra: { note: 'kept raw' },
+    });
     expect(((await (await post({ events: [sent] })).json()) as { accepted: number }).accepted).toBe(1);
-    const row = await env.DB.prepare('SELECT * FROM events WHERE site = ? AND id = ?').bind('demo', 'evt-fields-001').first<Record<string, unknown>>();
+    const row = await env.DB.prepare('SELECT * FROM events WHERE site = ? AND id = ?')
+      .bind('demo', 'evt-fields-001')
+      .first<Record<string, unknown>>();
     expect(row).toMatchObject({
       type: 'purchase',
       visitor_id: 'v_1',
@@ -88,6 +105,10 @@ describe('events', () => {
   });
 
   it('counts a repeated id within one batch as a duplicate', async () => {
-    expect(await (await post({ events: [ev('evt-twice-0001'), ev('evt-twice-0001')] })).json()).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
+    expect(await (await post({ events: [ev('evt-twice-0001'), ev('evt-twice-0001')] })).json()).toEqual({
+      accepted: 1,
+      duplicates: 1,
+      rejected: [],
+    });
   });
 });

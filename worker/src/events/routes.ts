@@ -34,7 +34,12 @@ eventsRoutes.post('/', jsonBodyLimit(EVENTS_BODY_LIMIT, 'send at most 100 events
     else {
       const issue = toIssues(ev.error)[0];
       const id = typeof (raw as { id?: unknown })?.id === 'string' ? ((raw as { id: string }).id as string).slice(0, 64) : undefined;
-      res.rejected.push({ index, ...(id ? { id } : {}), code: 'invalid_event', message: `${issue.path.join('.') || 'event'}: ${issue.message}` });
+      res.rejected.push({
+        index,
+        ...(id ? { id } : {}),
+        code: 'invalid_event',
+        message: `${issue.path.join('.') || 'event'}: ${issue.message}`,
+      });
     }
   });
   if (accepted.length) {

@@ -10,7 +10,12 @@ export interface AcceptedEvent {
  * Writes events to D1 in one batch, idempotent on (site, client event id): a re-sent id changes
  * nothing and is counted in `duplicates`. `now` is the receive time (ms).
  */
-export async function storeEvents(db: D1Database, site: string, events: AcceptedEvent[], now: number): Promise<{ inserted: number; duplicates: number }> {
+export async function storeEvents(
+  db: D1Database,
+  site: string,
+  events: AcceptedEvent[],
+  now: number,
+): Promise<{ inserted: number; duplicates: number }> {
   const stmt = db.prepare(
     `INSERT INTO events (site, id, type, visitor_id, user_id, item_id, recommendation_id, placement, ref, quantity, price, client_ts, received_at, raw, channel)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT (site, id) DO NOTHING`,

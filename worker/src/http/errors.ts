@@ -24,11 +24,19 @@ export class ApiError extends Error {
 export function invalid(error: z.ZodError, what = 'request'): ApiError {
   const issues = toIssues(error);
   const first = issues[0];
-  return new ApiError('invalid_request', `invalid ${what}: ${first.path.length ? `${first.path.join('.')}: ` : ''}${first.message}`, issues);
+  return new ApiError(
+    'invalid_request',
+    `invalid ${what}: ${first.path.length ? `${first.path.join('.')}: ` : ''}${first.message}`,
+    issues,
+  );
 }
 
 export function errorResponse(c: Context, err: ApiError) {
-  return c.json({ error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } }, err.status, err.headers);
+  return c.json(
+    { error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } },
+    err.status,
+    err.headers,
+  );
 }
 
 /**
@@ -74,7 +82,10 @@ export function onError(err: Error, c: Context) {
 export async function readJson(c: Context): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (type && type !== 'application/json' && type !== 'text/plain' && !type.endsWith('+json'))
-    throw new ApiError('unsupported_media_type', `content type ${type.slice(0, 100)} is not supported; send application/json (or text/plain holding JSON)`);
+    throw new ApiError(
+      'unsupported_media_type',
+      `content type ${type.slice(0, 100)} is not supported; send application/json (or text/plain holding JSON)`,
+    );
   const text = await c.req.text();
   if (!text.trim()) throw new ApiError('invalid_json', 'request body is empty; expected JSON');
   try {

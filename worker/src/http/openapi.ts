@@ -73,7 +73,8 @@ const jsonSchema = (s: z.ZodType, io: 'input' | 'output') => {
 
 /** Query parameters from the zod query schema the route parses (descriptions and examples included). */
 function queryParams(s: z.ZodObject) {
-  const props = (z.toJSONSchema(s, { io: 'input' }) as { properties: Record<string, { description?: string; examples?: unknown[] }> }).properties;
+  const props = (z.toJSONSchema(s, { io: 'input' }) as { properties: Record<string, { description?: string; examples?: unknown[] }> })
+    .properties;
   return Object.entries(props).map(([name, p]) => ({
     name,
     in: 'query',
@@ -86,7 +87,14 @@ function queryParams(s: z.ZodObject) {
 
 const content = (r: ResponseSpec) =>
   r.body
-    ? { content: { 'application/json': { schema: { $ref: `#/components/schemas/${r.body}` }, ...(r.example === undefined ? {} : { example: r.example }) } } }
+    ? {
+        content: {
+          'application/json': {
+            schema: { $ref: `#/components/schemas/${r.body}` },
+            ...(r.example === undefined ? {} : { example: r.example }),
+          },
+        },
+      }
     : r.contentType
       ? { content: { [r.contentType]: { schema: { type: 'string' } } } }
       : {};
@@ -96,7 +104,11 @@ const content = (r: ResponseSpec) =>
  * an operation names a path parameter it does not describe, a component nobody registered, or
  * the same method and path twice — at build time, so the meta test catches it.
  */
-export function buildOpenApi(info: { title: string; version: string; description: string }, operations: Operation[], components: Components) {
+export function buildOpenApi(
+  info: { title: string; version: string; description: string },
+  operations: Operation[],
+  components: Components,
+) {
   const all: Components = { ErrorBody: { schema: ErrorBody }, ...components };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
@@ -138,7 +150,9 @@ export function buildOpenApi(info: { title: string; version: string; description
             },
           }
         : {}),
-      responses: Object.fromEntries(Object.entries(op.responses).map(([status, r]) => [status, { description: r.description, ...content(r) }])),
+      responses: Object.fromEntries(
+        Object.entries(op.responses).map(([status, r]) => [status, { description: r.description, ...content(r) }]),
+      ),
     };
   }
   return {
@@ -148,7 +162,11 @@ export function buildOpenApi(info: { title: string; version: string; description
     components: {
       schemas: Object.fromEntries(Object.entries(all).map(([name, c]) => [name, jsonSchema(c.schema, c.io ?? 'output')])),
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'The owner token (Worker secret ADMIN_TOKEN). The scheme name is case-insensitive.' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The owner token (Worker secret ADMIN_TOKEN). The scheme name is case-insensitive.',
+        },
       },
     },
   };

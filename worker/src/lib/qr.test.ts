@@ -10,7 +10,10 @@ function reference(text: string, mask: number): { version: number; rows: string[
     maskPattern: mask as QRCode.QRCodeMaskPattern,
   });
   const n = q.modules.size;
-  return { version: q.version, rows: Array.from({ length: n }, (_, r) => Array.from({ length: n }, (_, c) => q.modules.get(r, c)).join('')) };
+  return {
+    version: q.version,
+    rows: Array.from({ length: n }, (_, r) => Array.from({ length: n }, (_, c) => q.modules.get(r, c)).join('')),
+  };
 }
 
 const rows = (modules: boolean[][]) => modules.map((row) => row.map((x) => (x ? 1 : 0)).join(''));
@@ -79,7 +82,8 @@ describe('qrSvg', () => {
     // The path covers exactly the dark modules, all inside the quiet zone.
     const { modules } = qrEncode(url, { border: QR_QUIET_ZONE });
     const drawn = modules.map((row) => row.map(() => false));
-    for (const [, x, y, w] of svg.matchAll(/M(\d+) (\d+)h(\d+)v1H\1z/g)) for (let i = 0; i < Number(w); i++) drawn[Number(y)][Number(x) + i] = true;
+    for (const [, x, y, w] of svg.matchAll(/M(\d+) (\d+)h(\d+)v1H\1z/g))
+      for (let i = 0; i < Number(w); i++) drawn[Number(y)][Number(x) + i] = true;
     expect(rows(drawn)).toEqual(rows(modules));
     expect(drawn.flatMap((row, y) => row.filter((dark, x) => dark && (y < 4 || x < 4 || y >= 33 || x >= 33)))).toEqual([]);
   });

@@ -27,7 +27,9 @@ describe('admin links API', () => {
       const res = await SELF.fetch('https://edge.test/v1/admin/sites/demo/links', { headers: { authorization: `${scheme} ${TOKEN}` } });
       expect(res.status, scheme).toBe(200);
     }
-    expect((await SELF.fetch('https://edge.test/v1/admin/sites/demo/links', { headers: { authorization: `Basic ${TOKEN}` } })).status).toBe(401);
+    expect((await SELF.fetch('https://edge.test/v1/admin/sites/demo/links', { headers: { authorization: `Basic ${TOKEN}` } })).status).toBe(
+      401,
+    );
   });
 
   it('answers unknown, malformed and overlong site ids with 404 site_not_found (never 200 or 500)', async () => {
@@ -78,7 +80,10 @@ describe('admin links API', () => {
 
   it('versions every change, diffs, rolls back in one call and keeps an audit trail', async () => {
     await call('POST', '/', withSlug('autumn'));
-    const changed = withSlug('autumn', { name: 'Autumn sale', default: { type: 'target', target: { kind: 'h5', url: 'https://edgepick.example/autumn' } } });
+    const changed = withSlug('autumn', {
+      name: 'Autumn sale',
+      default: { type: 'target', target: { kind: 'h5', url: 'https://edgepick.example/autumn' } },
+    });
     expect(await json(await call('PUT', '/autumn', changed))).toEqual({ slug: 'autumn', version: 2 });
     const versions = await json<{ versions: { version: number; createdBy: string }[] }>(await call('GET', '/autumn/versions'));
     expect(versions.versions.map((v) => v.version)).toEqual([2, 1]);
@@ -98,19 +103,33 @@ describe('admin links API', () => {
   });
 
   it('validates link bodies with precise issue paths', async () => {
-    const res = await call('POST', '/', withSlug('bad', { default: { type: 'target', target: { kind: 'h5', url: 'http://evil.example/' } } }));
+    const res = await call(
+      'POST',
+      '/',
+      withSlug('bad', { default: { type: 'target', target: { kind: 'h5', url: 'http://evil.example/' } } }),
+    );
     expect(res.status).toBe(400);
     const body = await json<{ error: { code: string; issues: { path: (string | number)[] }[] } }>(res);
     expect(body.error.code).toBe('invalid_request');
     expect(body.error.issues[0].path.join('.')).toMatch(/^default\.target\.url/);
     expect((await call('PUT', '/spring', withSlug('other'))).status).toBe(400);
     // An https target off the site's linkHosts would make /r/ an open redirect.
-    const off = await call('POST', '/', withSlug('offsite', { default: { type: 'target', target: { kind: 'h5', url: 'https://evil.example/' } } }));
+    const off = await call(
+      'POST',
+      '/',
+      withSlug('offsite', { default: { type: 'target', target: { kind: 'h5', url: 'https://evil.example/' } } }),
+    );
     expect(off.status).toBe(400);
     const offBody = await json<{ error: { issues: { code: string; path: (string | number)[] }[] } }>(off);
     expect(offBody.error.issues[0]).toMatchObject({ code: 'host_not_allowed', path: ['default', 'target', 'url'] });
     expect(
-      (await call('POST', '/', withSlug('onsite', { default: { type: 'target', target: { kind: 'h5', url: 'https://shop.edgepick.example/x' } } }))).status,
+      (
+        await call(
+          'POST',
+          '/',
+          withSlug('onsite', { default: { type: 'target', target: { kind: 'h5', url: 'https://shop.edgepick.example/x' } } }),
+        )
+      ).status,
     ).toBe(201);
     expect((await call('PUT', '/ghost', withSlug('ghost'))).status).toBe(404);
   });
@@ -176,12 +195,18 @@ describe('admin links API', () => {
     const res = await call('POST', '/', withSlug('expiring', { default: { type: 'target', target: target('2020-01-01T00:00:00Z') } }));
     expect(res.status).toBe(201);
     const body = await json<{ warnings: { path: string; message: string }[] }>(res);
-    expect(body.warnings).toEqual([{ path: 'default.target.urlLinkExpiresAt', message: expect.stringMatching(/^URL Link expired at 2020-01-01/) }]);
+    expect(body.warnings).toEqual([
+      { path: 'default.target.urlLinkExpiresAt', message: expect.stringMatching(/^URL Link expired at 2020-01-01/) },
+    ]);
     const later = await json<{ warnings: { message: string }[] }>(
       await call('PUT', '/expiring', withSlug('expiring', { default: { type: 'target', target: target(soon) } })),
     );
     expect(later.warnings[0].message).toMatch(/expires at .* \(in 2 d\)/);
-    const fine = await call('PUT', '/expiring', withSlug('expiring', { default: { type: 'target', target: target('2099-01-01T00:00:00Z') } }));
+    const fine = await call(
+      'PUT',
+      '/expiring',
+      withSlug('expiring', { default: { type: 'target', target: target('2099-01-01T00:00:00Z') } }),
+    );
     expect(await json(fine)).not.toHaveProperty('warnings');
   });
 
@@ -216,7 +241,8 @@ describe('admin links API', () => {
   it('deletes a link: gone from the API and from /r/:slug', async () => {
     await call('POST', '/', withSlug('gone'));
     const ua = {
-      'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+      'user-agent':
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
     };
     expect((await SELF.fetch('https://edge.test/r/gone', { headers: ua, redirect: 'manual' })).status).toBe(302);
     expect((await call('DELETE', '/gone')).status).toBe(204);
@@ -232,7 +258,9 @@ describe('admin links API', () => {
   describe('concurrent writers', () => {
     it('ten concurrent PUTs on one link: every one 200, versions contiguous, D1 and KV agree', async () => {
       expect((await call('POST', '/', withSlug('race-put'))).status).toBe(201);
-      const puts = await Promise.all(Array.from({ length: 10 }, (_, i) => call('PUT', '/race-put', withSlug('race-put', { name: `writer ${i}` }))));
+      const puts = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => call('PUT', '/race-put', withSlug('race-put', { name: `writer ${i}` }))),
+      );
       expect(puts.map((r) => r.status)).toEqual(Array(10).fill(200));
       const got = (await Promise.all(puts.map((r) => json<{ version: number }>(r)))).map((b) => b.version).sort((a, b) => a - b);
       expect(got).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
@@ -246,7 +274,9 @@ describe('admin links API', () => {
     });
 
     it('concurrent creates of one slug: exactly one 201, the others 409', async () => {
-      const res = await Promise.all(Array.from({ length: 8 }, (_, i) => call('POST', '/', withSlug('race-create', { name: `creator ${i}` }))));
+      const res = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => call('POST', '/', withSlug('race-create', { name: `creator ${i}` }))),
+      );
       const statuses = res.map((r) => r.status).sort();
       expect(statuses).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
       for (const r of res.filter((x) => x.status === 409)) expect((await json<{ error: { code: string } }>(r)).error.code).toBe('conflict');

@@ -42,7 +42,12 @@ export const adminLinksRoutes = new Hono<LinksAdminEnv>();
 adminLinksRoutes.onError(onError);
 // Token first (401/403 before anything about the site leaks), then the site must exist (404), and
 // no body over ADMIN_BODY_LIMIT is read.
-adminLinksRoutes.use('*', adminAuth({ roles: ['marketer'] }), siteMiddleware(), jsonBodyLimit(ADMIN_BODY_LIMIT, 'a link definition is far smaller'));
+adminLinksRoutes.use(
+  '*',
+  adminAuth({ roles: ['marketer'] }),
+  siteMiddleware(),
+  jsonBodyLimit(ADMIN_BODY_LIMIT, 'a link definition is far smaller'),
+);
 
 const site = (c: { req: { param(n: string): string | undefined } }) => c.req.param('site')!;
 
@@ -61,7 +66,11 @@ adminLinksRoutes.put('/:slug', async (c) => {
   const link = parseLink(await readJson(c));
   if (link.slug !== c.req.param('slug')) throw new ApiError('invalid_request', `body slug ${link.slug} ≠ path slug ${c.req.param('slug')}`);
   checkLink(c, link);
-  return c.json({ slug: link.slug, ...(await saveVersion(c.env.DB, c.env.PACKS, site(c), link, c.get('principal'), 'update')), ...withWarnings(link) });
+  return c.json({
+    slug: link.slug,
+    ...(await saveVersion(c.env.DB, c.env.PACKS, site(c), link, c.get('principal'), 'update')),
+    ...withWarnings(link),
+  });
 });
 
 adminLinksRoutes.delete('/:slug', async (c) => {

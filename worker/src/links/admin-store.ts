@@ -27,7 +27,10 @@ export async function currentLink(db: D1Database, site: string, slug: string) {
   if (!row) throw new ApiError('not_found', `no link ${JSON.stringify(slug)} on site ${site}`);
   const parsed = LinkDefinition.safeParse(JSON.parse(row.definition));
   if (!parsed.success)
-    throw invalid(parsed.error, `current version ${row.version} of link ${slug} (it no longer passes today's checks; PUT a corrected definition)`);
+    throw invalid(
+      parsed.error,
+      `current version ${row.version} of link ${slug} (it no longer passes today's checks; PUT a corrected definition)`,
+    );
   return { version: row.version, updatedAt: new Date(row.updated_at).toISOString(), link: parsed.data };
 }
 
@@ -40,7 +43,13 @@ export async function listLinks(db: D1Database, site: string) {
     .all<{ slug: string; version: number; updated_at: number; definition: string }>();
   return results.map((r) => {
     const def = JSON.parse(r.definition) as { name?: string; rules?: unknown[] };
-    return { slug: r.slug, version: r.version, name: def.name, rules: def.rules?.length ?? 0, updatedAt: new Date(r.updated_at).toISOString() };
+    return {
+      slug: r.slug,
+      version: r.version,
+      name: def.name,
+      rules: def.rules?.length ?? 0,
+      updatedAt: new Date(r.updated_at).toISOString(),
+    };
   });
 }
 
@@ -50,7 +59,12 @@ export async function listVersions(db: D1Database, site: string, slug: string) {
     .bind(slug, site)
     .all<VersionRow>();
   if (!results.length) throw new ApiError('not_found', `no link ${JSON.stringify(slug)} on site ${site}`);
-  return results.map((r) => ({ version: r.version, createdAt: new Date(r.created_at).toISOString(), createdBy: r.created_by, note: r.note ?? undefined }));
+  return results.map((r) => ({
+    version: r.version,
+    createdAt: new Date(r.created_at).toISOString(),
+    createdBy: r.created_by,
+    note: r.note ?? undefined,
+  }));
 }
 
 export async function getVersion(db: D1Database, site: string, slug: string, version: number): Promise<LinkDefinition> {
@@ -84,7 +98,8 @@ export async function saveVersion(
     .first<{ site: string; current_version: number; deleted: number }>();
   if (existing && existing.site !== site) throw new ApiError('conflict', `slug ${link.slug} is taken by another site`);
   if (action === 'create' && existing && !existing.deleted) throw new ApiError('conflict', `link ${link.slug} exists; PUT to change it`);
-  if (action !== 'create' && (!existing || existing.deleted)) throw new ApiError('not_found', `no link ${JSON.stringify(link.slug)} on site ${site}`);
+  if (action !== 'create' && (!existing || existing.deleted))
+    throw new ApiError('not_found', `no link ${JSON.stringify(link.slug)} on site ${site}`);
   // The audit row says what changed: the paths that differ from the version being replaced.
   if (action !== 'create' && existing) {
     const prev = await db
@@ -102,7 +117,9 @@ export async function saveVersion(
   // first, so a concurrent create of the same slug fails on its primary key and rolls back whole.
   const first =
     action === 'create' && !existing
-      ? db.prepare('INSERT INTO links (slug, site, current_version, deleted, created_at, updated_at) VALUES (?1, ?2, 0, 0, ?3, ?3)').bind(link.slug, site, now)
+      ? db
+          .prepare('INSERT INTO links (slug, site, current_version, deleted, created_at, updated_at) VALUES (?1, ?2, 0, 0, ?3, ?3)')
+          .bind(link.slug, site, now)
       : db.prepare('UPDATE links SET updated_at = ?3 WHERE slug = ?1 AND site = ?2').bind(link.slug, site, now);
   let results: D1Result[];
   try {
@@ -114,7 +131,9 @@ export async function saveVersion(
         )
         .bind(link.slug, site, definition, now, actor.subject, note ?? null),
       db
-        .prepare('UPDATE links SET current_version = (SELECT MAX(version) FROM link_versions WHERE slug = ?1), deleted = 0, updated_at = ?2 WHERE slug = ?1')
+        .prepare(
+          'UPDATE links SET current_version = (SELECT MAX(version) FROM link_versions WHERE slug = ?1), deleted = 0, updated_at = ?2 WHERE slug = ?1',
+        )
         .bind(link.slug, now),
       db
         .prepare(
@@ -135,7 +154,10 @@ export async function saveVersion(
 
 /** The slug's current version in D1 (the source of truth KV converges to). */
 async function currentVersion(db: D1Database, slug: string): Promise<number | null> {
-  const row = await db.prepare('SELECT current_version AS v, deleted FROM links WHERE slug = ?1').bind(slug).first<{ v: number; deleted: number }>();
+  const row = await db
+    .prepare('SELECT current_version AS v, deleted FROM links WHERE slug = ?1')
+    .bind(slug)
+    .first<{ v: number; deleted: number }>();
   return row && !row.deleted ? row.v : null;
 }
 
@@ -145,15 +167,27 @@ export async function deleteLink(db: D1Database, kv: KVNamespace, site: string, 
     .bind(slug, site, Date.now())
     .run();
   if (!res.meta.changes) throw new ApiError('not_found', `no link ${JSON.stringify(slug)} on site ${site}`);
-  await db.prepare('INSERT INTO audit (site, at, actor, action, slug) VALUES (?1, ?2, ?3, ?4, ?5)').bind(site, Date.now(), actor.subject, 'delete', slug).run();
+  await db
+    .prepare('INSERT INTO audit (site, at, actor, action, slug) VALUES (?1, ?2, ?3, ?4, ?5)')
+    .bind(site, Date.now(), actor.subject, 'delete', slug)
+    .run();
   await removeLink(kv, slug);
 }
 
 export async function auditLog(db: D1Database, site: string, slug?: string) {
   const stmt = slug
-    ? db.prepare('SELECT at, actor, action, slug, version, detail FROM audit WHERE site = ?1 AND slug = ?2 ORDER BY id DESC LIMIT 200').bind(site, slug)
+    ? db
+        .prepare('SELECT at, actor, action, slug, version, detail FROM audit WHERE site = ?1 AND slug = ?2 ORDER BY id DESC LIMIT 200')
+        .bind(site, slug)
     : db.prepare('SELECT at, actor, action, slug, version, detail FROM audit WHERE site = ?1 ORDER BY id DESC LIMIT 200').bind(site);
-  const { results } = await stmt.all<{ at: number; actor: string; action: string; slug: string | null; version: number | null; detail: string | null }>();
+  const { results } = await stmt.all<{
+    at: number;
+    actor: string;
+    action: string;
+    slug: string | null;
+    version: number | null;
+    detail: string | null;
+  }>();
   return results.map((r) => ({
     at: new Date(r.at).toISOString(),
     actor: r.actor,

@@ -25,7 +25,14 @@ export interface Decided {
  * request to a decision, used by `/r/:slug`, `/resolve` and `simulate`. `selfUrl` is the link's own
  * URL (for QR pages and relays); `now` drives calendar rules and expiry warnings.
  */
-export function decide(rules: CompiledRules, link: LinkDefinition, env: VisitorEnv, visitorId: string, selfUrl: string, now = new Date()): Decided {
+export function decide(
+  rules: CompiledRules,
+  link: LinkDefinition,
+  env: VisitorEnv,
+  visitorId: string,
+  selfUrl: string,
+  now = new Date(),
+): Decided {
   const ctx: RequestContext = { env, visitorId, now: now.getTime() };
   const decision = evaluateLink(rules, ctx);
   const rendered = renderTarget(decision.target, env, selfUrl, now, link.passThrough);

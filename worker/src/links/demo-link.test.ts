@@ -17,7 +17,8 @@ const UA = {
     'Mozilla/5.0 (iPhone; CPU iPhone OS 10_2 like Mac OS X) AppleWebKit/602.3.12 (KHTML, like Gecko) Mobile/14C92 wxwork/2.4.2 MicroMessenger/6.3.22 Language/zh',
   desktop: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/75.0.3770.142 Safari/537.36',
   bot: 'Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)',
-  safari: 'Mozilla/5.0 (iPhone; CPU iPhone OS 10_3_1 like Mac OS X) AppleWebKit/603.1.30 (KHTML, like Gecko) Version/10.0 Mobile/14E304 Safari/602.1',
+  safari:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 10_3_1 like Mac OS X) AppleWebKit/603.1.30 (KHTML, like Gecko) Version/10.0 Mobile/14E304 Safari/602.1',
 };
 
 describe('demoLinkDefinition', () => {
@@ -31,7 +32,8 @@ describe('demoLinkDefinition', () => {
   it('routes every promised environment', () => {
     expect(route(UA.baidu)).toEqual({ rule: 'baidu', target: 'baidu-swan', plan: 'redirect' });
     expect(route(UA.swan)).toEqual({ rule: 'baidu', target: 'baidu-swan', plan: 'redirect' });
-    for (const ua of [UA.wechat, UA.miniprogram, UA.wecom]) expect(route(ua)).toMatchObject({ rule: 'wechat', target: 'wechat-miniprogram', plan: 'page' });
+    for (const ua of [UA.wechat, UA.miniprogram, UA.wecom])
+      expect(route(ua)).toMatchObject({ rule: 'wechat', target: 'wechat-miniprogram', plan: 'page' });
     expect(route(UA.desktop)).toEqual({ rule: 'desktop', target: 'qr', plan: 'page' });
     expect(route(UA.bot)).toEqual({ rule: 'bots', target: 'h5', plan: 'preview' });
     expect(route(UA.safari)).toEqual({ rule: null, target: 'h5', plan: 'redirect' });

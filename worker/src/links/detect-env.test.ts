@@ -310,7 +310,14 @@ const ROWS: Row[] = [
     false,
   ],
   ['UAP-C', 'Baiduspider', 'Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)', 'other', 'other', true],
-  ['UAP-C', 'Baiduspider-render', 'Mozilla/5.0 (compatible; Baiduspider-render/2.0; +http://www.baidu.com/search/spider.html)', 'other', 'other', true],
+  [
+    'UAP-C',
+    'Baiduspider-render',
+    'Mozilla/5.0 (compatible; Baiduspider-render/2.0; +http://www.baidu.com/search/spider.html)',
+    'other',
+    'other',
+    true,
+  ],
   [
     'UAP-C',
     'Bytespider',
@@ -584,7 +591,8 @@ describe('detectEnv on request facts', () => {
   it('does not take device names for bots', () => {
     expect(
       detectEnv({
-        userAgent: 'Mozilla/5.0 (Linux; Android 10; CUBOT X30 Build/QP1A.190711.020) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/88.0 Mobile Safari/537.36',
+        userAgent:
+          'Mozilla/5.0 (Linux; Android 10; CUBOT X30 Build/QP1A.190711.020) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/88.0 Mobile Safari/537.36',
       }).bot,
     ).toBe(false);
   });

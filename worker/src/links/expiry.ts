@@ -13,7 +13,8 @@ export function expiryWarnings(link: LinkDefinition, now = Date.now()): { path: 
     if (!at) return;
     const t = Date.parse(at);
     if (t <= now) out.push({ path, message: `${what} expired at ${at}; visitors get the plain URL Scheme until it is renewed` });
-    else if (t - now < EXPIRY_WARNING_MS) out.push({ path, message: `${what} expires at ${at} (in ${Math.ceil((t - now) / 86_400_000)} d)` });
+    else if (t - now < EXPIRY_WARNING_MS)
+      out.push({ path, message: `${what} expires at ${at} (in ${Math.ceil((t - now) / 86_400_000)} d)` });
   };
   const visit = (t: Target, path: string) => {
     if (t.kind !== 'wechat-miniprogram') return;

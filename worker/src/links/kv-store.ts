@@ -24,7 +24,8 @@ function remember(slug: string, e: Entry) {
 async function readVersion(kv: KVNamespace, pointer: LinkPointer, slug: string): Promise<CompiledLink | undefined> {
   const raw = await kv.get(linkVersionKey(pointer.site, slug, pointer.version), { type: 'json', cacheTtl: VERSION_CACHE_TTL_S });
   const parsed = CompiledLink.safeParse(raw);
-  if (!parsed.success || parsed.data.site !== pointer.site || parsed.data.version !== pointer.version || parsed.data.link.slug !== slug) return undefined;
+  if (!parsed.success || parsed.data.site !== pointer.site || parsed.data.version !== pointer.version || parsed.data.link.slug !== slug)
+    return undefined;
   return parsed.data;
 }
 

@@ -69,12 +69,21 @@ export const linksOperations: Operation[] = [
     body: { component: 'LinkDefinition' },
     responses: {
       '201': ok('{slug, version, warnings?}'),
-      '400': errorSpec('Invalid link (issues name each field; off-site URLs are `host_not_allowed`)', 'invalid_request', 'invalid link: default.target.url: …'),
+      '400': errorSpec(
+        'Invalid link (issues name each field; off-site URLs are `host_not_allowed`)',
+        'invalid_request',
+        'invalid link: default.target.url: …',
+      ),
       '409': errorSpec('Slug taken', 'conflict', 'link spring exists; PUT to change it'),
       ...bodyErrors(ADMIN_BODY_LIMIT),
     },
   }),
-  admin({ method: 'get', path: '/{slug}', summary: 'Current version', responses: { '200': ok('{version, updatedAt, link}'), '404': notFoundLink } }),
+  admin({
+    method: 'get',
+    path: '/{slug}',
+    summary: 'Current version',
+    responses: { '200': ok('{version, updatedAt, link}'), '404': notFoundLink },
+  }),
   admin({
     method: 'put',
     path: '/{slug}',
@@ -128,7 +137,12 @@ export const linksOperations: Operation[] = [
     summary: 'Explain the decision for a sample request',
     body: {
       component: 'SimulateRequest',
-      example: { ua: 'Mozilla/5.0 … MicroMessenger/8.0.34', country: 'CN', query: { utm_source: 'baidu' }, time: '2026-11-23T10:00:00+08:00' },
+      example: {
+        ua: 'Mozilla/5.0 … MicroMessenger/8.0.34',
+        country: 'CN',
+        query: { utm_source: 'baidu' },
+        time: '2026-11-23T10:00:00+08:00',
+      },
     },
     responses: {
       '200': { description: 'The decision and why each earlier rule did not match', body: 'SimulateResponse' },

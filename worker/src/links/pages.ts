@@ -28,7 +28,12 @@ export function wechatInAppPage(scheme: string) {
 }
 
 /** Inside WeChat: the open tag, enabled by a JS-SDK config signed for this page (see wechat-jssdk.ts). */
-export function openTagPage(cfg: { appId: string; timestamp: number; nonceStr: string; signature: string }, username: string, path: string, scheme: string) {
+export function openTagPage(
+  cfg: { appId: string; timestamp: number; nonceStr: string; signature: string },
+  username: string,
+  path: string,
+  scheme: string,
+) {
   return layout(
     '打开小程序 · Open the mini-program',
     html`<h1>打开小程序</h1><p>Open the mini-program</p>
@@ -79,7 +84,9 @@ export function previewPage(opts: { title: string; description?: string; url: st
     opts.title,
     html`<h1>${opts.title}</h1>${opts.description ? html`<p>${opts.description}</p>` : ''}`,
     html`<meta property="og:type" content="website"><meta property="og:title" content="${opts.title}"><meta property="og:url" content="${opts.url}">${
-      opts.description ? html`<meta property="og:description" content="${opts.description}"><meta name="description" content="${opts.description}">` : ''
+      opts.description
+        ? html`<meta property="og:description" content="${opts.description}"><meta name="description" content="${opts.description}">`
+        : ''
     }${opts.image ? html`<meta property="og:image" content="${opts.image}">` : ''}`,
   );
 }

@@ -37,7 +37,12 @@ export function offSiteUrls(link: LinkDefinition, linkHosts: readonly string[]):
       !u.username &&
       !u.password &&
       (hostAllowed(u.hostname, linkHosts) || (path.endsWith('.urlLink') && u.hostname === WECHAT_URL_LINK_HOST));
-    if (!allowed) issues.push({ code: 'host_not_allowed', path: toPath(path), message: `${u.hostname || url.slice(0, 100)} is not in the site's linkHosts` });
+    if (!allowed)
+      issues.push({
+        code: 'host_not_allowed',
+        path: toPath(path),
+        message: `${u.hostname || url.slice(0, 100)} is not in the site's linkHosts`,
+      });
   }
   return issues;
 }
@@ -69,7 +74,11 @@ const APP_SCHEMES = new Set(['weixin:', 'baiduboxapp:', 'alipays:', 'snssdk1128:
 export function planUrls(plan: Plan): string[] {
   if (plan.kind === 'redirect') return [plan.location];
   if (plan.kind === 'preview') return [];
-  return [plan.url, ...('fallbackUrl' in plan && plan.fallbackUrl ? [plan.fallbackUrl] : []), ...('qrUrl' in plan && plan.qrUrl ? [plan.qrUrl] : [])];
+  return [
+    plan.url,
+    ...('fallbackUrl' in plan && plan.fallbackUrl ? [plan.fallbackUrl] : []),
+    ...('qrUrl' in plan && plan.qrUrl ? [plan.qrUrl] : []),
+  ];
 }
 
 const toPath = (p: string) => p.split('.').map((x) => (/^\d+$/.test(x) ? Number(x) : x));

@@ -10,7 +10,8 @@ const UA = {
   swan: 'Mozilla/5.0 (iPhone; CPU iPhone OS 12_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 swan/2.4.0 swan-baiduboxapp/11.9.0.1 baiduboxapp/11.9.0.1 (Baidu; P2 12.2)',
   wechatIos:
     'Mozilla/5.0 (iPhone; CPU iPhone OS 9_3 like Mac OS X) AppleWebKit/601.1.46 (KHTML, like Gecko) Mobile/13E233 MicroMessenger/6.3.15 NetType/WIFI Language/zh_CN',
-  safari: 'Mozilla/5.0 (iPhone; CPU iPhone OS 10_3_1 like Mac OS X) AppleWebKit/603.1.30 (KHTML, like Gecko) Version/10.0 Mobile/14E304 Safari/602.1',
+  safari:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 10_3_1 like Mac OS X) AppleWebKit/603.1.30 (KHTML, like Gecko) Version/10.0 Mobile/14E304 Safari/602.1',
   desktop: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/75.0.3770.142 Safari/537.36',
   googlebot: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
 };
@@ -36,7 +37,9 @@ describe('GET /r/:slug (the demo campaign link)', () => {
   it('sends the Baidu smart-program web-view to the swan scheme, keeping attribution', async () => {
     const res = await open('/r/demo?utm_source=baidu&ref=v_1&other=x', UA.swan);
     expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('baiduboxapp://swan/DemoSwanAppKey2026/pages/index/index?from=edgepick&utm_source=baidu&ref=v_1');
+    expect(res.headers.get('location')).toBe(
+      'baiduboxapp://swan/DemoSwanAppKey2026/pages/index/index?from=edgepick&utm_source=baidu&ref=v_1',
+    );
   });
 
   it('shows WeChat visitors the in-app page with the mini-program scheme', async () => {
@@ -93,7 +96,13 @@ describe('the WeChat open tag', () => {
       rules: [],
       default: {
         type: 'target',
-        target: { kind: 'wechat-miniprogram', appId: 'wx1234567890abcdef', username: 'gh_0123456789ab', path: 'pages/index/index', query: 'from=tag' },
+        target: {
+          kind: 'wechat-miniprogram',
+          appId: 'wx1234567890abcdef',
+          username: 'gh_0123456789ab',
+          path: 'pages/index/index',
+          query: 'from=tag',
+        },
       },
     });
     await putLink(env.PACKS, { site: 'demo', version: 1, publishedAt: '2026-11-22T00:00:00Z', link });
@@ -114,7 +123,12 @@ describe('GET /v1/sites/:site/links/:slug/resolve', () => {
   it('returns the decision and the detected environment as JSON', async () => {
     const res = await open('/v1/sites/demo/links/demo/resolve?visitorId=v_test', UA.swan, { 'accept-language': 'zh-CN,zh;q=0.9' });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { ruleId: string; env: Record<string, unknown>; plan: { kind: string; location?: string }; version: number };
+    const body = (await res.json()) as {
+      ruleId: string;
+      env: Record<string, unknown>;
+      plan: { kind: string; location?: string };
+      version: number;
+    };
     expect(body.ruleId).toBe('baidu');
     expect(body.version).toBe(1);
     expect(body.env).toMatchObject({ host: 'baidu-swan', os: 'ios', bot: false, language: 'zh-cn' });
@@ -154,7 +168,8 @@ describe('a site that pins its public origin', () => {
       publishedAt: '2026-11-22T00:00:00Z',
       link: LinkDefinition.parse({ slug: 'pinned-link', default: { type: 'target', target: { kind: 'h5', url: '/landing' } } }),
     });
-    const spoofed = (path: string, ua: string) => SELF.fetch(`https://evil.example${path}`, { headers: { 'user-agent': ua }, redirect: 'manual' });
+    const spoofed = (path: string, ua: string) =>
+      SELF.fetch(`https://evil.example${path}`, { headers: { 'user-agent': ua }, redirect: 'manual' });
     const r = await spoofed('/r/pinned-link?utm_source=x', UA.safari);
     expect(r.status).toBe(302);
     expect(r.headers.get('location')).toBe('https://go.shop.example/landing?utm_source=x');
@@ -167,7 +182,9 @@ describe('a site that pins its public origin', () => {
     const qr = await (await spoofed('/r/pinned-qr', UA.desktop)).text();
     expect(qr).toContain('https://go.shop.example/r/pinned-qr');
     expect(qr).not.toContain('evil.example');
-    const resolved = (await (await spoofed('/v1/sites/pinned-shop/links/pinned-link/resolve', UA.safari)).json()) as { plan: { location: string } };
+    const resolved = (await (await spoofed('/v1/sites/pinned-shop/links/pinned-link/resolve', UA.safari)).json()) as {
+      plan: { location: string };
+    };
     expect(resolved.plan.location).toBe('https://go.shop.example/landing');
   });
 });

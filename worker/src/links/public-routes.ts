@@ -82,10 +82,21 @@ redirectRoutes.get('/:slug', async (c) => {
   const linkHosts = config?.linkHosts ?? [];
   // The link's own URL as the site prints it (a pinned public origin beats the Host header).
   const self = publicUrl(c.req.url, config).href;
-  const { decision, rendered } = decide(compiledLink(compiled.link), compiled.link, detectEnv({ ...facts(c), url: self }), visitorId(c), self);
+  const { decision, rendered } = decide(
+    compiledLink(compiled.link),
+    compiled.link,
+    detectEnv({ ...facts(c), url: self }),
+    visitorId(c),
+    self,
+  );
   const { plan } = rendered;
   // Split variants are counted apart (`h5:v1`) so an A/B split's outcome can be read from the stats.
-  const counted = plan.kind === 'preview' ? 'preview' : decision.variant === undefined ? decision.target.kind : `${decision.target.kind}:v${decision.variant}`;
+  const counted =
+    plan.kind === 'preview'
+      ? 'preview'
+      : decision.variant === undefined
+        ? decision.target.kind
+        : `${decision.target.kind}:v${decision.variant}`;
   countAfterResponse(c, slug, decision.ruleId ?? 'default', counted);
   // Checked when saved; checked again here, so a link that reached KV another way cannot send or show an off-site URL.
   const urls = planUrls(plan);
@@ -140,7 +151,8 @@ resolveRoutes.onError(onError);
 resolveRoutes.get('/:slug/resolve', async (c) => {
   const slug = c.req.param('slug');
   const compiled = SITE_ID_PATTERN.test(slug) ? await getLink(c.env.PACKS, slug) : null;
-  if (!compiled || compiled.site !== c.get('site')) throw new ApiError('not_found', `no link ${JSON.stringify(slug.slice(0, 64))} on site ${c.get('site')}`);
+  if (!compiled || compiled.site !== c.get('site'))
+    throw new ApiError('not_found', `no link ${JSON.stringify(slug.slice(0, 64))} on site ${c.get('site')}`);
   const env = detectEnv({ ...facts(c), url: c.req.query('url') ?? c.req.url });
   const { json } = decide(
     compiledLink(compiled.link),

@@ -24,7 +24,10 @@ const definition = LinkDefinition.parse({
         { field: 'host', op: 'in', values: ['wechat', 'wecom'] },
         { field: 'country', op: 'in', values: ['CN', 'HK'] },
       ],
-      action: { type: 'target', target: { kind: 'wechat-miniprogram', appId: 'wx0123456789abcdef', path: 'pages/item/item', query: 'id=42' } },
+      action: {
+        type: 'target',
+        target: { kind: 'wechat-miniprogram', appId: 'wx0123456789abcdef', path: 'pages/item/item', query: 'id=42' },
+      },
     },
     {
       id: 'campaign',
@@ -103,12 +106,16 @@ describe('calendar conditions (default time zone Asia/Shanghai)', () => {
     expect(testCondition(c, env(), Date.parse('2026-11-22T15:59:30Z'))).toBe(true);
     expect(testCondition(c, env(), Date.parse('2026-11-22T15:59:59Z'))).toBe(true);
     expect(testCondition(c, env(), Date.parse('2026-11-22T16:00:00Z'))).toBe(false);
-    expect(testCondition({ field: 'timeOfDay', op: 'between', from: '23:59', to: '00:00' }, env(), Date.parse('2026-11-22T15:59:00Z'))).toBe(true);
+    expect(
+      testCondition({ field: 'timeOfDay', op: 'between', from: '23:59', to: '00:00' }, env(), Date.parse('2026-11-22T15:59:00Z')),
+    ).toBe(true);
   });
   it('schedules are half-open instants', () => {
     expect(testCondition({ field: 'schedule', op: 'between', start: '2026-11-22T16:30:00Z' }, env(), now)).toBe(true);
     expect(testCondition({ field: 'schedule', op: 'between', end: '2026-11-22T16:30:00Z' }, env(), now)).toBe(false);
-    expect(testCondition({ field: 'schedule', op: 'between', start: '2026-11-01T00:00:00+08:00', end: '2026-12-01T00:00:00+08:00' }, env(), now)).toBe(true);
+    expect(
+      testCondition({ field: 'schedule', op: 'between', start: '2026-11-01T00:00:00+08:00', end: '2026-12-01T00:00:00+08:00' }, env(), now),
+    ).toBe(true);
   });
 });
 
@@ -136,7 +143,8 @@ describe('sticky weighted splits', () => {
     for (let i = 0; i < 10_000; i++) counts[pickVariant([70, 30], `visitor-${i}`, 'spring:r1')]++;
     expect(counts[0] / 10_000).toBeGreaterThan(0.68);
     expect(counts[0] / 10_000).toBeLessThan(0.72);
-    for (let i = 0; i < 100; i++) expect(pickVariant([70, 30], `visitor-${i}`, 'spring:r1')).toBe(pickVariant([70, 30], `visitor-${i}`, 'spring:r1'));
+    for (let i = 0; i < 100; i++)
+      expect(pickVariant([70, 30], `visitor-${i}`, 'spring:r1')).toBe(pickVariant([70, 30], `visitor-${i}`, 'spring:r1'));
   });
 
   it('computes the bucket as fnv1a32(visitorId + ":" + salt) mod 10000 without joining strings', () => {
@@ -170,7 +178,8 @@ describe('sticky weighted splits', () => {
       expect(d.target).toEqual({ kind: 'h5', url: d.variant === 0 ? 'https://a.example/' : 'https://b.example/' });
     }
     expect(Math.abs(counts[0] / 10_000 - 0.7)).toBeLessThan(0.02);
-    for (let i = 0; i < 200; i++) expect(evaluateLink(split, { env: env(), visitorId: `v_${i}` }).variant).toBe(pickVariant([70, 30], `v_${i}`, 'ab:default'));
+    for (let i = 0; i < 200; i++)
+      expect(evaluateLink(split, { env: env(), visitorId: `v_${i}` }).variant).toBe(pickVariant([70, 30], `v_${i}`, 'ab:default'));
   });
 
   it('splits independently per link salt', () => {
@@ -189,9 +198,9 @@ describe('LinkDefinition validation', () => {
   it('rejects unsafe or malformed targets with precise paths', () => {
     expect(issuePaths({ slug: 's', default: h5('http://shop.example/') })[0]).toMatch(/^default\.target\.url/);
     expect(issuePaths({ slug: 's', default: h5('javascript:alert(1)') })[0]).toMatch(/^default\.target\.url/);
-    expect(issuePaths({ slug: 's', default: { type: 'target', target: { kind: 'wechat-miniprogram', appId: 'wx123', path: 'p' } } })[0]).toMatch(
-      /appId: a WeChat appId is "wx" followed by 16 hex digits/,
-    );
+    expect(
+      issuePaths({ slug: 's', default: { type: 'target', target: { kind: 'wechat-miniprogram', appId: 'wx123', path: 'p' } } })[0],
+    ).toMatch(/appId: a WeChat appId is "wx" followed by 16 hex digits/);
     const split = {
       type: 'split',
       variants: [
@@ -205,7 +214,13 @@ describe('LinkDefinition validation', () => {
     expect(
       issuePaths({
         slug: 's',
-        rules: [{ id: 'r', conditions: [{ field: 'weekday', op: 'in', values: [1], timeZone: 'Mars/Olympus' }], action: h5('https://a.example/') }],
+        rules: [
+          {
+            id: 'r',
+            conditions: [{ field: 'weekday', op: 'in', values: [1], timeZone: 'Mars/Olympus' }],
+            action: h5('https://a.example/'),
+          },
+        ],
         default: h5('https://a.example/'),
       })[0],
     ).toMatch(/timeZone: unknown time zone/);

@@ -207,7 +207,8 @@ function decide(action: CompiledAction, ruleId: string | null, ruleIndex: number
 export function evaluateLink(compiled: CompiledRules, ctx: RequestContext): Decision {
   const now = ctx.now ?? Date.now();
   const { rules } = compiled;
-  for (let i = 0; i < rules.length; i++) if (failure(rules[i], ctx.env, now) < 0) return decide(rules[i].action, rules[i].id, i, ctx.visitorId);
+  for (let i = 0; i < rules.length; i++)
+    if (failure(rules[i], ctx.env, now) < 0) return decide(rules[i].action, rules[i].id, i, ctx.visitorId);
   return decide(compiled.default, null, -1, ctx.visitorId);
 }
 
@@ -233,7 +234,8 @@ export function explainSkipped(compiled: CompiledRules, ctx: RequestContext, dec
     const rule = compiled.rules[i];
     const conditions = compiled.link.rules[i].conditions;
     const f = failure(rule, ctx.env, now);
-    if (rule.any || f >= conditions.length) out.push({ ruleId: rule.id, condition: -1, reason: `none of ${conditions.length} conditions held` });
+    if (rule.any || f >= conditions.length)
+      out.push({ ruleId: rule.id, condition: -1, reason: `none of ${conditions.length} conditions held` });
     else out.push({ ruleId: rule.id, condition: f, reason: `failed: ${describe(conditions[f])}` });
   }
   return out;

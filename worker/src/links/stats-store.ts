@@ -13,7 +13,9 @@ export async function countDecision(db: D1Database, slug: string, day: string, r
 /** Rows for `from`…`to` (inclusive UTC days), newest day first, most counted first; at most 5,000. */
 export async function decisionStats(db: D1Database, slug: string, from: string, to: string) {
   const { results } = await db
-    .prepare('SELECT day, rule, target, count FROM link_stats WHERE slug = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day DESC, count DESC LIMIT 5000')
+    .prepare(
+      'SELECT day, rule, target, count FROM link_stats WHERE slug = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day DESC, count DESC LIMIT 5000',
+    )
     .bind(slug, from, to)
     .all<{ day: string; rule: string; target: string; count: number }>();
   return results;

@@ -4,8 +4,20 @@ import type { VisitorEnv } from './detect-env.js';
 import { mergeQuery, renderTarget, WECHAT_QUERY_LIMIT } from './targets.js';
 
 const env = (over: Partial<VisitorEnv> = {}): VisitorEnv => ({ host: 'other', os: 'android', bot: false, query: {}, ...over });
-const wx: Target = { kind: 'wechat-miniprogram', appId: 'wx0123456789abcdef', path: 'pages/item/item', query: 'id=42', envVersion: 'release' };
-const swan: Target = { kind: 'baidu-swan', appKey: 'AbCd1234EfGh', path: 'pages/index/index', query: 'sku=7', fallbackUrl: 'https://shop.example/item/7' };
+const wx: Target = {
+  kind: 'wechat-miniprogram',
+  appId: 'wx0123456789abcdef',
+  path: 'pages/item/item',
+  query: 'id=42',
+  envVersion: 'release',
+};
+const swan: Target = {
+  kind: 'baidu-swan',
+  appKey: 'AbCd1234EfGh',
+  path: 'pages/index/index',
+  query: 'sku=7',
+  fallbackUrl: 'https://shop.example/item/7',
+};
 const self = 'https://edge.example/r/spring?utm_source=baidu';
 
 describe('renderTarget', () => {
@@ -14,7 +26,8 @@ describe('renderTarget', () => {
     const ios = renderTarget(wx, env({ os: 'ios', query: q }), self);
     expect(ios.plan).toEqual({
       kind: 'redirect',
-      location: 'weixin://dl/business/?appid=wx0123456789abcdef&path=pages%2Fitem%2Fitem&query=id%3D42%26utm_source%3Dbaidu%26ref%3Dv_9&env_version=release',
+      location:
+        'weixin://dl/business/?appid=wx0123456789abcdef&path=pages%2Fitem%2Fitem&query=id%3D42%26utm_source%3Dbaidu%26ref%3Dv_9&env_version=release',
     });
     expect(renderTarget(wx, env({ os: 'android' }), self).plan).toMatchObject({ kind: 'page', page: 'wechat-relay' });
     expect(renderTarget(wx, env({ os: 'ios', host: 'wechat' }), self).plan).toMatchObject({ kind: 'page', page: 'wechat-in-app' });
@@ -78,12 +91,13 @@ describe('renderTarget', () => {
   });
 
   it('H5 keeps attribution params; bots always get the preview', () => {
-    expect(renderTarget({ kind: 'h5', url: 'https://shop.example/p?id=1' }, env({ query: { utm_campaign: 'spring', ref: 'v_2', x: '1' } }), self).plan).toEqual(
-      {
-        kind: 'redirect',
-        location: 'https://shop.example/p?id=1&utm_campaign=spring&ref=v_2',
-      },
-    );
+    expect(
+      renderTarget({ kind: 'h5', url: 'https://shop.example/p?id=1' }, env({ query: { utm_campaign: 'spring', ref: 'v_2', x: '1' } }), self)
+        .plan,
+    ).toEqual({
+      kind: 'redirect',
+      location: 'https://shop.example/p?id=1&utm_campaign=spring&ref=v_2',
+    });
     expect(renderTarget(wx, env({ bot: true }), self).plan).toEqual({ kind: 'preview' });
   });
 

@@ -61,7 +61,13 @@ function withParams(url: string, params: [string, string][], base?: string): str
  * Turns a target into what the visitor's environment can open. `selfUrl` is the link itself
  * (for QR codes: a phone that scans it comes back through the same rules as a mobile visitor).
  */
-export function renderTarget(target: Target, env: VisitorEnv, selfUrl: string, now: Date = new Date(), extraKeys: readonly string[] = []): Rendered {
+export function renderTarget(
+  target: Target,
+  env: VisitorEnv,
+  selfUrl: string,
+  now: Date = new Date(),
+  extraKeys: readonly string[] = [],
+): Rendered {
   const params = passThroughParams(env.query, extraKeys);
   const warnings: string[] = [];
   if (env.bot) return { plan: { kind: 'preview' }, dropped: [], warnings };
@@ -85,7 +91,8 @@ export function renderTarget(target: Target, env: VisitorEnv, selfUrl: string, n
       if (target.urlLink && !linkValid) warnings.push(`URL Link expired at ${target.urlLinkExpiresAt}; falling back to the URL Scheme`);
       if (env.os === 'desktop') return { plan: { kind: 'page', page: 'qr', url: selfUrl, qrUrl: selfUrl }, dropped, warnings };
       if (linkValid) return { plan: { kind: 'redirect', location: target.urlLink! }, dropped, warnings };
-      const encryptedValid = target.encryptedScheme && (!target.encryptedSchemeExpiresAt || Date.parse(target.encryptedSchemeExpiresAt) > now.getTime());
+      const encryptedValid =
+        target.encryptedScheme && (!target.encryptedSchemeExpiresAt || Date.parse(target.encryptedSchemeExpiresAt) > now.getTime());
       if (target.encryptedScheme && !encryptedValid)
         warnings.push(`encrypted scheme expired at ${target.encryptedSchemeExpiresAt}; using the plain URL Scheme`);
       // The encrypted ticket carries its own path and query; pass-through params cannot be added to it.
@@ -106,7 +113,12 @@ export function renderTarget(target: Target, env: VisitorEnv, selfUrl: string, n
       const scheme = swanScheme(target, query);
       if (IN_BAIDU.has(env.host)) return { plan: { kind: 'redirect', location: scheme }, dropped, warnings };
       return {
-        plan: { kind: 'page', page: 'baidu-relay', url: scheme, ...(target.fallbackUrl ? { fallbackUrl: withParams(target.fallbackUrl, params) } : {}) },
+        plan: {
+          kind: 'page',
+          page: 'baidu-relay',
+          url: scheme,
+          ...(target.fallbackUrl ? { fallbackUrl: withParams(target.fallbackUrl, params) } : {}),
+        },
         dropped,
         warnings,
       };

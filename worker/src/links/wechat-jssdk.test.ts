@@ -11,7 +11,12 @@ describe('WeChat JS-SDK signing', () => {
       1414587457 * 1000,
       'Wm3WZYTPz0wzccnW',
     );
-    expect(cfg).toEqual({ appId: 'wxoa', timestamp: 1414587457, nonceStr: 'Wm3WZYTPz0wzccnW', signature: '0f9de62fce790f9a083d5c99e95740ceb90c27ed' });
+    expect(cfg).toEqual({
+      appId: 'wxoa',
+      timestamp: 1414587457,
+      nonceStr: 'Wm3WZYTPz0wzccnW',
+      signature: '0f9de62fce790f9a083d5c99e95740ceb90c27ed',
+    });
   });
 
   it('fetches the ticket through the official account token once, then serves it from KV', async () => {

@@ -16,7 +16,13 @@ const metaOperations: Operation[] = [
     summary: 'This document',
     responses: { '200': { description: 'OpenAPI 3.1', body: 'OpenApiDocument' } },
   },
-  { method: 'get', path: '/health', tags: ['meta'], summary: 'Liveness', responses: { '200': { description: 'OK', body: 'Health', example: { ok: true } } } },
+  {
+    method: 'get',
+    path: '/health',
+    tags: ['meta'],
+    summary: 'Liveness',
+    responses: { '200': { description: 'OK', body: 'Health', example: { ok: true } } },
+  },
 ];
 
 /** OpenAPI 3.1 document built from every room's operations and the zod schemas the routes validate with. */

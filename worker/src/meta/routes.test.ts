@@ -33,10 +33,13 @@ describe('meta routes', () => {
       ['/demo/img/{file}', 'get'],
     ];
     for (const [path, method] of routes) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
-    for (const ref of text.matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)) expect(doc.components.schemas[ref[1]], ref[1]).toBeDefined();
+    for (const ref of text.matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g))
+      expect(doc.components.schemas[ref[1]], ref[1]).toBeDefined();
     // Query parameters come from the zod query schemas the routes parse.
     const params = doc.paths['/v1/sites/{site}/recommendations'].get.parameters!.map((p) => p.name);
-    expect(params).toEqual(expect.arrayContaining(['site', 'userId', 'visitorId', 'k', 'recent', 'exclude', 'category', 'minPrice', 'maxPrice', 'placement']));
+    expect(params).toEqual(
+      expect.arrayContaining(['site', 'userId', 'visitorId', 'k', 'recent', 'exclude', 'category', 'minPrice', 'maxPrice', 'placement']),
+    );
     const post = doc.paths['/v1/sites/{site}/recommendations'].post.responses;
     expect(Object.keys(post)).toEqual(expect.arrayContaining(['200', '400', '404', '413', '415', '503']));
     expect(JSON.stringify(doc.components.schemas.RecommendationsRequest)).toContain('recent');
@@ -79,7 +82,9 @@ describe('security headers', () => {
 describe('OpenAPI covers every route', () => {
   it('lists every method and path the worker answers, and nothing it does not', async () => {
     const doc = (await (await get('/openapi.json')).json()) as Doc;
-    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)),
+    );
     const served = new Set(
       app.routes
         // ALL: middleware and the 405/404 catch-alls, which answer errors only.

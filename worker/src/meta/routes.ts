@@ -10,7 +10,10 @@ let openapi: string | undefined;
 
 metaRoutes.get('/health', (c) => c.json({ ok: true }));
 metaRoutes.get('/openapi.json', (c) =>
-  c.body((openapi ??= JSON.stringify(openApiDocument())), 200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'public, max-age=300' }),
+  c.body((openapi ??= JSON.stringify(openApiDocument())), 200, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'public, max-age=300',
+  }),
 );
 metaRoutes.all('/health', methodNotAllowed('GET'));
 metaRoutes.all('/openapi.json', methodNotAllowed('GET'));

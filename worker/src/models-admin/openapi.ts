@@ -18,7 +18,10 @@ export const modelsOperations: Operation[] = [
     summary: 'The active model version and every published one (owner or developer token)',
     params: { site: siteParam },
     responses: {
-      '200': { description: '{active, versions: [{version, packId, createdAt, publishedAt?, params, metrics?, counts, dataWindow?}]}', body: 'ModelList' },
+      '200': {
+        description: '{active, versions: [{version, packId, createdAt, publishedAt?, params, metrics?, counts, dataWindow?}]}',
+        body: 'ModelList',
+      },
       ...adminErrors,
     },
   },
@@ -33,7 +36,11 @@ export const modelsOperations: Operation[] = [
       '200': switched,
       ...adminErrors,
       '404': errorSpec('No such version', 'not_found', 'site my-shop has no model version "v9"'),
-      '409': errorSpec('Its pack is missing or invalid', 'conflict', 'model version v2 cannot be activated: its pack is missing or invalid'),
+      '409': errorSpec(
+        'Its pack is missing or invalid',
+        'conflict',
+        'model version v2 cannot be activated: its pack is missing or invalid',
+      ),
     },
   },
   {

@@ -1,6 +1,13 @@
 import { CatalogItem } from '../../../schema/catalog.js';
 import { Identifier } from '../../../schema/ids.js';
-import { K_MAX, ListQuery, RECENT_MAX, RecommendationsQuery, RecommendationsRequest, RecommendationsResponse } from '../../../schema/recommendations.js';
+import {
+  K_MAX,
+  ListQuery,
+  RECENT_MAX,
+  RecommendationsQuery,
+  RecommendationsRequest,
+  RecommendationsResponse,
+} from '../../../schema/recommendations.js';
 import { bodyErrors, type Components, errorSpec, type Operation, type ResponseSpec, siteParam } from '../http/openapi.js';
 import { RECOMMENDATIONS_BODY_LIMIT } from './recommendations-routes.js';
 
@@ -24,7 +31,11 @@ const recsExample = {
 
 const siteErrors: Record<string, ResponseSpec> = {
   '404': errorSpec('Unknown site (`site_not_found`) or item (`item_not_found`)', 'site_not_found', 'unknown site "nope"'),
-  '405': errorSpec('Another method than the ones listed (an `Allow` header names them)', 'method_not_allowed', 'DELETE is not allowed here; use GET, POST'),
+  '405': errorSpec(
+    'Another method than the ones listed (an `Allow` header names them)',
+    'method_not_allowed',
+    'DELETE is not allowed here; use GET, POST',
+  ),
   '503': errorSpec('The site has no loadable model', 'model_unavailable', 'site demo has no published model yet'),
 };
 const listResponses: Record<string, ResponseSpec> = {
@@ -42,7 +53,8 @@ export const recommendOperations: Operation[] = [
     path: '/v1/sites/{site}/recommendations',
     tags,
     summary: 'Personal picks (query-string form)',
-    description: 'The same request as POST, as query parameters (validated by the same schema after translation). Use POST for item ids containing commas.',
+    description:
+      'The same request as POST, as query parameters (validated by the same schema after translation). Use POST for item ids containing commas.',
     params: { site: siteParam },
     query: RecommendationsQuery,
     responses: listResponses,

@@ -13,7 +13,8 @@ describe('query translation', () => {
   });
 
   it('reads only plain decimals: hex, binary, octal, exponents, spaces, Infinity and empty are errors', () => {
-    for (const v of ['0x10', '0b11', '0o7', '1e3', ' 5', '5 ', '', 'Infinity', '+5', '.5', '5.', '1_000']) expect(num(v), JSON.stringify(v)).toBeNaN();
+    for (const v of ['0x10', '0b11', '0o7', '1e3', ' 5', '5 ', '', 'Infinity', '+5', '.5', '5.', '1_000'])
+      expect(num(v), JSON.stringify(v)).toBeNaN();
   });
 
   it('reads itemId:type, keeping colons that are part of an id', () => {
@@ -24,7 +25,15 @@ describe('query translation', () => {
   });
 
   it('turns a query into the same request the JSON body gives', () => {
-    const q = RecommendationsQuery.parse({ userId: 'u1', k: '5', recent: 'a:click,b', exclude: 'c,d', category: 'tea', maxPrice: '99', cache: 'ignored' });
+    const q = RecommendationsQuery.parse({
+      userId: 'u1',
+      k: '5',
+      recent: 'a:click,b',
+      exclude: 'c,d',
+      category: 'tea',
+      maxPrice: '99',
+      cache: 'ignored',
+    });
     expect(RecommendationsRequest.parse(toRecommendationsRequest(q))).toEqual({
       userId: 'u1',
       k: 5,

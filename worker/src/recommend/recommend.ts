@@ -30,7 +30,11 @@ export interface RecommendOptions {
  * items (unless `options.excludeOwned` is false; packs without `user_items` have none) and items
  * failing `filter` are never returned. Unknown ids in `recent` and `exclude` are ignored.
  */
-export function recommend(model: LoadedModel, req: RecommendationsRequest, options: RecommendOptions = {}): { source: RecommendationSource; picks: Pick[] } {
+export function recommend(
+  model: LoadedModel,
+  req: RecommendationsRequest,
+  options: RecommendOptions = {},
+): { source: RecommendationSource; picks: Pick[] } {
   const { pack } = model;
   const weights = pack.manifest.model.params.eventWeights;
   // An item seen several times sums its weights (as the trainer merges duplicate interactions).

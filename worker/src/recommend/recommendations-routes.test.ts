@@ -74,9 +74,13 @@ describe('recommendations', () => {
 
   it('applies exclude and filter', async () => {
     await publish('rec-filter', 'v1');
-    const ex = (await (await post('/v1/sites/rec-filter/recommendations', { userId: 'alice', k: 3, exclude: ['a0', 'a2'] })).json()) as Recs;
+    const ex = (await (
+      await post('/v1/sites/rec-filter/recommendations', { userId: 'alice', k: 3, exclude: ['a0', 'a2'] })
+    ).json()) as Recs;
     expect(ex.items.map((i) => i.id)).toEqual(['a1', 'a3', 'a4']);
-    const cat = (await (await post('/v1/sites/rec-filter/recommendations', { userId: 'alice', k: 3, filter: { category: 'pets' } })).json()) as Recs;
+    const cat = (await (
+      await post('/v1/sites/rec-filter/recommendations', { userId: 'alice', k: 3, filter: { category: 'pets' } })
+    ).json()) as Recs;
     expect(cat.items.every((i) => i.id.startsWith('b'))).toBe(true);
     const price = (await (await get('/v1/sites/rec-filter/recommendations?userId=alice&k=20&minPrice=30&maxPrice=60')).json()) as Recs;
     expect(price.items.map((i) => i.id).sort()).toEqual(['a2', 'a3', 'a4', 'a5']);
@@ -118,7 +122,9 @@ describe('recommendations', () => {
     const form = await post('/v1/sites/rec-body/recommendations', 'k=3', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(form.status).toBe(415);
     expect(((await form.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
-    const beacon = await post('/v1/sites/rec-body/recommendations', JSON.stringify({ k: 2 }), { 'content-type': 'text/plain;charset=UTF-8' });
+    const beacon = await post('/v1/sites/rec-body/recommendations', JSON.stringify({ k: 2 }), {
+      'content-type': 'text/plain;charset=UTF-8',
+    });
     expect(beacon.status).toBe(200);
   });
 

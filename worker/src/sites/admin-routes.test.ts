@@ -8,7 +8,11 @@ const OWNER = 'test-admin-token';
 const req = (method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) =>
   SELF.fetch(`https://edge.test${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 const code = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
@@ -78,7 +82,9 @@ describe('sites and keys', () => {
     expect((await keys('shop-role-a', 'ep_dev_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(401);
     expect((await keys('shop-role-a', 'nonsense')).status).toBe(401);
     // Revoked: refused at once in the isolate that revoked it.
-    const extra = (await (await req('POST', '/v1/admin/sites/shop-role-a/keys', a.keys.developer.token, { role: 'developer', label: 'ci' })).json()) as {
+    const extra = (await (
+      await req('POST', '/v1/admin/sites/shop-role-a/keys', a.keys.developer.token, { role: 'developer', label: 'ci' })
+    ).json()) as {
       id: string;
       token: string;
     };
@@ -94,7 +100,8 @@ describe('sites and keys', () => {
     const a = await newSite('shop-pub-a');
     const b = await newSite('shop-pub-b');
     await publish('shop-pub-a', 'v1');
-    const popular = (headers: Record<string, string> = {}, query = '') => req('GET', `/v1/sites/shop-pub-a/popular?k=3${query}`, null, undefined, headers);
+    const popular = (headers: Record<string, string> = {}, query = '') =>
+      req('GET', `/v1/sites/shop-pub-a/popular?k=3${query}`, null, undefined, headers);
     const none = await popular();
     expect([none.status, await code(none)]).toEqual([401, 'unauthorized']);
     expect((await popular({ 'x-edgepick-key': a.keys.public.token })).status).toBe(200);
@@ -112,7 +119,11 @@ describe('sites and keys', () => {
     // A CORS preflight carries no key and is still answered for the allowed origin.
     const pre = await SELF.fetch('https://edge.test/v1/sites/shop-pub-a/recommendations', {
       method: 'OPTIONS',
-      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, x-edgepick-key' },
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-edgepick-key',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('https://shop.example');
@@ -124,12 +135,21 @@ describe('sites and keys', () => {
     const a = await newSite('shop-patch');
     const got = await req('GET', '/v1/admin/sites/shop-patch', a.keys.marketer.token);
     expect(((await got.json()) as { linkHosts: string[] }).linkHosts).toEqual(['shop.example']);
-    const patched = await req('PATCH', '/v1/admin/sites/shop-patch', a.keys.developer.token, { allowedOrigins: ['https://m.shop.example'], name: 'Renamed' });
+    const patched = await req('PATCH', '/v1/admin/sites/shop-patch', a.keys.developer.token, {
+      allowedOrigins: ['https://m.shop.example'],
+      name: 'Renamed',
+    });
     expect(patched.status).toBe(200);
-    expect(await patched.json()).toMatchObject({ name: 'Renamed', allowedOrigins: ['https://m.shop.example'], linkHosts: ['shop.example'] });
+    expect(await patched.json()).toMatchObject({
+      name: 'Renamed',
+      allowedOrigins: ['https://m.shop.example'],
+      linkHosts: ['shop.example'],
+    });
     expect((await req('PATCH', '/v1/admin/sites/shop-patch', a.keys.marketer.token, { name: 'no' })).status).toBe(403);
     expect((await req('PATCH', '/v1/admin/sites/shop-patch', a.keys.developer.token, { id: 'other' })).status).toBe(400);
-    const cors = await req('GET', `/v1/sites/shop-patch/popular?key=${a.keys.public.token}`, null, undefined, { origin: 'https://m.shop.example' });
+    const cors = await req('GET', `/v1/sites/shop-patch/popular?key=${a.keys.public.token}`, null, undefined, {
+      origin: 'https://m.shop.example',
+    });
     expect(cors.headers.get('access-control-allow-origin')).toBe('https://m.shop.example');
   });
 });

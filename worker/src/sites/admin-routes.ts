@@ -32,7 +32,8 @@ sitesAdminRoutes.post('/', owner, limit, async (c) => {
 
 sitesAdminRoutes.get('/:site', anyRole, async (c) => {
   const site = await getSite(c.env.DB, c.req.param('site'));
-  if (!site) throw new ApiError('site_not_found', `site ${JSON.stringify(c.req.param('site').slice(0, 64))} was not created through the admin API`);
+  if (!site)
+    throw new ApiError('site_not_found', `site ${JSON.stringify(c.req.param('site').slice(0, 64))} was not created through the admin API`);
   return c.json(site);
 });
 

@@ -40,7 +40,8 @@ export function adminAuth(options: AdminAuthOptions = {}): MiddlewareHandler<Adm
     else {
       const grant = await grantFor(c.env.PACKS, token);
       if (!grant) throw new ApiError('unauthorized', 'unknown or revoked token');
-      if (grant.role === 'public') throw new ApiError('forbidden', "a site's public key only reads picks and sends events; use a developer or marketer token");
+      if (grant.role === 'public')
+        throw new ApiError('forbidden', "a site's public key only reads picks and sends events; use a developer or marketer token");
       principal = { subject: `key:${grant.keyId}`, role: grant.role, sites: [grant.site] };
     }
     const site = c.req.param('site');

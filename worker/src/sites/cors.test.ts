@@ -29,7 +29,11 @@ describe('CORS on /v1/sites/:site/*', () => {
     expect(ok.headers.get('vary')).toContain('Origin');
     const pre = await get('/v1/sites/demo/events', {
       method: 'OPTIONS',
-      headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'http://127.0.0.1:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5173');
@@ -38,7 +42,11 @@ describe('CORS on /v1/sites/:site/*', () => {
     // Never an echo of whatever the preflight asks for.
     const odd = await get('/v1/sites/demo/events', {
       method: 'OPTIONS',
-      headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-evil, authorization' },
+      headers: {
+        origin: 'http://127.0.0.1:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-evil, authorization',
+      },
     });
     expect(odd.headers.get('access-control-allow-headers')).toBe('Content-Type,X-Edgepick-Key');
     expect(pre.headers.get('access-control-max-age')).toBe('86400');

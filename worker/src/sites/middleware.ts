@@ -34,6 +34,9 @@ export function siteMiddleware(store: PackStore = packStore): MiddlewareHandler<
 export function requireModel(c: Context<SiteEnv>): LoadedModel {
   const model = c.get('model');
   if (!model)
-    throw new ApiError('model_unavailable', `site ${c.get('site')} has no published model yet (run: edgepick publish <pack> --site ${c.get('site')})`);
+    throw new ApiError(
+      'model_unavailable',
+      `site ${c.get('site')} has no published model yet (run: edgepick publish <pack> --site ${c.get('site')})`,
+    );
   return model;
 }

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { CreateKeyRequest, CreateSiteRequest, CreateSiteResponse, KeyInfo, NewKey, PatchSiteRequest, SiteInfo } from '../../../schema/sites.js';
+import {
+  CreateKeyRequest,
+  CreateSiteRequest,
+  CreateSiteResponse,
+  KeyInfo,
+  NewKey,
+  PatchSiteRequest,
+  SiteInfo,
+} from '../../../schema/sites.js';
 import { adminErrors, bodyErrors, type Components, errorSpec, type Operation, siteParam } from '../http/openapi.js';
 import { SITES_BODY_LIMIT } from './admin-routes.js';
 

@@ -18,4 +18,5 @@ export function publicUrl(requestUrl: string, config: Pick<SiteConfig, 'publicOr
 }
 
 /** The origin absolute item and link URLs are built on. */
-export const publicOrigin = (requestUrl: string, config: Pick<SiteConfig, 'publicOrigin'> | undefined) => publicUrl(requestUrl, config).origin;
+export const publicOrigin = (requestUrl: string, config: Pick<SiteConfig, 'publicOrigin'> | undefined) =>
+  publicUrl(requestUrl, config).origin;

@@ -19,7 +19,8 @@ export function requirePublicKey(): MiddlewareHandler<SiteEnv> {
     const grant = await grantFor(c.env.PACKS, key);
     if (!grant) throw new ApiError('unauthorized', 'unknown or revoked key');
     if (grant.site !== c.get('site')) throw new ApiError('forbidden', `this key belongs to another site`);
-    if (grant.role !== 'public') throw new ApiError('forbidden', "use the site's public key in storefronts, never a developer or marketer token");
+    if (grant.role !== 'public')
+      throw new ApiError('forbidden', "use the site's public key in storefronts, never a developer or marketer token");
     return next();
   };
 }

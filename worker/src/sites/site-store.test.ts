@@ -17,7 +17,8 @@ function harness(options: { ttlMs?: number; refuseMs?: number; stuckMs?: number 
   const logs: string[] = [];
   const store = createPackStore({ ...options, now: () => clock.t, log: (m) => logs.push(m) });
   const storeEnv = { PACKS: kv, DEMO_SITE: 'demo' as const };
-  const manifestReads = (site: string, version: string) => reads.filter((k) => k === kvKeys.manifest(kvKeys.packPrefix(site, version))).length;
+  const manifestReads = (site: string, version: string) =>
+    reads.filter((k) => k === kvKeys.manifest(kvKeys.packPrefix(site, version))).length;
   return { store, storeEnv, clock, logs, reads, manifestReads };
 }
 
@@ -137,7 +138,8 @@ describe('pack store', () => {
     await publish('ps-kv', 'v1');
     let down = false;
     const flaky = {
-      get: (key: string, type?: 'arrayBuffer') => (down ? Promise.reject(new Error('KV unavailable')) : type ? env.PACKS.get(key, type) : env.PACKS.get(key)),
+      get: (key: string, type?: 'arrayBuffer') =>
+        down ? Promise.reject(new Error('KV unavailable')) : type ? env.PACKS.get(key, type) : env.PACKS.get(key),
     } as unknown as KVNamespace;
     const clock = { t: 0 };
     const logs: string[] = [];
@@ -172,7 +174,11 @@ describe('pack store', () => {
     await env.PACKS.put(
       kvKeys.versions('ps-hist'),
       JSON.stringify({
-        versions: ['v2', 'v1'].map((v) => ({ version: v, packPrefix: kvKeys.packPrefix('ps-hist', v), catalogKey: kvKeys.catalog('ps-hist', v) })),
+        versions: ['v2', 'v1'].map((v) => ({
+          version: v,
+          packPrefix: kvKeys.packPrefix('ps-hist', v),
+          catalogKey: kvKeys.catalog('ps-hist', v),
+        })),
       }),
     );
     await env.PACKS.put(kvKeys.active('ps-hist'), '{"version": 3'); // truncated write, say
@@ -185,7 +191,10 @@ describe('pack store', () => {
   it('tries the history when every candidate of the pointer is refused', async () => {
     await publish('ps-hist2', 'v1');
     await publish('ps-hist2', 'v2', { corrupt: 'flip', previous: [] }); // no `previous` in the pointer
-    await env.PACKS.put(kvKeys.versions('ps-hist2'), JSON.stringify({ versions: [{ version: 'v1', packPrefix: kvKeys.packPrefix('ps-hist2', 'v1') }] }));
+    await env.PACKS.put(
+      kvKeys.versions('ps-hist2'),
+      JSON.stringify({ versions: [{ version: 'v1', packPrefix: kvKeys.packPrefix('ps-hist2', 'v1') }] }),
+    );
     const h = harness();
     expect((await h.store.get(h.storeEnv, 'ps-hist2')).model?.version).toBe('v1');
   });

@@ -138,7 +138,11 @@ export function createPackStore(options: PackStoreOptions = {}): PackStore {
     }
     const servedCatalog =
       served?.catalogById ??
-      (catalogById && live ? overlayCatalog(catalogById, live.overlay) : live && !catalogById ? overlayCatalog(new Map(), live.overlay) : catalogById);
+      (catalogById && live
+        ? overlayCatalog(catalogById, live.overlay)
+        : live && !catalogById
+          ? overlayCatalog(new Map(), live.overlay)
+          : catalogById);
     e.state = { exists: Boolean(config) || pointerText !== null, config, model: served, catalogById: servedCatalog };
     e.checkedAt = t;
   }
@@ -153,7 +157,9 @@ export function createPackStore(options: PackStoreOptions = {}): PackStore {
     }
     if (e.live?.version === meta.data.version) return e.live;
     try {
-      const texts = await Promise.all(Array.from({ length: meta.data.buckets }, (_, b) => env.PACKS.get(kvKeys.liveCatalogBucket(site, b))));
+      const texts = await Promise.all(
+        Array.from({ length: meta.data.buckets }, (_, b) => env.PACKS.get(kvKeys.liveCatalogBucket(site, b))),
+      );
       const overlay: CatalogOverlay = { items: new Map(), deleted: new Set() };
       for (const text of texts) {
         if (text === null) continue;

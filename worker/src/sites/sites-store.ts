@@ -44,7 +44,9 @@ export async function createSite(
   if (reserved.includes(req.id)) throw new ApiError('conflict', `site id ${req.id} is reserved`);
   const config: SiteConfig = SiteConfig.parse({ ...req, requireKey: true });
   const now = Date.now();
-  const made = await Promise.all((['public', 'developer', 'marketer'] as const).map((role) => makeKey(req.id, role, undefined, actor, now)));
+  const made = await Promise.all(
+    (['public', 'developer', 'marketer'] as const).map((role) => makeKey(req.id, role, undefined, actor, now)),
+  );
   try {
     await db.batch([
       db
@@ -84,7 +86,14 @@ export async function patchSite(db: D1Database, kv: KVNamespace, id: string, pat
 }
 
 /** A new key for a site created through the API. */
-export async function createKey(db: D1Database, kv: KVNamespace, site: string, role: KeyRole, label: string | undefined, actor: string): Promise<NewKey> {
+export async function createKey(
+  db: D1Database,
+  kv: KVNamespace,
+  site: string,
+  role: KeyRole,
+  label: string | undefined,
+  actor: string,
+): Promise<NewKey> {
   if (!(await getSite(db, site))) throw new ApiError('site_not_found', `site ${site} was not created through the admin API`);
   const k = await makeKey(site, role, label, actor, Date.now());
   await insertKey(db, k.row).run();
@@ -97,7 +106,15 @@ export async function listKeys(db: D1Database, site: string): Promise<KeyInfo[]>
   const { results } = await db
     .prepare('SELECT id, role, label, hint, created_at, created_by, revoked_at FROM site_keys WHERE site = ?1 ORDER BY created_at DESC, id')
     .bind(site)
-    .all<{ id: string; role: KeyRole; label: string | null; hint: string; created_at: number; created_by: string; revoked_at: number | null }>();
+    .all<{
+      id: string;
+      role: KeyRole;
+      label: string | null;
+      hint: string;
+      created_at: number;
+      created_by: string;
+      revoked_at: number | null;
+    }>();
   return results.map((r) => ({
     id: r.id,
     role: r.role,
@@ -111,7 +128,10 @@ export async function listKeys(db: D1Database, site: string): Promise<KeyInfo[]>
 
 /** Revokes a key: marked in D1, its grant deleted from KV. 404 for an unknown or already revoked key. */
 export async function revokeKey(db: D1Database, kv: KVNamespace, site: string, id: string): Promise<void> {
-  const row = await db.prepare('SELECT hash FROM site_keys WHERE id = ?1 AND site = ?2 AND revoked_at IS NULL').bind(id, site).first<{ hash: string }>();
+  const row = await db
+    .prepare('SELECT hash FROM site_keys WHERE id = ?1 AND site = ?2 AND revoked_at IS NULL')
+    .bind(id, site)
+    .first<{ hash: string }>();
   if (!row) throw new ApiError('not_found', `no active key ${JSON.stringify(id.slice(0, 64))} on site ${site}`);
   await db.prepare('UPDATE site_keys SET revoked_at = ?2 WHERE id = ?1').bind(id, Date.now()).run();
   await kv.delete(kvKeys.token(row.hash));
@@ -131,7 +151,16 @@ interface KeyRowInput {
 async function makeKey(site: string, role: KeyRole, label: string | undefined, actor: string, now: number) {
   const token = newToken(role);
   const id = newKeyId();
-  const row: KeyRowInput = { id, site, role, label: label ?? null, hash: await tokenHash(token), hint: token.slice(-4), created_at: now, created_by: actor };
+  const row: KeyRowInput = {
+    id,
+    site,
+    role,
+    label: label ?? null,
+    hash: await tokenHash(token),
+    hint: token.slice(-4),
+    created_at: now,
+    created_by: actor,
+  };
   const grant: TokenGrant = { site, role, keyId: id };
   const key: NewKey = { id, role, ...(label ? { label } : {}), token };
   return { row, grant, key };
