@@ -3,6 +3,7 @@ import { catalogAdminRoutes } from './catalog/admin-routes.js';
 import { demoImageRoutes } from './demo/images.js';
 import type { AppEnv } from './env.js';
 import { eventsRoutes } from './events/routes.js';
+import { statsRoutes } from './events/stats-routes.js';
 import { ApiError, onError } from './http/errors.js';
 import { securityHeaders } from './http/security-headers.js';
 import { adminLinksRoutes } from './links/admin-routes.js';
@@ -39,6 +40,7 @@ app.route('/v1/admin/sites', sitesAdminRoutes);
 app.route('/v1/admin/sites/:site/links', adminLinksRoutes);
 app.route('/v1/admin/sites/:site/items', catalogAdminRoutes);
 app.route('/v1/admin/sites/:site/models', modelsAdminRoutes);
+app.route('/v1/admin/sites/:site/stats', statsRoutes);
 // API paths never fall through to static files: an unknown one is a JSON 404.
 app.all('/demo/img', notFound);
 app.all('/demo/img/*', notFound);

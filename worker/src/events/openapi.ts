@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { EVENTS_MAX_BATCH, Event, EventsResponse } from '../../../schema/events.js';
-import { bodyErrors, type Components, errorSpec, type Operation, siteParam } from '../http/openapi.js';
+import { StatsQuery } from '../../../schema/routing-admin.js';
+import { adminErrors, bodyErrors, type Components, errorSpec, type Operation, siteParam } from '../http/openapi.js';
 import { EVENTS_BODY_LIMIT } from './routes.js';
+import { STATS_MAX_DAYS } from './stats-routes.js';
 
 /** The events room's routes, for /openapi.json. */
 export const eventsOperations: Operation[] = [
@@ -41,6 +43,25 @@ export const eventsOperations: Operation[] = [
     },
   },
 ];
+
+eventsOperations.push({
+  method: 'get',
+  path: '/v1/admin/sites/{site}/stats',
+  tags: ['stats (admin)'],
+  bearer: true,
+  summary: 'Impressions, clicks, CTR, add-to-carts, purchases and revenue per UTC day × placement × model version (developer or marketer)',
+  description: `Default: the last 30 days; at most ${STATS_MAX_DAYS} days. The model version comes from the recommendationId the events carry.`,
+  params: { site: siteParam },
+  query: StatsQuery,
+  responses: {
+    '200': {
+      description:
+        '{site, from, to, currency, totals, rows: [{day, placement, modelVersion, impressions, clicks, ctr, addToCarts, purchases, revenue}]}',
+    },
+    '400': errorSpec('Bad dates or range', 'invalid_request', 'invalid query: from: not a calendar day'),
+    ...adminErrors,
+  },
+});
 
 /** Schemas the events room's operations name. */
 export const eventsComponents: Components = {

@@ -57,7 +57,7 @@ function skipFor(model: LoadedModel, req: ListRequest) {
 
 function list(c: Context<SiteEnv>, model: LoadedModel, source: 'popular' | 'similar', picks: Pick[]): RecommendationsResponse {
   return {
-    recommendationId: newRecommendationId(),
+    recommendationId: newRecommendationId(model.version),
     source,
     modelVersion: model.version,
     items: present(model, picks, publicOrigin(c.req.url, c.get('config'))),

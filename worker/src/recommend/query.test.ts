@@ -50,5 +50,7 @@ describe('query translation', () => {
     const a = newRecommendationId();
     expect(a).toMatch(/^r_[0-9a-f]{18}$/);
     expect(newRecommendationId()).not.toBe(a);
+    expect(newRecommendationId('v12')).toMatch(/^r_[0-9a-f]{18}\.v12$/);
+    expect(newRecommendationId('v<1>')).toMatch(/^r_[0-9a-f]{18}\.v1$/);
   });
 });

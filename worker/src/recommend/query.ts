@@ -45,8 +45,13 @@ export function toRecommendationsRequest(q: RecommendationsQuery): unknown {
   };
 }
 
-/** An opaque, recognisable response id: `r_` + 18 random hex digits (72 bits). */
-export function newRecommendationId(): string {
+/**
+ * A recognisable response id: `r_` + 18 random hex digits (72 bits), then `.` and the model version
+ * that produced the picks when there is one (`r_3f9a….v12`), so that events carrying it can be
+ * counted per model version in stats without a lookup.
+ */
+export function newRecommendationId(modelVersion?: string): string {
   const b = crypto.getRandomValues(new Uint8Array(9));
-  return `r_${Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')}`;
+  const version = modelVersion?.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 24);
+  return `r_${Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')}${version ? `.${version}` : ''}`;
 }

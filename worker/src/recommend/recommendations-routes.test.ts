@@ -21,7 +21,7 @@ describe('recommendations', () => {
     const body = (await res.json()) as Recs;
     expect(body.source).toBe('model');
     expect(body.modelVersion).toBe('v1');
-    expect(body.recommendationId).toMatch(/^r_[0-9a-f]{18}$/);
+    expect(body.recommendationId).toMatch(/^r_[0-9a-f]{18}\.v1$/);
     expect(body.items.map((i) => i.id)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
     expect(body.items[0].title).toBe('Tea 0');
     // Worker-relative catalog paths become absolute; absolute ones are kept.

@@ -35,7 +35,7 @@ async function respond(c: Context<SiteEnv>, req: RecommendationsRequest): Promis
   const model = requireModel(c);
   const { source, picks } = recommend(model, await withHistory(c, req));
   return {
-    recommendationId: newRecommendationId(),
+    recommendationId: newRecommendationId(model.version),
     source,
     modelVersion: model.version,
     items: present(model, picks, publicOrigin(c.req.url, c.get('config'))),
