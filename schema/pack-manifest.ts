@@ -123,11 +123,30 @@ export const VersionHistory = z.object({
 });
 export type VersionHistory = z.infer<typeof VersionHistory>;
 
+/**
+ * KV value at a version's catalog key (`site/{site}/catalog/{version}`) as `edgepick publish` writes
+ * it: the products lie in `chunks` values `{items: [...]}` under `${catalogKey}/${i}`, so a catalog of
+ * any size fits KV's 25 MiB value limit. Catalogs published before it are one value `{items: [...]}`
+ * at the same key; readers take both.
+ */
+export const CatalogManifest = z.object({
+  format: z.literal('edgepick-catalog'),
+  /** Number of chunk values (0 for an empty catalog); 10,000 × 20 MiB is far beyond any catalog. */
+  chunks: z.number().int().min(0).max(10_000),
+  /** Number of products over all chunks. */
+  items: Count,
+  /** SHA-256 of the products as JSON (`JSON.stringify(items)`); publish compares it to skip an unchanged catalog. */
+  checksum: z.object({ algorithm: z.literal('sha256'), value: z.string().regex(/^[0-9a-f]{64}$/) }),
+});
+export type CatalogManifest = z.infer<typeof CatalogManifest>;
+
 /** KV key layout, in one place. */
 export const kvKeys = {
   active: (site: string) => `site/${site}/active`,
   config: (site: string) => `site/${site}/config`,
   versions: (site: string) => `site/${site}/versions`,
+  /** Recent popularity with time decay, computed from events by the cron trigger. */
+  trending: (site: string) => `site/${site}/trending`,
   /** The live catalog's meta (version, buckets) and its buckets (catalog API). */
   liveCatalog: (site: string) => `site/${site}/catalog-live`,
   liveCatalogBucket: (site: string, bucket: number) => `site/${site}/catalog-live/${bucket}`,
@@ -137,4 +156,6 @@ export const kvKeys = {
   manifest: (prefix: string) => `${prefix}/manifest`,
   chunk: (prefix: string, i: number) => `${prefix}/chunk/${i}`,
   catalog: (site: string, version: string) => `site/${site}/catalog/${version}`,
+  /** Chunk `i` of a chunked catalog whose manifest is at `catalogKey` (see `CatalogManifest`). */
+  catalogChunk: (catalogKey: string, i: number) => `${catalogKey}/${i}`,
 };

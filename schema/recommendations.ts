@@ -60,7 +60,7 @@ export const RecommendedItem = z
 export type RecommendedItem = z.infer<typeof RecommendedItem>;
 
 /** Where picks came from: a trained user vector, a real-time fold-in, popularity, or item similarity. */
-export const RecommendationSource = z.enum(['model', 'realtime', 'popular', 'similar']);
+export const RecommendationSource = z.enum(['model', 'realtime', 'popular', 'similar', 'trending']);
 export type RecommendationSource = z.infer<typeof RecommendationSource>;
 
 /** Every list of picks: an id for attribution, where the picks came from, and the items best first. */

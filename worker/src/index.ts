@@ -4,6 +4,7 @@ import { demoImageRoutes } from './demo/images.js';
 import type { AppEnv } from './env.js';
 import { eventsRoutes } from './events/routes.js';
 import { statsRoutes } from './events/stats-routes.js';
+import { refreshTrending } from './events/trending.js';
 import { ApiError, onError } from './http/errors.js';
 import { securityHeaders } from './http/security-headers.js';
 import { adminLinksRoutes } from './links/admin-routes.js';
@@ -49,6 +50,14 @@ app.all('/v1/*', notFound);
 app.all('*', (c) => c.env.ASSETS.fetch(c.req.raw));
 app.onError(onError);
 
-export default app;
+/** The worker: HTTP through the Hono app, and the cron trigger that recomputes trending lists. */
+export default {
+  fetch: app.fetch,
+  scheduled(_controller: ScheduledController, env: AppEnv['Bindings'], ctx: ExecutionContext) {
+    ctx.waitUntil(refreshTrending(env).then((sites) => console.log(`trending refreshed for ${sites.length} sites`)));
+  },
+} satisfies ExportedHandler<AppEnv['Bindings']>;
+
 // Durable Object classes live in the main module (wrangler.toml `durable_objects.bindings`).
 export { ShopperHistory } from './shoppers/history.js';
+export { app };

@@ -1,6 +1,6 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import app from '../index.js';
+import { app } from '../index.js';
 
 const get = (path: string) => SELF.fetch(`https://edge.test${path}`);
 

@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import { exclusion, type Pick, popularItems, similarItems } from '../../../models/pack/serve/score.js';
 import type { RecommendationsResponse } from '../../../schema/recommendations.js';
 import { ListQuery, ListRequest } from '../../../schema/recommendations.js';
+import { trendingFor } from '../events/trending.js';
 import { ApiError, invalid, methodNotAllowed } from '../http/errors.js';
 import { requireModel, type SiteEnv } from '../sites/middleware.js';
 import { publicOrigin } from '../sites/origin.js';
@@ -36,6 +37,40 @@ itemsRoutes.get('/items/:id', (c) => {
   return c.json(withAbsoluteUrls(item, publicOrigin(c.req.url, c.get('config'))));
 });
 
+/**
+ * Recent popularity with time decay (computed from events by the cron trigger, read from KV):
+ * new products with no factors yet appear here once shoppers interact with them. Items out of
+ * stock, deleted, excluded or failing the filter are skipped; `source: "trending"`.
+ */
+itemsRoutes.get('/trending', async (c) => {
+  const req = listRequest(c);
+  const trending = await trendingFor(c.env.PACKS, c.get('site'));
+  const catalog = c.get('catalogById');
+  const excluded = new Set(req.exclude ?? []);
+  const cats = req.filter?.category === undefined ? undefined : new Set([req.filter.category].flat());
+  const origin = publicOrigin(c.req.url, c.get('config'));
+  const items = [];
+  for (const t of trending?.items ?? []) {
+    if (items.length >= req.k) break;
+    const item = catalog?.get(t.id);
+    if (excluded.has(t.id) || (catalog && !item) || item?.inStock === false) continue;
+    if (cats && (!item?.category || !cats.has(item.category))) continue;
+    const price = item?.price;
+    if (req.filter?.minPrice !== undefined && !(price !== undefined && price >= req.filter.minPrice)) continue;
+    if (req.filter?.maxPrice !== undefined && !(price !== undefined && price <= req.filter.maxPrice)) continue;
+    items.push({ ...(item ? withAbsoluteUrls(item, origin) : {}), id: t.id, score: t.score });
+  }
+  const model = c.get('model');
+  const body: RecommendationsResponse = {
+    recommendationId: newRecommendationId(model?.version),
+    source: 'trending',
+    ...(model ? { modelVersion: model.version } : {}),
+    items,
+  };
+  return c.json(body);
+});
+
+itemsRoutes.all('/trending', methodNotAllowed('GET'));
 itemsRoutes.all('/popular', methodNotAllowed('GET'));
 itemsRoutes.all('/items/:id/similar', methodNotAllowed('GET'));
 itemsRoutes.all('/items/:id', methodNotAllowed('GET'));

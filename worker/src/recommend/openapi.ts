@@ -100,6 +100,16 @@ export const recommendOperations: Operation[] = [
   },
   {
     method: 'get',
+    path: '/v1/sites/{site}/trending',
+    tags,
+    summary: 'Recent popularity with time decay (events of the last 7 days, 24 h half-life; recomputed every 10 minutes)',
+    description: 'New products without factors appear here once shoppers interact with them. source is "trending".',
+    params: { site: siteParam },
+    query: ListQuery,
+    responses: listResponses,
+  },
+  {
+    method: 'get',
     path: '/v1/sites/{site}/items/{id}',
     tags,
     summary: 'One catalog item (relative image/url made absolute); answers while a pack is refused',

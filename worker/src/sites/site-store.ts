@@ -4,7 +4,7 @@ import { type CatalogOverlay, type LoadedModel, overlayCatalog, prepare, withCat
 
 export type { LoadedModel };
 
-import { ActivePointer, kvKeys, VersionHistory } from '../../../schema/pack-manifest.js';
+import { ActivePointer, CatalogManifest, kvKeys, VersionHistory } from '../../../schema/pack-manifest.js';
 
 export interface SiteState {
   /** A site exists when it has a config, a published pointer, or is the demo site. */
@@ -244,10 +244,35 @@ export function createPackStore(options: PackStoreOptions = {}): PackStore {
 
 const dedupe = (cs: Candidate[]) => cs.filter((c, i) => cs.findIndex((d) => d.packPrefix === c.packPrefix) === i);
 
+/**
+ * A version's catalog by id: the catalog manifest at `key` and its chunks (read in parallel), or a
+ * catalog published before chunking (one value `{items}` at `key`). A missing or invalid manifest
+ * or chunk, or an item count that disagrees with the manifest, refuses the whole catalog (logged):
+ * items then serve without catalog fields, as for any invalid catalog.
+ */
 async function readCatalog(env: StoreEnv, key: string, warn: (m: string) => void): Promise<Map<string, CatalogItem>> {
-  const parsed = Catalog.safeParse(safeJson((await env.PACKS.get(key)) ?? 'null'));
-  if (!parsed.success) warn(`catalog ${key} is missing or invalid; serving items without catalog fields`);
-  return new Map((parsed.success ? parsed.data.items : []).map((item) => [item.id, item]));
+  const refuse = (why: string) => {
+    warn(`catalog ${key} ${why}; serving items without catalog fields`);
+    return new Map<string, CatalogItem>();
+  };
+  const value = safeJson((await env.PACKS.get(key)) ?? 'null');
+  const single = Catalog.safeParse(value);
+  if (single.success) return new Map(single.data.items.map((item) => [item.id, item]));
+  const manifest = CatalogManifest.safeParse(value);
+  if (!manifest.success) return refuse('is missing or invalid');
+  const texts = await Promise.all(Array.from({ length: manifest.data.chunks }, (_, i) => env.PACKS.get(kvKeys.catalogChunk(key, i))));
+  const byId = new Map<string, CatalogItem>();
+  let count = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i];
+    if (text === null) return refuse(`chunk ${i} is missing`);
+    const chunk = Catalog.safeParse(safeJson(text));
+    if (!chunk.success) return refuse(`chunk ${i} is invalid`);
+    count += chunk.data.items.length;
+    for (const item of chunk.data.items) byId.set(item.id, item);
+  }
+  if (count !== manifest.data.items) return refuse(`has ${count} items in its chunks, its manifest says ${manifest.data.items}`);
+  return byId;
 }
 
 function parseConfig(text: string | null, site: string, env: StoreEnv, log: (m: string) => void): SiteConfig | undefined {
