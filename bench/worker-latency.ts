@@ -85,6 +85,27 @@ try {
   ];
   const rows: Record<string, { p50: number; p99: number }> = {};
   for (const [name, url] of cases) rows[name] = await measure(url);
+  // One shopper across channels: a user with 50 stored interactions (sent from the WeChat channel)
+  // against a user with none, same route and site — the cost of reading the Durable Object.
+  const history = Array.from({ length: 50 }, (_, i) => ({
+    id: `bench-hist-${i}`,
+    type: 'click',
+    visitorId: 'v_bench_wx',
+    userId: 'bench-u50',
+    itemId: `p${String((i * 37) % 2000).padStart(4, '0')}`,
+    channel: 'wechat',
+    ts: Date.now() - (50 - i) * 1000,
+  }));
+  const sent = await fetch(`${u}/v1/sites/demo/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ events: history }),
+  });
+  if (!sent.ok) throw new Error(`events for the history case: ${sent.status} ${await sent.text()}`);
+  rows['demo: user with no stored history'] = await measure(`${u}/v1/sites/demo/recommendations?userId=bench-u0&k=20`);
+  rows['demo: user with 50 stored interactions (cross-channel)'] = await measure(
+    `${u}/v1/sites/demo/recommendations?userId=bench-u50&k=20`,
+  );
   // Campaign links: /r/demo for a Baidu swan web-view (302 to the swan scheme) and a desktop (QR page).
   const swan = {
     headers: {
