@@ -67,17 +67,26 @@ export function exclusion(
     gone || mine
       ? (i: number) => excluded.has(i) || (mine !== undefined && sortedHas(mine, i)) || (gone !== undefined && sortedHas(gone, i))
       : (i: number) => excluded.has(i);
-  if (!filter || (filter.category === undefined && filter.minPrice === undefined && filter.maxPrice === undefined)) return listed;
+  const passes = itemFilter(filter);
+  if (!passes) return listed;
+  const catalog = model.catalog ?? [];
+  return (i) => listed(i) || !passes(catalog[i]);
+}
+
+/**
+ * A predicate for `filter` over catalog rows (categories, price range; a row without the field
+ * fails a filter on it), or undefined when the filter keeps everything. One definition for every
+ * list: scored picks (through `exclusion`) and lists by id such as trending.
+ */
+export function itemFilter(filter?: ItemFilter): ((item: { category?: string; price?: number } | undefined) => boolean) | undefined {
+  if (!filter || (filter.category === undefined && filter.minPrice === undefined && filter.maxPrice === undefined)) return undefined;
   const cats = filter.category === undefined ? undefined : new Set(Array.isArray(filter.category) ? filter.category : [filter.category]);
   const { minPrice, maxPrice } = filter;
-  const catalog = model.catalog ?? [];
-  return (i) => {
-    if (listed(i)) return true;
-    const item = catalog[i];
-    if (cats && (!item?.category || !cats.has(item.category))) return true;
-    if (minPrice !== undefined && !(item?.price !== undefined && item.price >= minPrice)) return true;
-    if (maxPrice !== undefined && !(item?.price !== undefined && item.price <= maxPrice)) return true;
-    return false;
+  return (item) => {
+    if (cats && (!item?.category || !cats.has(item.category))) return false;
+    if (minPrice !== undefined && !(item?.price !== undefined && item.price >= minPrice)) return false;
+    if (maxPrice !== undefined && !(item?.price !== undefined && item.price <= maxPrice)) return false;
+    return true;
   };
 }
 

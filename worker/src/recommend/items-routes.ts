@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono';
-import { exclusion, type Pick, popularItems, similarItems } from '../../../models/pack/serve/score.js';
+import { exclusion, itemFilter, type Pick, popularItems, similarItems } from '../../../models/pack/serve/score.js';
 import type { RecommendationsResponse } from '../../../schema/recommendations.js';
 import { ListQuery, ListRequest } from '../../../schema/recommendations.js';
 import { trendingFor } from '../events/trending.js';
@@ -47,17 +47,13 @@ itemsRoutes.get('/trending', async (c) => {
   const trending = await trendingFor(c.env.PACKS, c.get('site'));
   const catalog = c.get('catalogById');
   const excluded = new Set(req.exclude ?? []);
-  const cats = req.filter?.category === undefined ? undefined : new Set([req.filter.category].flat());
+  const passes = itemFilter(req.filter);
   const origin = publicOrigin(c.req.url, c.get('config'));
   const items = [];
   for (const t of trending?.items ?? []) {
     if (items.length >= req.k) break;
     const item = catalog?.get(t.id);
-    if (excluded.has(t.id) || (catalog && !item) || item?.inStock === false) continue;
-    if (cats && (!item?.category || !cats.has(item.category))) continue;
-    const price = item?.price;
-    if (req.filter?.minPrice !== undefined && !(price !== undefined && price >= req.filter.minPrice)) continue;
-    if (req.filter?.maxPrice !== undefined && !(price !== undefined && price <= req.filter.maxPrice)) continue;
+    if (excluded.has(t.id) || (catalog && !item) || item?.inStock === false || (passes && !passes(item))) continue;
     items.push({ ...(item ? withAbsoluteUrls(item, origin) : {}), id: t.id, score: t.score });
   }
   const model = c.get('model');
