@@ -84,18 +84,20 @@ export const testKv: KvTarget = {
  * Publishes the known model (or `options.model`) through the real publish code (`publishPack`, as
  * `edgepick publish` runs it), expecting it to become `version`. `previous` rewrites the pointer's
  * fallback list afterwards (e.g. `[]` to test a pointer without fallbacks); `corrupt` damages the
- * published chunks in KV afterwards, as a bad upload would.
+ * published chunks in KV afterwards, as a bad upload would; `catalogChunkSize` splits the catalog
+ * into chunks of at most that many bytes.
  */
 export async function publish(
   site: string,
   version: string,
-  options: { previous?: string[]; corrupt?: 'flip' | 'truncate'; chunkSize?: number; model?: PackInput } = {},
+  options: { previous?: string[]; corrupt?: 'flip' | 'truncate'; chunkSize?: number; catalogChunkSize?: number; model?: PackInput } = {},
 ) {
   // Tests in one file share KV: a site already serving `version` (an earlier test's publish) is kept.
   const active = ActivePointer.safeParse(JSON.parse((await env.PACKS.get(kvKeys.active(site))) ?? 'null'));
   if (active.success && active.data.version === version && !options.corrupt && !options.previous) return;
   const bytes = await encodePack(options.model ?? knownModel(), { chunkSize: options.chunkSize ?? 256 });
-  const res = await publishPack(testKv, site, bytes, catalog);
+  // `force`: tests publish the same model as v1, v2, … (publish skips a pack identical to the active one).
+  const res = await publishPack(testKv, site, bytes, catalog, { force: true, catalogChunkSize: options.catalogChunkSize });
   if (res.version !== version) throw new Error(`fixture: publish made ${res.version}, the test expected ${version}`);
   const prefix = kvKeys.packPrefix(site, version);
   if (options.corrupt) {

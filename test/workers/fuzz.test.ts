@@ -786,6 +786,53 @@ const junkSite = (calls: Req[]): fc.Arbitrary<Req> =>
     })
     .map((r) => ({ ...r.call, path: r.call.path.replace('$SITE', r.site) }));
 
+/** The sites, catalog, models and stats admin routes, and trending: hostile bodies, paths, queries and tokens. */
+const shopAdminRequests: fc.Arbitrary<Req> = fc
+  .record({
+    route: fc.constantFrom(
+      [
+        'POST',
+        '',
+        { id: 'fz-site', name: 'Fuzz site', allowedOrigins: ['https://shop.example'], linkHosts: ['shop.example'], currency: 'CNY' },
+      ],
+      ['GET', '/$SITE', undefined],
+      ['PATCH', '/$SITE', { name: 'renamed', allowedOrigins: ['https://m.shop.example'] }],
+      ['POST', '/$SITE/keys', { role: 'marketer', label: 'fuzz' }],
+      ['GET', '/$SITE/keys', undefined],
+      ['DELETE', '/$SITE/keys/key_000000000000', undefined],
+      ['PUT', '/$SITE/items', { items: [{ id: 'fz-item', title: 'Fuzz', price: 1, inStock: true, tags: ['x'] }] }],
+      ['DELETE', '/$SITE/items/fz-item', undefined],
+      ['GET', '/$SITE/models', undefined],
+      ['POST', '/$SITE/models/v1/activate', undefined],
+      ['POST', '/$SITE/models/rollback', undefined],
+      ['GET', '/$SITE/stats', undefined],
+    ) as fc.Arbitrary<[string, string, unknown]>,
+    otherMethod: fc.option(method('GET'), { freq: 4 }),
+    site: ADMIN_SITE,
+    auth: authHeader,
+    ct: contentType,
+    mutations: fc.integer({ min: 1, max: 3 }),
+    query: fromTo(DAY),
+    seed: fc.integer(),
+  })
+  .chain((r) =>
+    (r.route[2] === undefined ? fc.constant(undefined) : jsonBody(r.route[2], r.mutations)).map((body) => ({
+      method: r.otherMethod ?? r.route[0],
+      path: `/v1/admin/sites${r.route[1].replace('$SITE', r.site)}`,
+      ...(r.route[1].endsWith('/stats') && r.query ? { query: r.query } : {}),
+      headers: adminHeaders(r.auth, r.ct),
+      body,
+    })),
+  );
+
+const trendingRequests: fc.Arbitrary<Req> = fc
+  .record({
+    m: method('GET'),
+    site: ADMIN_SITE,
+    query: queryString(pairs({ k: field('5', '0', '0x10', '101', ''), category: hostileString, exclude: hostileString })),
+  })
+  .map((r) => ({ method: r.m, path: `/v1/sites/${r.site}/trending`, query: r.query }));
+
 /** Route group → generator and number of runs (≈ 4,000 requests in all). */
 const GROUPS: [name: string, arb: fc.Arbitrary<Req | Req[]>, runs: number][] = [
   ['GET|HEAD /health, /openapi.json', metaRequests(['GET', 'HEAD'], [...META_PATHS, '/health/x', '//health', '/Health']), 150],
@@ -810,6 +857,8 @@ const GROUPS: [name: string, arb: fc.Arbitrary<Req | Req[]>, runs: number][] = [
   ['PUT|* /v1/admin/sites/:site/links/:slug', adminLinkWrite, 250],
   ['POST|* /v1/admin/sites/:site/links/:slug/{rollback,simulate}', adminLinkActions, 300],
   ['* /v1/admin/… with odd Authorization headers', adminAuthRequests, 200],
+  ['* /v1/admin/sites{,/:site{,/keys*,/items*,/models*,/stats}} (sites, keys, catalog, models, stats)', shopAdminRequests, 400],
+  ['GET|* /v1/sites/:site/trending', trendingRequests, 150],
   ['round trip: POST admin link with hostile leaves → GET /r/:slug (every UA), resolve, simulate', roundTrip, 120],
 ];
 
