@@ -136,13 +136,9 @@ export function createPackStore(options: PackStoreOptions = {}): PackStore {
         e.composed = { base: model, version: live.version, model: withCatalog(model, live.overlay) };
       served = e.composed.model;
     }
-    const servedCatalog =
-      served?.catalogById ??
-      (catalogById && live
-        ? overlayCatalog(catalogById, live.overlay)
-        : live && !catalogById
-          ? overlayCatalog(new Map(), live.overlay)
-          : catalogById);
+    let servedCatalog = catalogById;
+    if (served) servedCatalog = served.catalogById;
+    else if (live) servedCatalog = overlayCatalog(catalogById ?? new Map(), live.overlay);
     e.state = { exists: Boolean(config) || pointerText !== null, config, model: served, catalogById: servedCatalog };
     e.checkedAt = t;
   }
