@@ -27,6 +27,7 @@ export {
   ActivePointer,
   AncillarySection,
   AncillarySectionName,
+  CatalogManifest,
   DEFAULT_CHUNK_SIZE,
   Dtype,
   KV_VALUE_LIMIT,

@@ -7,7 +7,8 @@ import type { CommandIO } from './io.js';
 
 /**
  * `edgepick publish <pack> --site <id> [--local|--remote] [--catalog <json>] [--config wrangler.toml]
- *  [--persist-to dir] [--binding PACKS]`
+ *  [--persist-to dir] [--binding PACKS] [--force]`. A pack and catalog identical to the active ones
+ * write nothing ("unchanged (vN)", exit 0) unless `--force`.
  */
 export async function runPublish(argv: string[], io: CommandIO): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -20,6 +21,7 @@ export async function runPublish(argv: string[], io: CommandIO): Promise<void> {
       config: { type: 'string', default: 'wrangler.toml' },
       'persist-to': { type: 'string' },
       binding: { type: 'string', default: 'PACKS' },
+      force: { type: 'boolean' },
     },
     strict: true,
     allowPositionals: true,
@@ -46,11 +48,18 @@ export async function runPublish(argv: string[], io: CommandIO): Promise<void> {
     ? remoteKv({ config: values.config, binding: values.binding })
     : await openLocalKv({ config: values.config, binding: values.binding, persistTo: values['persist-to'] });
   try {
-    const res = await publishPack(kv, values.site, bytes, catalog);
+    const res = await publishPack(kv, values.site, bytes, catalog, { force: values.force });
     const where = values.remote ? 'remote KV' : 'local KV';
+    if (res.unchanged) {
+      io.stdout(
+        `unchanged (${res.version}): pack ${res.packId}${catalog !== undefined ? ' and this catalog' : ''} already active on ${res.site} in ${where}; ` +
+          'nothing written (--force publishes a new version)\n',
+      );
+      return;
+    }
     io.stdout(
       `published pack ${res.packId} as ${res.site}@${res.version} to ${where} (${res.chunks} chunk${res.chunks === 1 ? '' : 's'}` +
-        `${res.catalogItems !== undefined ? `, catalog of ${res.catalogItems} items` : ''})${res.previous ? `; previous ${res.previous}` : ''}\n`,
+        `${res.catalogItems !== undefined ? `, catalog of ${res.catalogItems} items in ${res.catalogChunks} chunk${res.catalogChunks === 1 ? '' : 's'}` : ''})${res.previous ? `; previous ${res.previous}` : ''}\n`,
     );
   } finally {
     await kv.close();

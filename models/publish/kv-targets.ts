@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { InputError } from '../data/input-error.js';
 import type { KvTarget } from './publish.js';
 
@@ -44,35 +44,112 @@ export async function openLocalKv(options: {
 }
 
 /**
- * A real Cloudflare account's KV through `wrangler kv key get|put --remote` (needs
- * `wrangler login` or CLOUDFLARE_API_TOKEN). Values go through temporary files, so binary
- * chunks up to the 25 MiB limit are uploaded unchanged.
+ * A real Cloudflare account's KV through `wrangler kv key get|put --remote` (needs `wrangler login`
+ * or CLOUDFLARE_API_TOKEN, and the namespace's `id` in the wrangler config). Each call is
+ *
+ *     wrangler kv key get <key> --binding PACKS --config wrangler.toml --remote --preview false
+ *     wrangler kv key put <key> --path <file> --binding PACKS --config wrangler.toml --remote --preview false
+ *
+ * `--preview false` selects the production namespace `id`: wrangler refuses a binding that has both
+ * `id` and `preview_id` (as this repo's wrangler.toml) without it. Values go through a temporary file
+ * (`--path`), so binary chunks up to the 25 MiB limit are uploaded unchanged; `get` reads the raw
+ * value from stdout. A failure throws an InputError: one line naming the command, then wrangler's
+ * own message. A missing key (wrangler: "404: Not Found") reads as null.
+ *
+ * wrangler is `$EDGEPICK_WRANGLER` when set, else the first `wrangler` on PATH (npm scripts and
+ * `npx edgepick` put the project's own there), else `npx wrangler`.
  */
-export function remoteKv(options: { config: string; binding: string }): KvTarget & { close(): Promise<void> } {
+export function remoteKv(options: { config: string; binding: string; env?: NodeJS.ProcessEnv }): KvTarget & { close(): Promise<void> } {
+  const env = options.env ?? process.env;
+  const [command, ...prefix] = wranglerCommand(env);
   const dir = mkdtempSync(join(tmpdir(), 'edgepick-publish-'));
+  // wrangler's debug log goes to stdout, where `get` prints the value: keep the log level at most `log`.
+  const childEnv = env.WRANGLER_LOG === 'debug' ? { ...env, WRANGLER_LOG: 'log' } : env;
   const run = (args: string[]) => {
-    const res = spawnSync('npx', ['wrangler', 'kv', 'key', ...args, '--binding', options.binding, '--config', options.config, '--remote'], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return res;
+    const argv = [
+      ...prefix,
+      'kv',
+      'key',
+      ...args,
+      '--binding',
+      options.binding,
+      '--config',
+      options.config,
+      '--remote',
+      '--preview',
+      'false',
+    ];
+    const res = spawnSync(command, argv, { env: childEnv, maxBuffer: 64 * 1024 * 1024 });
+    if (res.error)
+      throw new InputError(
+        `could not run ${[command, ...prefix].join(' ')} (${res.error.message}); install wrangler or set EDGEPICK_WRANGLER`,
+      );
+    return { status: res.status, stdout: res.stdout, stderr: res.stderr.toString('utf8'), out: res.stdout.toString('utf8') };
   };
+  const fail = (op: string, key: string, res: { status: number | null; stderr: string; out: string }) =>
+    new InputError(
+      `wrangler kv key ${op} ${key} failed (exit ${res.status ?? 'signal'}); wrangler said:\n${wranglerMessage(res.stderr, res.out)}`,
+    );
   let n = 0;
   return {
     async get(key) {
-      const res = run(['get', key, '--text']);
-      if (res.status !== 0) return null; // missing key: wrangler exits non-zero
-      return res.stdout;
+      const res = run(['get', key]);
+      if (res.status === 0) return new TextDecoder().decode(res.stdout);
+      if (/ - 404:/.test(res.stderr)) return null; // a missing key: "Failed to fetch … - 404: Not Found"
+      throw fail('get', key, res);
     },
     async put(key, value) {
       const file = join(dir, `v${n++}`);
       writeFileSync(file, value);
-      const res = run(['put', key, '--path', file]);
-      if (res.status !== 0)
-        throw new InputError(`wrangler kv key put ${key} failed: ${(res.stderr || res.stdout).trim().split('\n').pop()}`);
+      try {
+        const res = run(['put', key, '--path', file]);
+        if (res.status !== 0) throw fail('put', key, res);
+      } finally {
+        rmSync(file, { force: true });
+      }
     },
     async close() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The wrangler to run: `$EDGEPICK_WRANGLER`, else `wrangler` on PATH, else `npx wrangler`. */
+export function wranglerCommand(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.EDGEPICK_WRANGLER) return [env.EDGEPICK_WRANGLER];
+  const names = process.platform === 'win32' ? ['wrangler.cmd', 'wrangler.exe'] : ['wrangler'];
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    for (const name of names) {
+      const file = join(dir, name);
+      try {
+        accessSync(file, constants.X_OK);
+        if (statSync(file).isFile()) return [file];
+      } catch {}
+    }
+  }
+  return ['npx', 'wrangler'];
+}
+
+/**
+ * What wrangler printed about a failure, without colours, its banner and the "Logs were written"
+ * line: its `[ERROR]` message and what follows it (at most 12 lines).
+ */
+export function wranglerMessage(stderr: string, stdout = ''): string {
+  const clean = (s: string) =>
+    s
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes
+      .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter((l) => l.trim() && !/Logs were written to|^\s*⛅️ wrangler|^[─-]+$|^Resource location:/.test(l.trim()));
+  let lines = clean(stderr);
+  if (!lines.length) lines = clean(stdout);
+  const error = lines.findIndex((l) => /\[ERROR\]/.test(l));
+  if (error >= 0) lines = lines.slice(error);
+  const text = lines
+    .slice(0, 12)
+    .map((l) => `  ${l.replace(/^\s*✘\s*/, '').trim()}`)
+    .join('\n');
+  return text || '  (nothing on stderr)';
 }
