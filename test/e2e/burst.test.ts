@@ -77,8 +77,11 @@ describe('bursts after idle (every cache TTL expired), through wrangler dev', ()
           join(dir, 'state'),
           '--catalog',
           join(dir, 'catalog.json'),
+          // The same pack again: without --force publish is a no-op and nothing new would load.
+          '--force',
         ]);
         expect(res.status, res.stderr).toBe(0);
+        expect(res.stdout).not.toMatch(/unchanged/);
       }
       await new Promise((r) => setTimeout(r, IDLE_MS));
       const run = `burst-${round}-${Date.now()}`;
