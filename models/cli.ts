@@ -1,9 +1,11 @@
 import { runDemoData } from './commands/demo-data.js';
 import { runEval } from './commands/eval.js';
+import { runExport } from './commands/export.js';
 import { type CommandIO, processIO } from './commands/io.js';
 import { runPack } from './commands/pack.js';
 import { runPublish } from './commands/publish.js';
 import { runRecommend } from './commands/recommend.js';
+import { GateRefusedError, runRetrain } from './commands/retrain.js';
 import { runTrain } from './commands/train.js';
 import { InputError } from './data/input-error.js';
 import { PackReadError, PackWriteError } from './pack/index.js';
@@ -19,6 +21,9 @@ usage:
   edgepick pack --item-factors <file|dir> [--item-ids <txt>] [--user-factors <file|dir>] [--user-ids <txt>]
                 --out <pack> [--interactions <csv|jsonl>] [--regularization 1] [--alpha 1]
   edgepick demo-data --out <dir>
+  edgepick export --site <id> (--local|--remote) [--since <date>] --out <file.jsonl|.csv> [--persist-to dir]
+  edgepick retrain --site <id> [--local|--remote] [--persist-to dir] [--force] [--max-drop 0.005]
+                   [--holdout 0.2] [--catalog catalog.json] [training options]   (npm run retrain -- …)
 
 docs: docs/cli.md
 `;
@@ -30,6 +35,8 @@ const COMMANDS: Record<string, (argv: string[], io: CommandIO) => Promise<unknow
   publish: runPublish,
   pack: runPack,
   'demo-data': runDemoData,
+  export: runExport,
+  retrain: runRetrain,
 };
 
 /** Runs the CLI; returns the exit code. Expected failures print one line, never a stack trace. */
@@ -52,6 +59,10 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
     await run(rest, io);
     return 0;
   } catch (err) {
+    if (err instanceof GateRefusedError) {
+      io.stderr(`edgepick ${command}: ${err.message}\n`);
+      return 3;
+    }
     if (err instanceof InputError || err instanceof PackReadError || err instanceof PackWriteError) {
       io.stderr(`edgepick ${command}: ${err.message}\n`);
       return 1;

@@ -1,0 +1,149 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ActivePointer, kvKeys } from '../../schema/pack-manifest.js';
+import { InputError } from '../data/input-error.js';
+import { openPack, type Pack, PackReadError } from '../pack/index.js';
+import { wranglerCommand, wranglerMessage } from './kv-targets.js';
+
+/**
+ * Reading what `edgepick publish` wrote: the site's active pointer, and the pack it points to
+ * (manifest, then its chunks), from the same KV `publish` writes to — wrangler's local store
+ * through `getPlatformProxy` (`--local`, `--persist-to`) or a Cloudflare account through
+ * `wrangler kv key get --remote` (the wrangler `publish --remote` runs: `wranglerCommand`). Read-only:
+ * nothing here writes.
+ */
+export interface KvReader {
+  /** A value as text, or null when the key is absent. */
+  get(key: string): Promise<string | null>;
+  /** A value's bytes (pack chunks are binary), or null when the key is absent. */
+  getBytes(key: string): Promise<Uint8Array | null>;
+  close(): Promise<void>;
+}
+
+interface KvBinding {
+  get(key: string, type: 'text'): Promise<string | null>;
+  get(key: string, type: 'arrayBuffer'): Promise<ArrayBuffer | null>;
+}
+
+/** The local KV that `wrangler dev` serves (`.wrangler/state`, or `--persist-to dir` → `dir/v3`), as `publish --local` opens it. */
+export async function openLocalKvReader(options: { config: string; binding: string; persistTo?: string }): Promise<KvReader> {
+  let wrangler: typeof import('wrangler');
+  try {
+    wrangler = await import('wrangler');
+  } catch {
+    throw new InputError('reading local KV needs the `wrangler` package (npm install -D wrangler)');
+  }
+  const proxy = await wrangler.getPlatformProxy<Record<string, KvBinding>>({
+    configPath: options.config,
+    ...(options.persistTo ? { persist: { path: join(options.persistTo, 'v3') } } : {}),
+  });
+  const ns = proxy.env[options.binding];
+  if (!ns) {
+    await proxy.dispose();
+    throw new InputError(`${options.config} has no KV binding named ${options.binding}`);
+  }
+  return {
+    get: (key) => ns.get(key, 'text'),
+    getBytes: async (key) => {
+      const buf = await ns.get(key, 'arrayBuffer');
+      return buf === null ? null : new Uint8Array(buf);
+    },
+    close: () => proxy.dispose(),
+  };
+}
+
+/**
+ * A Cloudflare account's KV: `wrangler kv key get <key> --binding PACKS --config … --remote
+ * --preview false` per key (the raw value on stdout; wrangler's "404: Not Found" reads as null).
+ */
+export function remoteKvReader(options: { config: string; binding: string; env?: NodeJS.ProcessEnv }): KvReader {
+  const env = options.env ?? process.env;
+  const [command, ...prefix] = wranglerCommand(env);
+  const getBytes = async (key: string): Promise<Uint8Array | null> => {
+    const args = [
+      ...prefix,
+      'kv',
+      'key',
+      'get',
+      key,
+      '--binding',
+      options.binding,
+      '--config',
+      options.config,
+      '--remote',
+      '--preview',
+      'false',
+    ];
+    const res = spawnSync(command, args, { env, maxBuffer: 64 * 1024 * 1024 });
+    if (res.error)
+      throw new InputError(
+        `could not run ${[command, ...prefix].join(' ')} (${res.error.message}); install wrangler or set EDGEPICK_WRANGLER`,
+      );
+    if (res.status === 0) return new Uint8Array(res.stdout);
+    const stderr = res.stderr.toString('utf8');
+    if (/\b404\b/.test(stderr)) return null;
+    throw new InputError(
+      `wrangler kv key get ${key} failed (exit ${res.status ?? 'signal'}); wrangler said:\n${wranglerMessage(stderr, res.stdout.toString('utf8'))}`,
+    );
+  };
+  return {
+    getBytes,
+    get: async (key) => {
+      const bytes = await getBytes(key);
+      return bytes === null ? null : new TextDecoder().decode(bytes);
+    },
+    close: async () => {},
+  };
+}
+
+/** The site's active pointer, or undefined when there is none (or it is not valid JSON / a valid pointer). */
+export async function readActivePointer(kv: Pick<KvReader, 'get'>, site: string): Promise<ActivePointer | undefined> {
+  const text = await kv.get(kvKeys.active(site));
+  if (text === null) return undefined;
+  try {
+    const parsed = ActivePointer.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A site's active model: its pointer and its pack, validated as the worker validates it. */
+export interface ActiveModel {
+  pointer: ActivePointer;
+  pack: Pack;
+}
+
+/**
+ * The pack the site's active pointer names: pointer → `${packPrefix}/manifest` → its chunks, opened
+ * with the pack reader (checksum and all). Undefined when the site has no active model; a
+ * PackReadError when the pointer names a pack that is missing or broken.
+ */
+export async function readActivePack(kv: KvReader, site: string): Promise<ActiveModel | undefined> {
+  const pointer = await readActivePointer(kv, site);
+  if (!pointer) return undefined;
+  const where = `${site}@${pointer.version}`;
+  const text = await kv.get(kvKeys.manifest(pointer.packPrefix));
+  if (text === null) throw new PackReadError(`active model ${where}: manifest ${kvKeys.manifest(pointer.packPrefix)} is missing`);
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch {
+    throw new PackReadError(`active model ${where}: manifest is not JSON`);
+  }
+  const count = Number((manifest as { chunks?: unknown } | null)?.chunks);
+  if (!Number.isInteger(count) || count < 0 || count > 10_000)
+    throw new PackReadError(`active model ${where}: manifest chunk count is invalid`);
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const chunk = await kv.getBytes(kvKeys.chunk(pointer.packPrefix, i));
+    if (chunk === null) throw new PackReadError(`active model ${where}: chunk ${i} is missing`);
+    chunks.push(chunk);
+  }
+  try {
+    return { pointer, pack: await openPack(manifest, chunks) };
+  } catch (err) {
+    if (err instanceof PackReadError) throw new PackReadError(`active model ${where}: ${err.message}`);
+    throw err;
+  }
+}
