@@ -2,7 +2,7 @@ import { type Progress, trainAls } from '../als/train.js';
 import { type Interactions, parseInteractions, toCsr } from '../data/read-interactions.js';
 import type { AlsParams } from '../model.js';
 import { foldIn, type Weighted } from '../pack/serve/fold-in.js';
-import { exclusion, popularItems, scoreUser } from '../pack/serve/score.js';
+import { exclusion, popularItems, scoreUser, sortedHas } from '../pack/serve/score.js';
 import type { ActiveModel } from '../publish/read-active.js';
 import { evaluateLists, type ListMetrics } from './lists.js';
 import { readTimedRows, splitByTime } from './time-split.js';
@@ -259,15 +259,4 @@ export async function holdoutGate(
     ? `candidate NDCG@${k} ${candidate.ndcg.toFixed(4)} ≥ active ${report.active.ndcg.toFixed(4)} − ${maxDrop}`
     : `candidate NDCG@${k} ${candidate.ndcg.toFixed(4)} is ${(-report.delta).toFixed(4)} below the active model ${active.pointer.version}'s ${report.active.ndcg.toFixed(4)} (more than --max-drop ${maxDrop})`;
   return report;
-}
-
-function sortedHas(sorted: Int32Array, x: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo] === x;
 }

@@ -6,8 +6,10 @@ import { InputError } from '../data/input-error.js';
 import type { KvTarget } from './publish.js';
 
 /** The slice of a Workers KV binding that publishing uses (the runtime types are not loaded in Node code). */
-interface KvBinding {
+/** The few KV binding methods the CLI uses on the local state. */
+export interface KvBinding {
   get(key: string, type: 'text'): Promise<string | null>;
+  get(key: string, type: 'arrayBuffer'): Promise<ArrayBuffer | null>;
   put(key: string, value: string | Uint8Array): Promise<void>;
 }
 
@@ -20,15 +22,24 @@ export async function openLocalKv(options: {
   persistTo?: string;
   binding: string;
 }): Promise<KvTarget & { close(): Promise<void> }> {
+  const { ns, close } = await openLocalKvBinding(options, 'publish --local');
+  return { get: (key) => ns.get(key, 'text'), put: (key, value) => ns.put(key, value), close };
+}
+
+/**
+ * A KV binding of the local state `wrangler dev` serves, through wrangler's `getPlatformProxy`
+ * (`--persist-to dir` means what it means to `wrangler dev`: state lives in dir/v3). `purpose`
+ * names the command in the error when wrangler is missing.
+ */
+export async function openLocalKvBinding(options: { config: string; persistTo?: string; binding: string }, purpose: string) {
   let wrangler: typeof import('wrangler');
   try {
     wrangler = await import('wrangler');
   } catch {
-    throw new InputError('publish --local needs the `wrangler` package (npm install -D wrangler)');
+    throw new InputError(`${purpose} needs the \`wrangler\` package (npm install -D wrangler)`);
   }
   const proxy = await wrangler.getPlatformProxy<Record<string, KvBinding>>({
     configPath: options.config,
-    // `--persist-to dir` means what it means to `wrangler dev`: state lives in dir/v3.
     ...(options.persistTo ? { persist: { path: join(options.persistTo, 'v3') } } : {}),
   });
   const ns = proxy.env[options.binding];
@@ -36,11 +47,7 @@ export async function openLocalKv(options: {
     await proxy.dispose();
     throw new InputError(`${options.config} has no KV binding named ${options.binding}`);
   }
-  return {
-    get: (key) => ns.get(key, 'text'),
-    put: (key, value) => ns.put(key, value),
-    close: () => proxy.dispose(),
-  };
+  return { ns, close: () => proxy.dispose() };
 }
 
 /**

@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { ActivePointer, kvKeys } from '../../schema/pack-manifest.js';
 import { InputError } from '../data/input-error.js';
 import { openPack, type Pack, PackReadError } from '../pack/index.js';
-import { wranglerCommand, wranglerMessage } from './kv-targets.js';
+import { openLocalKvBinding, wranglerCommand, wranglerMessage } from './kv-targets.js';
 
 /**
  * Reading what `edgepick publish` wrote: the site's active pointer, and the pack it points to
@@ -20,35 +19,16 @@ export interface KvReader {
   close(): Promise<void>;
 }
 
-interface KvBinding {
-  get(key: string, type: 'text'): Promise<string | null>;
-  get(key: string, type: 'arrayBuffer'): Promise<ArrayBuffer | null>;
-}
-
 /** The local KV that `wrangler dev` serves (`.wrangler/state`, or `--persist-to dir` → `dir/v3`), as `publish --local` opens it. */
 export async function openLocalKvReader(options: { config: string; binding: string; persistTo?: string }): Promise<KvReader> {
-  let wrangler: typeof import('wrangler');
-  try {
-    wrangler = await import('wrangler');
-  } catch {
-    throw new InputError('reading local KV needs the `wrangler` package (npm install -D wrangler)');
-  }
-  const proxy = await wrangler.getPlatformProxy<Record<string, KvBinding>>({
-    configPath: options.config,
-    ...(options.persistTo ? { persist: { path: join(options.persistTo, 'v3') } } : {}),
-  });
-  const ns = proxy.env[options.binding];
-  if (!ns) {
-    await proxy.dispose();
-    throw new InputError(`${options.config} has no KV binding named ${options.binding}`);
-  }
+  const { ns, close } = await openLocalKvBinding(options, 'reading local KV');
   return {
     get: (key) => ns.get(key, 'text'),
     getBytes: async (key) => {
       const buf = await ns.get(key, 'arrayBuffer');
       return buf === null ? null : new Uint8Array(buf);
     },
-    close: () => proxy.dispose(),
+    close,
   };
 }
 

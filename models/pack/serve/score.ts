@@ -91,7 +91,7 @@ export function itemFilter(filter?: ItemFilter): ((item: { category?: string; pr
 }
 
 /** Whether ascending `sorted` holds `x` (binary search). */
-function sortedHas(sorted: Int32Array, x: number): boolean {
+export function sortedHas(sorted: Int32Array, x: number): boolean {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
