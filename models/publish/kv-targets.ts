@@ -66,7 +66,11 @@ export async function openLocalKvBinding(options: { config: string; persistTo?: 
  * wrangler is `$EDGEPICK_WRANGLER` when set, else the first `wrangler` on PATH (npm scripts and
  * `npx edgepick` put the project's own there), else `npx wrangler`.
  */
-export function remoteKv(options: { config: string; binding: string; env?: NodeJS.ProcessEnv }): KvTarget & { close(): Promise<void> } {
+export function remoteKv(options: {
+  config: string;
+  binding: string;
+  env?: NodeJS.ProcessEnv;
+}): KvTarget & { getBytes(key: string): Promise<Uint8Array | null>; close(): Promise<void> } {
   const env = options.env ?? process.env;
   const [command, ...prefix] = wranglerCommand(env);
   const dir = mkdtempSync(join(tmpdir(), 'edgepick-publish-'));
@@ -98,12 +102,18 @@ export function remoteKv(options: { config: string; binding: string; env?: NodeJ
       `wrangler kv key ${op} ${key} failed (exit ${res.status ?? 'signal'}); wrangler said:\n${wranglerMessage(res.stderr, res.out)}`,
     );
   let n = 0;
+  /** The raw value (binary chunks byte for byte); null for a missing key. */
+  const getBytes = async (key: string): Promise<Uint8Array | null> => {
+    const res = run(['get', key]);
+    if (res.status === 0) return new Uint8Array(res.stdout);
+    if (/ - 404:/.test(res.stderr)) return null; // a missing key: "Failed to fetch … - 404: Not Found"
+    throw fail('get', key, res);
+  };
   return {
+    getBytes,
     async get(key) {
-      const res = run(['get', key]);
-      if (res.status === 0) return new TextDecoder().decode(res.stdout);
-      if (/ - 404:/.test(res.stderr)) return null; // a missing key: "Failed to fetch … - 404: Not Found"
-      throw fail('get', key, res);
+      const bytes = await getBytes(key);
+      return bytes === null ? null : new TextDecoder().decode(bytes);
     },
     async put(key, value) {
       const file = join(dir, `v${n++}`);

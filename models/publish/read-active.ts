@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { ActivePointer, kvKeys } from '../../schema/pack-manifest.js';
-import { InputError } from '../data/input-error.js';
 import { openPack, type Pack, PackReadError } from '../pack/index.js';
-import { openLocalKvBinding, wranglerCommand, wranglerMessage } from './kv-targets.js';
+import { openLocalKvBinding, remoteKv } from './kv-targets.js';
 
 /**
  * Reading what `edgepick publish` wrote: the site's active pointer, and the pack it points to
@@ -37,43 +35,9 @@ export async function openLocalKvReader(options: { config: string; binding: stri
  * --preview false` per key (the raw value on stdout; wrangler's "404: Not Found" reads as null).
  */
 export function remoteKvReader(options: { config: string; binding: string; env?: NodeJS.ProcessEnv }): KvReader {
-  const env = options.env ?? process.env;
-  const [command, ...prefix] = wranglerCommand(env);
-  const getBytes = async (key: string): Promise<Uint8Array | null> => {
-    const args = [
-      ...prefix,
-      'kv',
-      'key',
-      'get',
-      key,
-      '--binding',
-      options.binding,
-      '--config',
-      options.config,
-      '--remote',
-      '--preview',
-      'false',
-    ];
-    const res = spawnSync(command, args, { env, maxBuffer: 64 * 1024 * 1024 });
-    if (res.error)
-      throw new InputError(
-        `could not run ${[command, ...prefix].join(' ')} (${res.error.message}); install wrangler or set EDGEPICK_WRANGLER`,
-      );
-    if (res.status === 0) return new Uint8Array(res.stdout);
-    const stderr = res.stderr.toString('utf8');
-    if (/\b404\b/.test(stderr)) return null;
-    throw new InputError(
-      `wrangler kv key get ${key} failed (exit ${res.status ?? 'signal'}); wrangler said:\n${wranglerMessage(stderr, res.stdout.toString('utf8'))}`,
-    );
-  };
-  return {
-    getBytes,
-    get: async (key) => {
-      const bytes = await getBytes(key);
-      return bytes === null ? null : new TextDecoder().decode(bytes);
-    },
-    close: async () => {},
-  };
+  // The same wrangler calls `publish --remote` makes (kv-targets.ts), reading only.
+  const kv = remoteKv(options);
+  return { get: kv.get, getBytes: kv.getBytes, close: kv.close };
 }
 
 /** The site's active pointer, or undefined when there is none (or it is not valid JSON / a valid pointer). */
