@@ -31,7 +31,9 @@ export const ERROR_CODES = {
   site_not_found: 404,
   item_not_found: 404,
   method_not_allowed: 405,
+  rate_limited: 429,
   model_unavailable: 503,
+  unavailable: 503,
   internal: 500,
 } as const;
 /** A stable error code (switch on it, never on the message). */

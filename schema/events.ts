@@ -68,7 +68,13 @@ export const EventsBatch = z.object({
   events: z.array(z.unknown()).min(1).max(EVENTS_MAX_BATCH),
 });
 
-/** What the events endpoint answers: counts stored, re-sent duplicates, and each rejected event with its reason. */
+/**
+ * What the events endpoint answers. `accepted`: events taken for storage — each is stored once, so an
+ * id that was already stored by an earlier batch (a retry) is dropped by the pipeline, not stored
+ * again. `duplicates`: events whose id repeats an earlier event of the same batch. `rejected`: each
+ * refused event with its reason (`invalid_event`, or `rate_limited` for a visitor over the limit in
+ * a batch that also carries other visitors' events — send those again later).
+ */
 export const EventsResponse = z.object({
   accepted: z.number().int(),
   duplicates: z.number().int(),

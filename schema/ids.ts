@@ -21,6 +21,14 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
+ * Whether `s` holds a lone surrogate: not well-formed Unicode, so UTF-8 (D1 text, a pack's `utf8`
+ * sections) cannot carry it and an encoder silently turns it into U+FFFD.
+ */
+export function hasLoneSurrogate(s: string): boolean {
+  return LONE_SURROGATE.test(s);
+}
+
+/**
  * A text id sent by clients (item, user, visitor, sharer, event ids): 1–`max` characters, well-formed
  * UTF-16 (no lone surrogate, which cannot be stored as UTF-8) and no control characters.
  *
@@ -31,7 +39,7 @@ export function Identifier(max = 128, min = 1) {
     .string()
     .min(min)
     .max(max)
-    .refine((s) => !LONE_SURROGATE.test(s), 'holds a lone surrogate (not valid Unicode text)')
+    .refine((s) => !hasLoneSurrogate(s), 'holds a lone surrogate (not valid Unicode text)')
     .refine((s) => !CONTROL.test(s), 'holds a control character');
 }
 
@@ -43,6 +51,6 @@ export function SafeText(max: number) {
   return z
     .string()
     .max(max)
-    .refine((s) => !LONE_SURROGATE.test(s), 'holds a lone surrogate (not valid Unicode text)')
+    .refine((s) => !hasLoneSurrogate(s), 'holds a lone surrogate (not valid Unicode text)')
     .refine((s) => !CONTROL.test(s), 'holds a control character');
 }

@@ -22,7 +22,7 @@ export {
   EventType,
   TrainingEvent,
 } from './events.js';
-export { Identifier, SafeText, SITE_ID_PATTERN, SiteId, Slug } from './ids.js';
+export { hasLoneSurrogate, Identifier, SafeText, SITE_ID_PATTERN, SiteId, Slug } from './ids.js';
 export {
   ActivePointer,
   AncillarySection,

@@ -9,8 +9,11 @@ export const KV_VALUE_LIMIT = 25 * 1024 * 1024;
 /** Chunk size the writer uses by default (bytes), under the KV value limit with room to spare. */
 export const DEFAULT_CHUNK_SIZE = 24 * 1024 * 1024;
 
-/** Named sections of a pack body that every reader must understand (listed in `sections`). */
-export const SectionName = z.enum(['item_factors', 'item_popularity', 'gram', 'user_factors', 'user_ids']);
+/**
+ * Named sections of a pack body that every reader must understand (listed in `sections`).
+ * `item_ids` replaced the manifest's inline `itemIds` (packs written before it carry those instead).
+ */
+export const SectionName = z.enum(['item_factors', 'item_popularity', 'gram', 'user_factors', 'user_ids', 'item_ids']);
 export type SectionName = z.infer<typeof SectionName>;
 /**
  * Ancillary sections this code knows (listed in `ancillarySections`): a reader that does not know a
@@ -64,7 +67,12 @@ export const PackManifest = z
     }),
     dims: z.object({ factors: z.number().int().min(1).max(1024) }),
     counts: z.object({ items: Count, users: Count, interactions: Count }),
-    itemIds: z.array(z.string().min(1)),
+    /**
+     * Item ids inline, in row order: packs written before the `item_ids` section. Writers now put
+     * them in the body (1M long ids overflow KV's 25 MiB value limit here); read `Pack.itemIds`,
+     * which takes whichever of the two the pack has.
+     */
+    itemIds: z.array(z.string().min(1)).optional(),
     /** `none`: factors stored as little-endian float32. */
     quantization: z.literal('none'),
     sections: z.array(PackSection),
@@ -81,7 +89,14 @@ export const PackManifest = z
     checksum: z.object({ algorithm: z.literal('sha256'), value: z.string().regex(/^[0-9a-f]{64}$/) }),
     metrics: z.record(z.string(), z.number()).optional(),
   })
-  .refine((m) => m.itemIds.length === m.counts.items, { message: 'itemIds length ≠ counts.items', path: ['itemIds'] })
+  .refine((m) => (m.itemIds !== undefined) !== m.sections.some((s) => s.name === 'item_ids'), {
+    message: 'a pack has its item ids either inline (itemIds) or as the item_ids section: exactly one of the two',
+    path: ['itemIds'],
+  })
+  .refine((m) => m.itemIds === undefined || m.itemIds.length === m.counts.items, {
+    message: 'itemIds length ≠ counts.items',
+    path: ['itemIds'],
+  })
   .refine((m) => m.chunks === Math.ceil(m.byteLength / m.chunkSize), {
     message: 'chunks ≠ ceil(byteLength / chunkSize)',
     path: ['chunks'],

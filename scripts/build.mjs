@@ -4,7 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 const only = process.argv[2];
@@ -110,6 +110,11 @@ if (!only || only === 'sdk') {
   // The worker also serves the ESM build at /sdk/index.js, for import maps and CDN-style use.
   await cp('dist/sdk/index.js', 'dist/public/sdk/index.js');
   if (existsSync('examples/demo')) await cp('examples/demo', 'dist/public', { recursive: true });
+  // Production assets (wrangler.toml [env.production]): the SDK bundles and their headers, no demo storefront.
+  await rm('dist/public-production', { recursive: true, force: true });
+  await mkdir('dist/public-production', { recursive: true });
+  await cp('dist/public/sdk', 'dist/public-production/sdk', { recursive: true });
+  await cp('worker/assets-production/_headers', 'dist/public-production/_headers');
   // The package is "type": "module": this marks the mini-program build as CommonJS for Node's require().
   await writeFile('dist/miniprogram/package.json', '{ "type": "commonjs" }\n');
   // A mini-program cannot reach node_modules (nor anything outside its project) without its own npm

@@ -48,7 +48,7 @@ export function prepareDemo({ dir, state, seed, quiet = false }) {
 }
 
 /** Starts `wrangler dev` on 127.0.0.1:`port` with the admin token; returns the child process. */
-export function serveDemo({ port, state, adminToken, stdio = 'inherit' }) {
+export function serveDemo({ port, state, adminToken, stdio = 'inherit', args = [], detached = false }) {
   return spawn(
     process.execPath,
     [
@@ -62,8 +62,12 @@ export function serveDemo({ port, state, adminToken, stdio = 'inherit' }) {
       '--show-interactive-dev-session=false',
       '--var',
       `ADMIN_TOKEN:${adminToken}`,
+      // GET /__scheduled runs the cron handler on demand (events sweep, trending) — local only.
+      '--test-scheduled',
+      ...args,
     ],
-    { cwd: root, stdio, env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' } },
+    // detached: its own process group, so a test can kill wrangler and workerd together.
+    { cwd: root, stdio, detached, env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' } },
   );
 }
 

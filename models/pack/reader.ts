@@ -7,12 +7,14 @@ import {
   type PackSection,
   type SectionName,
 } from '../../schema/pack-manifest.js';
+import { decodeIdList } from './id-list.js';
 import { sha256Hex } from './sha256.js';
 
 /** A loaded pack: typed-array views over one body buffer (no per-section copies). */
 export interface Pack {
   manifest: PackManifest;
   factors: number;
+  /** Item ids in row order, from the `item_ids` section or, in packs written before it, the manifest's inline `itemIds`. */
   itemIds: string[];
   /** nItems × factors, row-major. */
   itemFactors: Float32Array;
@@ -37,7 +39,8 @@ const DTYPE_BYTES = { float32: 4, float64: 8, int32: 4, utf8: 1 } as const;
 
 /**
  * Validates a manifest and a body (one buffer, or the KV chunks in order) and returns the pack.
- * Checks, in order: manifest schema, body length, SHA-256, every section's bounds and shape.
+ * Checks, in order: manifest schema, body length, SHA-256, every section's bounds and shape, the id
+ * lists (count, no empty or repeated id), user items, and that every number is finite.
  */
 export async function openPack(manifestInput: unknown, bodyInput: Uint8Array | ArrayBuffer | (Uint8Array | ArrayBuffer)[]): Promise<Pack> {
   const parsed = PackManifest.safeParse(manifestInput);
@@ -89,14 +92,14 @@ export async function openPack(manifestInput: unknown, bodyInput: Uint8Array | A
   const itemPopularity = view32(section('item_popularity', 'float32', [nItems], true)!);
   const g = section('gram', 'float64', [f, f], true)!;
   const gram = new Float64Array(body.buffer, body.byteOffset + g.offset, f * f);
-  const pack: Pack = { manifest, factors: f, itemIds: manifest.itemIds, itemFactors, itemPopularity, gram };
+  // The schema let through exactly one of the two sources of item ids.
+  const itemIds = manifest.itemIds
+    ? checkIds('itemIds', manifest.itemIds, nItems)
+    : readIds('item_ids', body, section('item_ids', 'utf8', [nItems], true)!, nItems);
+  const pack: Pack = { manifest, factors: f, itemIds, itemFactors, itemPopularity, gram };
   if (nUsers > 0) {
     const uf = section('user_factors', 'float32', [nUsers, f], true)!;
-    const ui = section('user_ids', 'utf8', [nUsers], true)!;
-    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body.subarray(ui.offset, ui.offset + ui.byteLength));
-    const userIds = text.split('\n');
-    if (userIds.length !== nUsers) throw new PackReadError(`user_ids holds ${userIds.length} ids, expected ${nUsers}`);
-    pack.userIds = userIds;
+    pack.userIds = readIds('user_ids', body, section('user_ids', 'utf8', [nUsers], true)!, nUsers);
     pack.userFactors = view32(uf);
   }
   const userItems = readUserItems(manifest, body, nUsers, nItems, section);
@@ -154,6 +157,25 @@ function readUserItems(
     }
   }
   return (u) => indices.subarray(indptr[u], indptr[u + 1]);
+}
+
+/** An id list section (`user_ids`, `item_ids`; id-list.ts): valid UTF-8, then as `checkIds`. */
+function readIds(name: string, body: Uint8Array, s: { offset: number; byteLength: number }, expected: number): string[] {
+  const ids = decodeIdList(body.subarray(s.offset, s.offset + s.byteLength));
+  if (!ids) throw new PackReadError(`section ${name} is not valid UTF-8`);
+  return checkIds(name, ids, expected);
+}
+
+/** `expected` ids, none empty, no two alike: an id must name one row, or serving would look up the wrong one. */
+function checkIds(name: string, ids: string[], expected: number): string[] {
+  if (ids.length !== expected) throw new PackReadError(`${name} holds ${ids.length} ids, expected ${expected}`);
+  const seen = new Set<string>();
+  for (let i = 0; i < ids.length; i++) {
+    if (ids[i] === '') throw new PackReadError(`${name} holds an empty id at row ${i}`);
+    if (seen.has(ids[i])) throw new PackReadError(`${name} holds the id ${JSON.stringify(ids[i])} twice (again at row ${i})`);
+    seen.add(ids[i]);
+  }
+  return ids;
 }
 
 function firstNonFinite(values: Float32Array | Float64Array): number {

@@ -1,3 +1,4 @@
+import { hasLoneSurrogate } from '../../schema/ids.js';
 import {
   type AncillarySection,
   type AncillarySectionName,
@@ -11,6 +12,7 @@ import {
 } from '../../schema/pack-manifest.js';
 import type { AlsParams } from '../model.js';
 import { gramMatrix } from './gram.js';
+import { encodeIdList, ID_SEPARATOR } from './id-list.js';
 import { sha256Hex } from './sha256.js';
 
 /** What a pack holds; a `TrainedModel` satisfies it, and so does a model imported from elsewhere. */
@@ -54,10 +56,14 @@ function assertFinite(name: string, arr: ArrayLike<number>) {
   }
 }
 
+/** Ids are stored as an id list (id-list.ts): each must be non-empty, without `\n`, well-formed Unicode, and unique. */
 function checkIds(kind: string, ids: string[]) {
   const seen = new Set<string>();
   for (const id of ids) {
-    if (id.length === 0 || id.includes('\n')) throw new PackWriteError(`${kind} id ${JSON.stringify(id)} is empty or contains a newline`);
+    if (id.length === 0 || id.includes(ID_SEPARATOR))
+      throw new PackWriteError(`${kind} id ${JSON.stringify(id)} is empty or contains a newline`);
+    if (hasLoneSurrogate(id))
+      throw new PackWriteError(`${kind} id ${JSON.stringify(id)} holds a lone surrogate (not valid Unicode, cannot be stored as UTF-8)`);
     if (seen.has(id)) throw new PackWriteError(`duplicate ${kind} id ${JSON.stringify(id)}`);
     seen.add(id);
   }
@@ -99,11 +105,12 @@ export async function buildPack(input: PackInput, options: EncodeOptions = {}): 
     { name: 'item_factors', dtype: 'float32', shape: [nItems, f], bytes: leBytes(input.itemFactors) },
     { name: 'item_popularity', dtype: 'float32', shape: [nItems], bytes: leBytes(input.itemPopularity) },
     { name: 'gram', dtype: 'float64', shape: [f, f], bytes: leBytes(gram) },
+    // In the body, not the manifest: 1M ids of 40 characters are ~43 MB of JSON, over KV's value limit.
+    { name: 'item_ids', dtype: 'utf8', shape: [nItems], bytes: encodeIdList(input.itemIds) },
   ];
   if (withUsers) {
     parts.push({ name: 'user_factors', dtype: 'float32', shape: [input.userIds!.length, f], bytes: leBytes(input.userFactors!) });
-    const ids = new TextEncoder().encode(input.userIds!.join('\n'));
-    parts.push({ name: 'user_ids', dtype: 'utf8', shape: [input.userIds!.length], bytes: ids });
+    parts.push({ name: 'user_ids', dtype: 'utf8', shape: [input.userIds!.length], bytes: encodeIdList(input.userIds!) });
   }
   if (userItems) {
     parts.push({
@@ -147,7 +154,6 @@ export async function buildPack(input: PackInput, options: EncodeOptions = {}): 
     },
     dims: { factors: f },
     counts: { items: nItems, users: withUsers ? input.userIds!.length : 0, interactions: input.interactions },
-    itemIds: input.itemIds,
     quantization: 'none',
     sections,
     ...(ancillarySections.length ? { ancillarySections } : {}),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ActivePointer, CatalogManifest, KV_VALUE_LIMIT, kvKeys, VersionHistory } from '../../schema/pack-manifest.js';
-import { encodePack, openPack, packToFile } from '../pack/index.js';
-import { nonFinitePack } from '../pack/test-fixtures.js';
+import { buildPack, encodePack, openPack, packToFile } from '../pack/index.js';
+import { inlineItemIdsPack, nonFinitePack } from '../pack/test-fixtures.js';
 import { checkKvLimits, type KvTarget, publishPack } from './publish.js';
 
 class MemoryKv implements KvTarget {
@@ -100,14 +100,19 @@ describe('publishPack', () => {
     await expect(publishPack(kv, 'shop', await encodePack(model(1)), big)).rejects.toThrow(
       /^catalog item "big" is 31\.5 MiB as JSON, over KV's 25\.0 MiB value limit; nothing was uploaded$/,
     );
-    // Item ids live in the manifest: two ids of 14 MB make a 28 MB manifest.
+    // A pack written before the item_ids section has its ids in the manifest: two ids of 14 MB make a 28 MB manifest.
     const longIds = { ...model(1), itemIds: ['a'.repeat(14_000_000), 'b'.repeat(14_000_000), 'c'] };
-    await expect(publishPack(kv, 'shop', await encodePack(longIds))).rejects.toThrow(
-      /^pack manifest \(3 item ids\) \(site\/shop\/pack\/v\d+\/manifest\) is 26\.7 MiB, over KV's 25\.0 MiB value limit; nothing was uploaded$/,
+    const built = await buildPack(longIds);
+    const old = await inlineItemIdsPack(built.manifest, built.body);
+    await expect(publishPack(kv, 'shop', packToFile(old.manifest, old.body))).rejects.toThrow(
+      /^pack manifest \(3 item ids inline; rebuild the pack to move them into its body\) \(site\/shop\/pack\/v\d+\/manifest\) is 26\.7 MiB, over KV's 25\.0 MiB value limit; nothing was uploaded$/,
     );
     expect(kv.writes).toEqual([]);
     // Refused from what the files hold, before even reading the site's pointer.
     expect(kv.reads).toEqual([]);
+    // Written now, the same ids lie in the body, which is chunked under the limit: the pack publishes.
+    expect(await publishPack(kv, 'shop', packToFile(built.manifest, built.body))).toMatchObject({ version: 'v1', chunks: 2 });
+    expect((kv.map.get(kvKeys.manifest(kvKeys.packPrefix('shop', 'v1'))) as string).length).toBeLessThan(4096);
   });
 
   it('checks every key against the 512-byte limit and every value against 25 MiB', () => {

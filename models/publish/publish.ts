@@ -89,7 +89,14 @@ export async function publishPack(
     const catalogKey = kvKeys.catalog(site, version);
     return [
       ...packChunks.map((value, i) => ({ key: kvKeys.chunk(prefix, i), value, what: `pack chunk ${i}` })),
-      { key: kvKeys.manifest(prefix), value: manifestJson, what: `pack manifest (${manifest.counts.items} item ids)` },
+      {
+        key: kvKeys.manifest(prefix),
+        value: manifestJson,
+        // Only packs written before the item_ids section carry their item ids here (models/FORMAT.md).
+        what: manifest.itemIds
+          ? `pack manifest (${manifest.itemIds.length} item ids inline; rebuild the pack to move them into its body)`
+          : 'pack manifest',
+      },
       ...catalogChunks.map((value, i) => ({ key: kvKeys.catalogChunk(catalogKey, i), value, what: `catalog chunk ${i}` })),
       ...(catalog
         ? [

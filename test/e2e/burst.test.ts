@@ -99,10 +99,18 @@ describe('bursts after idle (every cache TTL expired), through wrangler dev', ()
       expect(writes.map((o) => o.status).filter((s) => s !== 200)).toEqual([]);
       const accepted = writes.reduce((n, o) => n + (JSON.parse(o.body) as { accepted: number }).accepted, 0);
       expect(accepted).toBe(N * 5);
-      const [row] = queryD1<{ n: number; distinct_ids: number }>(
-        dir,
-        `SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS distinct_ids FROM events WHERE id LIKE '${run}-%'`,
-      );
+      // Stored by the queue consumer after the answers, usually within a second or two.
+      const count = () =>
+        queryD1<{ n: number; distinct_ids: number }>(
+          dir,
+          `SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS distinct_ids FROM events WHERE id LIKE '${run}-%'`,
+        )[0];
+      const deadline = Date.now() + 60_000;
+      let row = count();
+      while (row.n < N * 5 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500));
+        row = count();
+      }
       expect(row).toEqual({ n: N * 5, distinct_ids: N * 5 });
     });
   }

@@ -67,6 +67,41 @@ export async function startDemoServer(
   };
 }
 
+/**
+ * `wrangler dev` on `state` with only the D1 migrations applied (no demo pack): enough for the
+ * events pipeline. Its own process group, so `kill()` takes wrangler and workerd down together, as
+ * a crash would (SIGKILL) or a stop (SIGTERM).
+ */
+export async function startBareServer(
+  state: string,
+  args: string[] = [],
+): Promise<{ url: string; child: ChildProcess; kill(signal?: NodeJS.Signals): void; log(): string }> {
+  const migrate = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'migrations', 'apply', 'edgepick', '--local', '--persist-to', state],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } },
+  );
+  if (migrate.status !== 0) throw new Error(`d1 migrations apply failed: ${migrate.stderr}`);
+  const port = await freePort();
+  const child = serveDemo({ port, state, adminToken: ADMIN_TOKEN, stdio: ['ignore', 'pipe', 'pipe'], detached: true, args });
+  let log = '';
+  child.stdout?.on('data', (d) => (log += d));
+  child.stderr?.on('data', (d) => (log += d));
+  const url = `http://127.0.0.1:${port}`;
+  const kill = (signal: NodeJS.Signals = 'SIGTERM') => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {}
+  };
+  try {
+    await waitForHealth(url, child, 90_000);
+  } catch (e) {
+    kill('SIGKILL');
+    throw new Error(`${(e as Error).message}\n${log}`);
+  }
+  return { url, child, kill, log: () => log };
+}
+
 /** Reads the local D1 that `wrangler dev` writes under `dir/state` (the e2e server's persisted state). */
 export function queryD1<T = Record<string, unknown>>(dir: string, sql: string): T[] {
   const res = spawnSync(

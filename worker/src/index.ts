@@ -2,6 +2,7 @@ import { type Handler, Hono } from 'hono';
 import { catalogAdminRoutes } from './catalog/admin-routes.js';
 import { demoImageRoutes } from './demo/images.js';
 import type { AppEnv } from './env.js';
+import { consumeEvents, type EventsMessage, SWEEP_MIN_AGE_MS, sweepEvents } from './events/pipeline.js';
 import { eventsRoutes } from './events/routes.js';
 import { statsRoutes } from './events/stats-routes.js';
 import { refreshTrending } from './events/trending.js';
@@ -50,13 +51,26 @@ app.all('/v1/*', notFound);
 app.all('*', (c) => c.env.ASSETS.fetch(c.req.raw));
 app.onError(onError);
 
-/** The worker: HTTP through the Hono app, and the cron trigger that recomputes trending lists. */
+/**
+ * The worker: HTTP through the Hono app; the events queue's consumer; and the cron trigger that
+ * sweeps the events pipeline, then recomputes trending lists from what is stored.
+ */
 export default {
   fetch: app.fetch,
-  scheduled(_controller: ScheduledController, env: AppEnv['Bindings'], ctx: ExecutionContext) {
-    ctx.waitUntil(refreshTrending(env).then((sites) => console.log(`trending refreshed for ${sites.length} sites`)));
+  async queue(batch: MessageBatch<EventsMessage>, env: AppEnv['Bindings']) {
+    await consumeEvents(batch, env);
   },
-} satisfies ExportedHandler<AppEnv['Bindings']>;
+  scheduled(_controller: ScheduledController, env: AppEnv['Bindings'], ctx: ExecutionContext) {
+    const minAge = Number(env.EVENTS_SWEEP_MIN_AGE_S ?? Number.NaN) * 1000;
+    ctx.waitUntil(
+      sweepEvents(env, Date.now(), Number.isFinite(minAge) && minAge >= 0 ? minAge : SWEEP_MIN_AGE_MS)
+        .then((s) => console.log(`events sweep: ${s.batches} batches from incoming/, ${s.inserted} rows new, ${s.archived} archived`))
+        .catch((e) => console.error(`events sweep failed: ${e}`))
+        .then(() => refreshTrending(env))
+        .then((sites) => console.log(`trending refreshed for ${sites.length} sites`)),
+    );
+  },
+} satisfies ExportedHandler<AppEnv['Bindings'], EventsMessage>;
 
 // Durable Object classes live in the main module (wrangler.toml `durable_objects.bindings`).
 export { ShopperHistory } from './shoppers/history.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EVENTS_MAX_BATCH, Event, EventsResponse } from '../../../schema/events.js';
 import { StatsQuery } from '../../../schema/routing-admin.js';
 import { adminErrors, bodyErrors, type Components, errorSpec, type Operation, siteParam } from '../http/openapi.js';
+import { EVENTS_VISITOR_LIMIT, EVENTS_VISITOR_PERIOD_S } from './limits.js';
 import { EVENTS_BODY_LIMIT } from './routes.js';
 import { STATS_MAX_DAYS } from './stats-routes.js';
 
@@ -12,7 +13,7 @@ export const eventsOperations: Operation[] = [
     path: '/v1/sites/{site}/events',
     tags: ['events'],
     summary: 'Record a batch of events',
-    description: `At most ${EVENTS_MAX_BATCH} events and ${EVENTS_BODY_LIMIT} bytes per batch. Each event is validated on its own; invalid ones are listed in "rejected", the others stored. Re-sent ids count as duplicates. text/plain bodies are accepted (navigator.sendBeacon).`,
+    description: `At most ${EVENTS_MAX_BATCH} events and ${EVENTS_BODY_LIMIT} bytes per batch. Each event is validated on its own; invalid ones are listed in "rejected", the others taken. 200 means durable: the batch is in R2 and/or the events queue, and is stored in D1 (once per site × id, so retries are safe) and archived to R2 as NDJSON within seconds. "duplicates" counts ids repeated within the batch. At most ${EVENTS_VISITOR_LIMIT} batches per visitor per ${EVENTS_VISITOR_PERIOD_S} s. text/plain bodies are accepted (navigator.sendBeacon).`,
     params: { site: siteParam },
     body: {
       component: 'EventsBatch',
@@ -40,6 +41,16 @@ export const eventsOperations: Operation[] = [
       '404': errorSpec('Unknown site', 'site_not_found', 'unknown site "nope"'),
       '405': errorSpec('Another method than POST', 'method_not_allowed', 'GET is not allowed here; use POST'),
       ...bodyErrors(EVENTS_BODY_LIMIT),
+      '429': errorSpec(
+        `Every event of the batch is from a visitor over ${EVENTS_VISITOR_LIMIT} batches per ${EVENTS_VISITOR_PERIOD_S} s (Retry-After header)`,
+        'rate_limited',
+        `too many event batches from this visitor; retry after ${EVENTS_VISITOR_PERIOD_S} s`,
+      ),
+      '503': errorSpec(
+        'Nothing could keep the batch (R2, queue and D1 failed); send it again (Retry-After)',
+        'unavailable',
+        'events could not be stored right now; send them again',
+      ),
     },
   },
 ];

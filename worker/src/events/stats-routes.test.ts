@@ -1,6 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { publish } from '../../../test/workers/fixtures.js';
+import { waitForStored } from '../../../test/workers/stored-events.js';
 
 const OWNER = 'test-admin-token';
 const site = 'stats-shop';
@@ -31,6 +32,10 @@ describe('GET /v1/admin/sites/:site/stats', () => {
       body: JSON.stringify({ events }),
     });
     expect(((await sent.json()) as { accepted: number }).accepted).toBe(events.length);
+    await waitForStored(
+      site,
+      events.map((e) => e.id),
+    );
     const today = new Date().toISOString().slice(0, 10);
     const res = await SELF.fetch(`https://edge.test/v1/admin/sites/${site}/stats?from=${today}&to=${today}`, {
       headers: { authorization: `Bearer ${OWNER}` },

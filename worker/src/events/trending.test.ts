@@ -1,6 +1,7 @@
 import { createExecutionContext, createScheduledController, env, SELF, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { publish } from '../../../test/workers/fixtures.js';
+import { waitForStored } from '../../../test/workers/stored-events.js';
 import worker from '../index.js';
 import { forgetTrending, TRENDING_HALF_LIFE_MS, trendingScores } from './trending.js';
 
@@ -41,6 +42,10 @@ describe('trending', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ events }),
     });
+    await waitForStored(
+      'trend-shop',
+      events.map((e) => e.id),
+    );
     const ctx = createExecutionContext();
     worker.scheduled(createScheduledController({ cron: '*/10 * * * *' }), env, ctx);
     await waitOnExecutionContext(ctx);

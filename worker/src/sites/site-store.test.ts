@@ -1,7 +1,10 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { buildPack, packToFile } from '../../../models/pack/index.js';
+import { inlineItemIdsPack } from '../../../models/pack/test-fixtures.js';
+import { publishPack } from '../../../models/publish/publish.js';
 import { kvKeys } from '../../../schema/pack-manifest.js';
-import { publish } from '../../../test/workers/fixtures.js';
+import { catalog, knownModel, publish, testKv } from '../../../test/workers/fixtures.js';
 import { createPackStore } from './site-store.js';
 
 /** env with a KV that counts reads per key, a fake clock, and captured logs. */
@@ -38,6 +41,30 @@ describe('pack store', () => {
     expect(model!.catalog[0]?.title).toBe('Tea 0');
     expect(model!.catalogById.get('b9')?.category).toBe('pets');
     expect(model!.scratch.length).toBe(20);
+  });
+
+  it('serves item ids from the body (item_ids) and from packs published before it (ids inline in the manifest)', async () => {
+    // Ids as workerd must decode them: non-ASCII, an emoji, and U+FEFF first (not a byte-order mark).
+    const model = knownModel();
+    const odd = ['\uFEFFa0', '玩具-001', '🧸 b'];
+    model.itemIds = [...odd, ...model.itemIds.slice(3)];
+    const { manifest, body } = await buildPack(model, { chunkSize: 64 });
+    const legacy = await inlineItemIdsPack(manifest, body);
+    expect(legacy.manifest.itemIds).toEqual(model.itemIds);
+    for (const [site, pack] of [
+      ['ps-ids-body', { manifest, body }],
+      ['ps-ids-inline', legacy],
+    ] as const) {
+      await publishPack(testKv, site, packToFile(pack.manifest, pack.body), catalog, { force: true });
+      const manifestJson = JSON.parse((await env.PACKS.get(kvKeys.manifest(kvKeys.packPrefix(site, 'v1'))))!);
+      expect(manifestJson.itemIds).toEqual(pack === legacy ? model.itemIds : undefined);
+      const h = harness();
+      const { model: loaded } = await h.store.get(h.storeEnv, site);
+      expect(loaded?.pack.itemIds).toEqual(model.itemIds);
+      expect(odd.map((id) => loaded?.itemIndex.get(id))).toEqual([0, 1, 2]);
+      expect(loaded?.catalog[13]?.title).toBe('Pet 3');
+      expect(h.logs).toEqual([]);
+    }
   });
 
   it('loads a pack once for concurrent cold requests (the others wait on plain state, not on its promise)', async () => {
