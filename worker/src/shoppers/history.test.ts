@@ -1,6 +1,7 @@
-import { env, SELF } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { publish } from '../../../test/workers/fixtures.js';
+import { waitForStored } from '../../../test/workers/stored-events.js';
 import { HISTORY_MAX, shopperInteractions } from './history.js';
 
 const site = 'shop-cross';
@@ -67,5 +68,48 @@ describe('one shopper across channels', () => {
       { id: 'cross-anon-1', type: 'click', visitorId: 'v_anon', itemId: 'a1' },
     ]);
     expect(await shopperInteractions(env, site, 'u-imp')).toEqual([]);
+  });
+
+  it('carries an anonymous visitor’s history over at sign-in, to every channel', async () => {
+    await publish(site, 'v1');
+    // Browsing the web shop anonymously (visitor v_anon_web, no userId)…
+    const anon = ['a4', 'a5', 'a6'].map((itemId, i) => ({
+      id: `carry-anon-${i}`,
+      type: 'click',
+      visitorId: 'v_anon_web',
+      itemId,
+      channel: 'web',
+      ts: 5_000 + i,
+    }));
+    expect((await events(anon)).status).toBe(200);
+    await waitForStored(
+      site,
+      anon.map((e) => e.id),
+    );
+    expect((await picks('userId=u-signin&k=5')).source).toBe('popular');
+    // …then signing in (setUserId): the next event carries both ids — an impression is enough.
+    await events([{ id: 'carry-signin-1', type: 'impression', visitorId: 'v_anon_web', userId: 'u-signin', itemId: 'b1', channel: 'web' }]);
+    const carried = await shopperInteractions(env, site, 'u-signin');
+    expect(carried.map((i) => i.itemId)).toEqual(['a4', 'a5', 'a6']);
+    expect(carried[0]).toMatchObject({ id: 'carry-anon-0', type: 'click', ts: 5_000, channel: 'web' });
+    // The mini-program (another visitor id, no recent) now sees the web history.
+    const mp = await picks('userId=u-signin&visitorId=v_wx_other&k=5');
+    expect(mp.source).toBe('realtime');
+    expect(mp.items.every((i) => i.id.startsWith('a'))).toBe(true);
+    // Linking the same visitor again reads nothing more; another shopper's visitor is not adopted.
+    await events([{ id: 'carry-signin-2', type: 'view', visitorId: 'v_anon_web', userId: 'u-signin', itemId: 'a7' }]);
+    expect((await shopperInteractions(env, site, 'u-signin')).map((i) => i.itemId)).toEqual(['a4', 'a5', 'a6', 'a7']);
+  });
+
+  it('reads the visitor again later for anonymous events still in the pipeline at sign-in', async () => {
+    await publish(site, 'v1');
+    const anon = { id: 'carry-late-1', type: 'click', visitorId: 'v_late', itemId: 'a8', ts: 7_000 };
+    // Sent in one batch with the sign-in event: not in D1 yet when the shopper is linked.
+    await events([anon, { id: 'carry-late-2', type: 'impression', visitorId: 'v_late', userId: 'u-late', itemId: 'b2' }]);
+    expect(await shopperInteractions(env, site, 'u-late')).toEqual([]);
+    await waitForStored(site, ['carry-late-1']);
+    const stub = env.SHOPPERS.get(env.SHOPPERS.idFromName(`${site}\u0000u-late`));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await shopperInteractions(env, site, 'u-late')).map((i) => i.id)).toEqual(['carry-late-1']);
   });
 });
