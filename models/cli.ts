@@ -17,13 +17,17 @@ usage:
                  [--regularization R] [--alpha A] [--seed 42] [--threads N]
   edgepick eval --train <csv> --test <csv> [--k 10,20] [training options] [--json]
   edgepick recommend --pack <pack> --users <csv> --k 20 [--exclude <train csv>] --out <tsv>
-  edgepick publish <pack> --site <id> [--local|--remote] [--catalog catalog.json]
+  edgepick publish <pack> --site <id> [--local|--remote] [--env <name>] [--catalog catalog.json]
   edgepick pack --item-factors <file|dir> [--item-ids <txt>] [--user-factors <file|dir>] [--user-ids <txt>]
                 --out <pack> [--interactions <csv|jsonl>] [--regularization 1] [--alpha 1]
   edgepick demo-data --out <dir>
-  edgepick export --site <id> (--local|--remote) [--since <date>] --out <file.jsonl|.csv> [--persist-to dir]
-  edgepick retrain --site <id> [--local|--remote] [--persist-to dir] [--force] [--max-drop 0.005]
-                   [--holdout 0.2] [--catalog catalog.json] [training options]   (npm run retrain -- …)
+  edgepick export --site <id> (--local|--remote) [--env <name>] [--since <date>] --out <file.jsonl|.csv>
+                  [--persist-to dir]
+  edgepick retrain --site <id> [--local|--remote] [--env <name>] [--persist-to dir] [--force]
+                   [--max-drop 0.005] [--holdout 0.2] [--catalog catalog.json] [training options]
+                   (npm run retrain -- …)
+
+  --env <name>: the [env.<name>] bindings of the wrangler config (as \`wrangler deploy --env <name>\`)
 
 docs: docs/cli.md
 `;

@@ -7,6 +7,7 @@ import { TrainingEvent } from '../../schema/events.js';
 import { SITE_ID_PATTERN } from '../../schema/ids.js';
 import { InputError } from '../data/input-error.js';
 import { wranglerCommand, wranglerMessage } from '../publish/kv-targets.js';
+import { d1DatabaseName, resolveWranglerEnv, type WranglerEnv } from '../publish/wrangler-env.js';
 import type { CommandIO } from './io.js';
 
 /** One row of the D1 `events` table (worker/migrations), as `edgepick export` reads it. */
@@ -59,8 +60,27 @@ interface D1Like {
   prepare(sql: string): { bind(...values: unknown[]): { all<T>(): Promise<{ results: T[] }> } };
 }
 
-/** The local D1 that `wrangler dev` uses (`.wrangler/state`, or `--persist-to dir` → `dir/v3`), through wrangler's `getPlatformProxy`. */
-export async function openLocalEvents(options: { config: string; binding: string; persistTo?: string }): Promise<EventSource> {
+/** How a D1 failure names the database and the command that creates its tables. */
+interface D1Place {
+  mode: 'local' | 'remote';
+  /** The database_name (or binding) `wrangler d1 migrations apply` takes. */
+  database: string;
+  /** `--env <name>`, or nothing. */
+  envArgs: string[];
+}
+
+/**
+ * The local D1 that `wrangler dev` uses (`.wrangler/state`, or `--persist-to dir` → `dir/v3`), through
+ * wrangler's `getPlatformProxy`; `environment` opens `[env.<name>]`'s database (`wrangler dev --env`).
+ */
+export async function openLocalEvents(options: {
+  config: string;
+  binding: string;
+  persistTo?: string;
+  environment?: string;
+  /** For the "no events table" hint: the database name (default: the binding). */
+  database?: string;
+}): Promise<EventSource> {
   let wrangler: typeof import('wrangler');
   try {
     wrangler = await import('wrangler');
@@ -69,13 +89,20 @@ export async function openLocalEvents(options: { config: string; binding: string
   }
   const proxy = await wrangler.getPlatformProxy<Record<string, D1Like>>({
     configPath: options.config,
+    ...(options.environment ? { environment: options.environment } : {}),
     ...(options.persistTo ? { persist: { path: join(options.persistTo, 'v3') } } : {}),
   });
   const db = proxy.env[options.binding];
   if (!db || typeof db.prepare !== 'function') {
     await proxy.dispose();
-    throw new InputError(`${options.config} has no D1 binding named ${options.binding}`);
+    const where = options.environment ? ` [env.${options.environment}]` : '';
+    throw new InputError(`${options.config}${where} has no D1 binding named ${options.binding}`);
   }
+  const place: D1Place = {
+    mode: 'local',
+    database: options.database ?? options.binding,
+    envArgs: options.environment ? ['--env', options.environment] : [],
+  };
   return {
     async page(site, after, since, limit) {
       const sql = pageSql({ site: '?1', after: '?2', afterId: '?3', since: since === undefined ? undefined : '?4', limit });
@@ -88,7 +115,7 @@ export async function openLocalEvents(options: { config: string; binding: string
             .all<EventRow>()
         ).results;
       } catch (err) {
-        throw d1Error((err as Error).message, 'local');
+        throw d1Error((err as Error).message, place);
       }
     },
     close: () => proxy.dispose(),
@@ -96,15 +123,18 @@ export async function openLocalEvents(options: { config: string; binding: string
 }
 
 /**
- * D1 through `wrangler d1 execute <binding> --json --command "SELECT …"`: `--remote` (a Cloudflare
- * account: `wrangler login` or CLOUDFLARE_API_TOKEN, and the database id in the wrangler config),
- * or the local store (`{ persistTo }`), which the tests use to run this same path. `--command`
- * takes no parameters, so values are inlined as SQL literals: the site id matches SITE_ID_PATTERN,
- * numbers are integers, and the cursor id is quoted with '' doubled.
+ * D1 through `wrangler d1 execute <database> --config … [--env <name>] --remote --json --command "SELECT …"`:
+ * `--remote` (a Cloudflare account: `wrangler login` or CLOUDFLARE_API_TOKEN, and the database id in
+ * the wrangler config), or the local store (`{ persistTo }`), which the tests use to run this same
+ * path. `database` is the `database_name` of the D1 binding in the environment `environment` selects
+ * (`d1DatabaseName`). `--command` takes no parameters, so values are inlined as SQL literals: the
+ * site id matches SITE_ID_PATTERN, numbers are integers, and the cursor id is quoted with '' doubled.
  */
 export function wranglerEvents(options: {
   config: string;
-  binding: string;
+  database: string;
+  /** A wrangler environment (`--env`); the top level when undefined. */
+  environment?: string;
   location: 'remote' | { persistTo?: string };
   env?: NodeJS.ProcessEnv;
 }): EventSource {
@@ -114,6 +144,8 @@ export function wranglerEvents(options: {
     options.location === 'remote'
       ? ['--remote']
       : ['--local', ...(options.location.persistTo ? ['--persist-to', options.location.persistTo] : [])];
+  const envArgs = options.environment ? ['--env', options.environment] : [];
+  const place: D1Place = { mode: options.location === 'remote' ? 'remote' : 'local', database: options.database, envArgs };
   const str = (s: string) => `'${s.replace(/'/g, "''")}'`;
   const int = (n: number) => {
     if (!Number.isSafeInteger(n)) throw new InputError(`not an integer: ${n}`);
@@ -129,18 +161,29 @@ export function wranglerEvents(options: {
         since: since === undefined ? undefined : int(since),
         limit: Number(int(limit)),
       });
-      const args = [...prefix, 'd1', 'execute', options.binding, '--config', options.config, ...where, '--json', '--command', sql];
+      const args = [
+        ...prefix,
+        'd1',
+        'execute',
+        options.database,
+        '--config',
+        options.config,
+        ...envArgs,
+        ...where,
+        '--json',
+        '--command',
+        sql,
+      ];
       const res = spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
       if (res.error)
         throw new InputError(
           `could not run ${[command, ...prefix].join(' ')} (${res.error.message}); install wrangler or set EDGEPICK_WRANGLER`,
         );
       const out = parseJsonOutput(res.stdout);
-      const mode = options.location === 'remote' ? 'remote' : 'local';
       if (res.status !== 0 || !Array.isArray(out)) {
         const message =
           (out as { error?: { text?: string } } | undefined)?.error?.text ?? `wrangler said:\n${wranglerMessage(res.stderr, res.stdout)}`;
-        throw d1Error(message, mode);
+        throw d1Error(message, place);
       }
       return (out[0] as { results?: EventRow[] } | undefined)?.results ?? [];
     },
@@ -164,12 +207,13 @@ function parseJsonOutput(stdout: string): unknown {
   }
 }
 
-function d1Error(message: string, mode: 'local' | 'remote'): InputError {
+function d1Error(message: string, { mode, database, envArgs }: D1Place): InputError {
+  const env = envArgs.length ? ` ${envArgs.join(' ')}` : '';
   if (/no such table: events/.test(message))
     return new InputError(
-      `the ${mode} D1 database has no events table: run \`wrangler d1 migrations apply edgepick --${mode}\`${mode === 'local' ? ' (with the same --persist-to)' : ''} first`,
+      `the ${mode} D1 database has no events table: run \`wrangler d1 migrations apply ${database} --${mode}${env}\`${mode === 'local' ? ' (with the same --persist-to)' : ''} first`,
     );
-  return new InputError(`reading events from ${mode} D1 failed: ${message}`);
+  return new InputError(`reading events from ${mode} D1 ${database}${env ? ` (${env.trim()})` : ''} failed: ${message}`);
 }
 
 /**
@@ -285,6 +329,7 @@ export const EXPORT_OPTIONS = {
   since: { type: 'string' },
   out: { type: 'string' },
   config: { type: 'string', default: 'wrangler.toml' },
+  env: { type: 'string' },
   'persist-to': { type: 'string' },
   binding: { type: 'string', default: 'DB' },
   'page-size': { type: 'string' },
@@ -301,19 +346,30 @@ export function checkSource(command: string, values: { site?: string; local?: bo
   return { site: values.site, since: values.since === undefined ? undefined : parseSince(values.since) };
 }
 
-/** Opens the events of `--local` (getPlatformProxy) or `--remote` (wrangler d1 execute). */
-export async function openEvents(values: {
-  remote?: boolean;
-  config: string;
-  binding: string;
-  'persist-to'?: string;
-}): Promise<EventSource> {
+/**
+ * Opens the events of `--local` (getPlatformProxy) or `--remote` (wrangler d1 execute), in the D1
+ * database bound as `binding` in the target environment (`resolveWranglerEnv`).
+ */
+export async function openEvents(
+  values: { remote?: boolean; config: string; binding: string; 'persist-to'?: string },
+  target: WranglerEnv,
+): Promise<EventSource> {
+  const database = d1DatabaseName(target, values.binding);
   return values.remote
-    ? wranglerEvents({ config: values.config, binding: values.binding, location: 'remote' })
-    : openLocalEvents({ config: values.config, binding: values.binding, persistTo: values['persist-to'] });
+    ? wranglerEvents({ config: values.config, database, environment: target.name, location: 'remote' })
+    : openLocalEvents({
+        config: values.config,
+        binding: values.binding,
+        persistTo: values['persist-to'],
+        environment: target.name,
+        database,
+      });
 }
 
-/** `edgepick export --site <id> (--local|--remote) [--since <date>] --out <file> [--persist-to dir] [--config wrangler.toml] [--binding DB]` */
+/**
+ * `edgepick export --site <id> (--local|--remote) [--env <name>] [--since <date>] --out <file>
+ *  [--persist-to dir] [--config wrangler.toml] [--binding DB]`
+ */
 export async function runExport(argv: string[], io: CommandIO): Promise<ExportResult> {
   const { values, positionals } = parseArgs({ args: argv, options: EXPORT_OPTIONS, strict: true, allowPositionals: true });
   if (positionals.length) throw new InputError(`unexpected argument ${JSON.stringify(positionals[0])}`);
@@ -327,8 +383,9 @@ export async function runExport(argv: string[], io: CommandIO): Promise<ExportRe
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100_000)
       throw new InputError(`--page-size must be an integer in 1..100000, got ${JSON.stringify(values['page-size'])}`);
   }
-  const where = values.remote ? 'remote D1' : 'local D1';
-  const source = await openEvents(values);
+  const target = await resolveWranglerEnv({ config: values.config, env: values.env });
+  const where = `${values.remote ? 'remote D1' : 'local D1'}${target.label}`;
+  const source = await openEvents(values, target);
   try {
     const res = await exportEvents(source, {
       site,

@@ -3,12 +3,14 @@ import { parseArgs } from 'node:util';
 import { InputError } from '../data/input-error.js';
 import { openLocalKv, remoteKv } from '../publish/kv-targets.js';
 import { publishPack } from '../publish/publish.js';
+import { checkKvBinding, resolveWranglerEnv } from '../publish/wrangler-env.js';
 import type { CommandIO } from './io.js';
 
 /**
- * `edgepick publish <pack> --site <id> [--local|--remote] [--catalog <json>] [--config wrangler.toml]
- *  [--persist-to dir] [--binding PACKS] [--force]`. A pack and catalog identical to the active ones
- * write nothing ("unchanged (vN)", exit 0) unless `--force`.
+ * `edgepick publish <pack> --site <id> [--local|--remote] [--env <name>] [--catalog <json>]
+ *  [--config wrangler.toml] [--persist-to dir] [--binding PACKS] [--force]`. A pack and catalog
+ * identical to the active ones write nothing ("unchanged (vN)", exit 0) unless `--force`. `--env`
+ * publishes to the KV namespace of `[env.<name>]` (remote, or its local storage with `--local`).
  */
 export async function runPublish(argv: string[], io: CommandIO): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -19,6 +21,7 @@ export async function runPublish(argv: string[], io: CommandIO): Promise<void> {
       remote: { type: 'boolean' },
       catalog: { type: 'string' },
       config: { type: 'string', default: 'wrangler.toml' },
+      env: { type: 'string' },
       'persist-to': { type: 'string' },
       binding: { type: 'string', default: 'PACKS' },
       force: { type: 'boolean' },
@@ -43,13 +46,16 @@ export async function runPublish(argv: string[], io: CommandIO): Promise<void> {
       throw new InputError(`catalog is not valid JSON: ${values.catalog}`);
     }
   }
+  // Before reading the pack or running wrangler: an unknown environment or binding fails here, in one line.
+  const target = await resolveWranglerEnv({ config: values.config, env: values.env });
+  checkKvBinding(target, values.binding);
   const bytes = new Uint8Array(readFileSync(packPath));
   const kv = values.remote
-    ? remoteKv({ config: values.config, binding: values.binding })
-    : await openLocalKv({ config: values.config, binding: values.binding, persistTo: values['persist-to'] });
+    ? remoteKv({ config: values.config, binding: values.binding, environment: target.name })
+    : await openLocalKv({ config: values.config, binding: values.binding, persistTo: values['persist-to'], environment: target.name });
   try {
     const res = await publishPack(kv, values.site, bytes, catalog, { force: values.force });
-    const where = values.remote ? 'remote KV' : 'local KV';
+    const where = `${values.remote ? 'remote KV' : 'local KV'}${target.label}`;
     if (res.unchanged) {
       io.stdout(
         `unchanged (${res.version}): pack ${res.packId}${catalog !== undefined ? ' and this catalog' : ''} already active on ${res.site} in ${where}; ` +

@@ -16,6 +16,7 @@ import {
   readActivePointer,
   remoteKvReader,
 } from '../publish/read-active.js';
+import { checkKvBinding, d1DatabaseName, resolveWranglerEnv, type WranglerEnv } from '../publish/wrangler-env.js';
 import { checkSource, exportEvents, openEvents } from './export.js';
 import type { CommandIO } from './io.js';
 import { progressPrinter, TRAINING_OPTIONS, trainingParams } from './options.js';
@@ -37,9 +38,10 @@ const fraction = (name: string, v: string | undefined, dflt: number, min: number
 };
 
 /**
- * `edgepick retrain --site <id> [--local|--remote] [--persist-to dir] [--force] [--max-drop 0.005]
- *  [--holdout 0.2] [--since date] [--catalog json] [--work-dir dir] [training options]`
- * (`npm run retrain -- …`): export → eval gate → train → publish, printing each step.
+ * `edgepick retrain --site <id> [--local|--remote] [--env <name>] [--persist-to dir] [--force]
+ *  [--max-drop 0.005] [--holdout 0.2] [--since date] [--catalog json] [--work-dir dir] [training options]`
+ * (`npm run retrain -- …`): export → eval gate → train → publish, printing each step. `--env` reads
+ * the events, the active model and publishes in `[env.<name>]`'s D1 and KV, every step alike.
  */
 export async function runRetrain(argv: string[], io: CommandIO): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -51,6 +53,7 @@ export async function runRetrain(argv: string[], io: CommandIO): Promise<void> {
       remote: { type: 'boolean' },
       since: { type: 'string' },
       config: { type: 'string', default: 'wrangler.toml' },
+      env: { type: 'string' },
       'persist-to': { type: 'string' },
       'd1-binding': { type: 'string', default: 'DB' },
       binding: { type: 'string', default: 'PACKS' },
@@ -70,6 +73,10 @@ export async function runRetrain(argv: string[], io: CommandIO): Promise<void> {
   const { params, threads } = trainingParams(values);
   // Checked now rather than by publish at the end, after the training.
   if (values.catalog && !existsSync(values.catalog)) throw new InputError(`catalog file not found: ${values.catalog}`);
+  // The environment and both bindings too: a typo must not cost a training run.
+  const target = await resolveWranglerEnv({ config: values.config, env: values.env });
+  d1DatabaseName(target, values['d1-binding']);
+  checkKvBinding(target, values.binding);
   const remote = Boolean(values.remote);
   const where = remote ? 'remote' : 'local';
   const workDir = values['work-dir'] ?? mkdtempSync(join(tmpdir(), 'edgepick-retrain-'));
@@ -78,8 +85,13 @@ export async function runRetrain(argv: string[], io: CommandIO): Promise<void> {
   try {
     // 1. export
     const eventsPath = join(workDir, 'events.jsonl');
-    step(`export: site ${site}'s events from ${where} D1${since === undefined ? '' : ` since ${new Date(since).toISOString()}`}`);
-    const source = await openEvents({ remote, config: values.config, binding: values['d1-binding'], 'persist-to': values['persist-to'] });
+    step(
+      `export: site ${site}'s events from ${where} D1${target.label}${since === undefined ? '' : ` since ${new Date(since).toISOString()}`}`,
+    );
+    const source = await openEvents(
+      { remote, config: values.config, binding: values['d1-binding'], 'persist-to': values['persist-to'] },
+      target,
+    );
     let exported: Awaited<ReturnType<typeof exportEvents>>;
     try {
       exported = await exportEvents(source, { site, out: eventsPath, since });
@@ -90,7 +102,7 @@ export async function runRetrain(argv: string[], io: CommandIO): Promise<void> {
 
     // 2. the active model
     let active: ActiveModel | undefined;
-    const reader = await kvReader(remote, values);
+    const reader = await kvReader(remote, values, target);
     try {
       active = await readActivePack(reader, site);
     } catch (err) {
@@ -144,7 +156,7 @@ export async function runRetrain(argv: string[], io: CommandIO): Promise<void> {
     );
 
     // 5. publish (the `edgepick publish` command itself: version history, then the pointer)
-    step(`publish: ${where} KV`);
+    step(`publish: ${where} KV${target.label}`);
     await runPublish(
       [
         packPath,
@@ -155,12 +167,13 @@ export async function runRetrain(argv: string[], io: CommandIO): Promise<void> {
         values.config,
         '--binding',
         values.binding,
+        ...target.args,
         ...(values['persist-to'] && !remote ? ['--persist-to', values['persist-to']] : []),
         ...(values.catalog ? ['--catalog', values.catalog] : []),
       ],
       { ...io, stdout: (s) => io.stdout(`  ${s}`) },
     );
-    const after = await kvReader(remote, values);
+    const after = await kvReader(remote, values, target);
     try {
       const pointer = await readActivePointer(after, site);
       io.stdout(
@@ -174,10 +187,14 @@ export async function runRetrain(argv: string[], io: CommandIO): Promise<void> {
   }
 }
 
-function kvReader(remote: boolean, values: { config: string; binding: string; 'persist-to'?: string }): Promise<KvReader> | KvReader {
+function kvReader(
+  remote: boolean,
+  values: { config: string; binding: string; 'persist-to'?: string },
+  target: WranglerEnv,
+): Promise<KvReader> | KvReader {
   return remote
-    ? remoteKvReader({ config: values.config, binding: values.binding })
-    : openLocalKvReader({ config: values.config, binding: values.binding, persistTo: values['persist-to'] });
+    ? remoteKvReader({ config: values.config, binding: values.binding, environment: target.name })
+    : openLocalKvReader({ config: values.config, binding: values.binding, persistTo: values['persist-to'], environment: target.name });
 }
 
 /** The gate's numbers, as the retrain step prints them. */

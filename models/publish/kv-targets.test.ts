@@ -131,6 +131,23 @@ describe('remoteKv (wrangler kv key get|put --remote), against a stub wrangler o
     await again.close();
   });
 
+  it('with an environment, runs every get and put with `--env <name>` (the binding of [env.<name>]); without, none', async () => {
+    const s = stub();
+    const kv = remoteKv({ config, binding: 'PACKS', environment: 'production', env: s.env });
+    await publishPack(kv, 'shop', await encodePack(model(1)));
+    expect((await kv.get(kvKeys.active('shop'))) ?? '').toContain('"version":"v1"');
+    await kv.close();
+    const envTail = ['--binding', 'PACKS', '--config', config, '--env', 'production', '--remote', '--preview', 'false'];
+    const calls = s.calls();
+    expect(calls.filter((c) => c.argv[2] === 'put').length).toBeGreaterThan(2);
+    for (const c of calls) expect(c.argv.slice(c.argv[2] === 'put' ? 6 : 4)).toEqual(envTail);
+    const top = stub();
+    const plain = remoteKv({ config, binding: 'PACKS', env: top.env });
+    await publishPack(plain, 'shop', await encodePack(model(1)));
+    await plain.close();
+    expect(top.calls().filter((c) => c.argv.includes('--env'))).toEqual([]);
+  });
+
   it('reads a missing key (wrangler: 404) as null, and throws on any other get failure with wrangler’s message', async () => {
     const s = stub();
     const kv = remoteKv({ config, binding: 'PACKS', env: s.env });

@@ -21,6 +21,7 @@ export async function openLocalKv(options: {
   config: string;
   persistTo?: string;
   binding: string;
+  environment?: string;
 }): Promise<KvTarget & { close(): Promise<void> }> {
   const { ns, close } = await openLocalKvBinding(options, 'publish --local');
   return { get: (key) => ns.get(key, 'text'), put: (key, value) => ns.put(key, value), close };
@@ -28,10 +29,14 @@ export async function openLocalKv(options: {
 
 /**
  * A KV binding of the local state `wrangler dev` serves, through wrangler's `getPlatformProxy`
- * (`--persist-to dir` means what it means to `wrangler dev`: state lives in dir/v3). `purpose`
- * names the command in the error when wrangler is missing.
+ * (`--persist-to dir` means what it means to `wrangler dev`: state lives in dir/v3). `environment`
+ * selects `[env.<name>]`'s binding, as `wrangler dev --env <name>` does (its own namespace id, so
+ * its own local storage). `purpose` names the command in the error when wrangler is missing.
  */
-export async function openLocalKvBinding(options: { config: string; persistTo?: string; binding: string }, purpose: string) {
+export async function openLocalKvBinding(
+  options: { config: string; persistTo?: string; binding: string; environment?: string },
+  purpose: string,
+) {
   let wrangler: typeof import('wrangler');
   try {
     wrangler = await import('wrangler');
@@ -40,12 +45,14 @@ export async function openLocalKvBinding(options: { config: string; persistTo?: 
   }
   const proxy = await wrangler.getPlatformProxy<Record<string, KvBinding>>({
     configPath: options.config,
+    ...(options.environment ? { environment: options.environment } : {}),
     ...(options.persistTo ? { persist: { path: join(options.persistTo, 'v3') } } : {}),
   });
   const ns = proxy.env[options.binding];
   if (!ns) {
     await proxy.dispose();
-    throw new InputError(`${options.config} has no KV binding named ${options.binding}`);
+    const where = options.environment ? ` [env.${options.environment}]` : '';
+    throw new InputError(`${options.config}${where} has no KV binding named ${options.binding}`);
   }
   return { ns, close: () => proxy.dispose() };
 }
@@ -54,11 +61,13 @@ export async function openLocalKvBinding(options: { config: string; persistTo?: 
  * A real Cloudflare account's KV through `wrangler kv key get|put --remote` (needs `wrangler login`
  * or CLOUDFLARE_API_TOKEN, and the namespace's `id` in the wrangler config). Each call is
  *
- *     wrangler kv key get <key> --binding PACKS --config wrangler.toml --remote --preview false
- *     wrangler kv key put <key> --path <file> --binding PACKS --config wrangler.toml --remote --preview false
+ *     wrangler kv key get <key> --binding PACKS --config wrangler.toml [--env <name>] --remote --preview false
+ *     wrangler kv key put <key> --path <file> --binding PACKS --config wrangler.toml [--env <name>] --remote --preview false
  *
- * `--preview false` selects the production namespace `id`: wrangler refuses a binding that has both
- * `id` and `preview_id` (as this repo's wrangler.toml) without it. Values go through a temporary file
+ * `--env` (`environment`) resolves the binding in `[env.<name>]` of the config. `--preview false`
+ * selects the namespace `id`: wrangler refuses a binding that has both `id` and `preview_id` (as this
+ * repo's top level) without it, and takes the `id` of a binding that has only one (as its
+ * `[env.production]`). Values go through a temporary file
  * (`--path`), so binary chunks up to the 25 MiB limit are uploaded unchanged; `get` reads the raw
  * value from stdout. A failure throws an InputError: one line naming the command, then wrangler's
  * own message. A missing key (wrangler: "404: Not Found") reads as null.
@@ -69,6 +78,8 @@ export async function openLocalKvBinding(options: { config: string; persistTo?: 
 export function remoteKv(options: {
   config: string;
   binding: string;
+  /** A wrangler environment (`--env`); the top level when undefined. */
+  environment?: string;
   env?: NodeJS.ProcessEnv;
 }): KvTarget & { getBytes(key: string): Promise<Uint8Array | null>; close(): Promise<void> } {
   const env = options.env ?? process.env;
@@ -86,6 +97,7 @@ export function remoteKv(options: {
       options.binding,
       '--config',
       options.config,
+      ...(options.environment ? ['--env', options.environment] : []),
       '--remote',
       '--preview',
       'false',

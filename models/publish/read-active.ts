@@ -18,7 +18,12 @@ export interface KvReader {
 }
 
 /** The local KV that `wrangler dev` serves (`.wrangler/state`, or `--persist-to dir` → `dir/v3`), as `publish --local` opens it. */
-export async function openLocalKvReader(options: { config: string; binding: string; persistTo?: string }): Promise<KvReader> {
+export async function openLocalKvReader(options: {
+  config: string;
+  binding: string;
+  persistTo?: string;
+  environment?: string;
+}): Promise<KvReader> {
   const { ns, close } = await openLocalKvBinding(options, 'reading local KV');
   return {
     get: (key) => ns.get(key, 'text'),
@@ -31,10 +36,10 @@ export async function openLocalKvReader(options: { config: string; binding: stri
 }
 
 /**
- * A Cloudflare account's KV: `wrangler kv key get <key> --binding PACKS --config … --remote
- * --preview false` per key (the raw value on stdout; wrangler's "404: Not Found" reads as null).
+ * A Cloudflare account's KV: `wrangler kv key get <key> --binding PACKS --config … [--env <name>]
+ * --remote --preview false` per key (the raw value on stdout; wrangler's "404: Not Found" reads as null).
  */
-export function remoteKvReader(options: { config: string; binding: string; env?: NodeJS.ProcessEnv }): KvReader {
+export function remoteKvReader(options: { config: string; binding: string; environment?: string; env?: NodeJS.ProcessEnv }): KvReader {
   // The same wrangler calls `publish --remote` makes (kv-targets.ts), reading only.
   const kv = remoteKv(options);
   return { get: kv.get, getBytes: kv.getBytes, close: kv.close };

@@ -115,7 +115,7 @@ describe('edgepick export', () => {
   it('reads the same pages through `wrangler d1 execute --json` (the --remote path, run on the local store)', async () => {
     const source = wranglerEvents({
       config: join(root, 'wrangler.toml'),
-      binding: 'DB',
+      database: 'edgepick',
       location: { persistTo: state },
       env: { ...process.env, CI: 'true', EDGEPICK_WRANGLER: join(root, 'node_modules/.bin/wrangler') },
     });

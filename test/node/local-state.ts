@@ -10,11 +10,30 @@ import type { CommandIO } from '../../models/commands/io.js';
 
 export const root = new URL('../..', import.meta.url).pathname;
 
-/** `wrangler d1 migrations apply edgepick --local --persist-to <state>`. */
-export function applyMigrations(state: string): void {
+/** Another wrangler config than the repository's, and an environment of it (`--env`). */
+export interface StateTarget {
+  config?: string;
+  env?: string;
+  /** The D1 database_name in that config and environment (default `edgepick`). */
+  database?: string;
+}
+
+/** `wrangler d1 migrations apply edgepick --local --persist-to <state>` (`[--config c] [--env e]`). */
+export function applyMigrations(state: string, target: StateTarget = {}): void {
   const res = spawnSync(
     process.execPath,
-    [join(root, 'node_modules/wrangler/bin/wrangler.js'), 'd1', 'migrations', 'apply', 'edgepick', '--local', '--persist-to', state],
+    [
+      join(root, 'node_modules/wrangler/bin/wrangler.js'),
+      'd1',
+      'migrations',
+      'apply',
+      target.database ?? 'edgepick',
+      '--local',
+      '--persist-to',
+      state,
+      ...(target.config ? ['--config', target.config] : []),
+      ...(target.env ? ['--env', target.env] : []),
+    ],
     { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' } },
   );
   if (res.status !== 0) throw new Error(`migrations failed: ${res.stderr}${res.stdout}`);
@@ -41,8 +60,12 @@ interface D1 {
 }
 
 /** Inserts events into the local D1 `events` table the way the worker's store does (raw = the event as sent). */
-export async function insertEvents(state: string, site: string, events: TestEvent[]): Promise<void> {
-  const proxy = await getPlatformProxy<{ DB: D1 }>({ configPath: join(root, 'wrangler.toml'), persist: { path: join(state, 'v3') } });
+export async function insertEvents(state: string, site: string, events: TestEvent[], target: StateTarget = {}): Promise<void> {
+  const proxy = await getPlatformProxy<{ DB: D1 }>({
+    configPath: target.config ?? join(root, 'wrangler.toml'),
+    ...(target.env ? { environment: target.env } : {}),
+    persist: { path: join(state, 'v3') },
+  });
   try {
     const db = proxy.env.DB;
     // Multi-row INSERTs with literal values: D1 binds at most 100 parameters per statement, and
