@@ -100,7 +100,9 @@ try {
   console.log(
     `${SECONDS} s per batch size, ${CONCURRENCY} requests in flight, loopback. Queue consumer: max_batch_size 20 messages, max_batch_timeout 1 s (wrangler.toml).\n`,
   );
-  console.log('| batch size | events accepted | stored in D1 | errors | accepted events/s | stored events/s | batches/s | accept → stored p50 | p99 |');
+  console.log(
+    '| batch size | events accepted | stored in D1 | errors | accepted events/s | stored events/s | batches/s | accept → stored p50 | p99 |',
+  );
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows)
     console.log(

@@ -10,6 +10,7 @@ const benches = [
   ['Routing rule evaluation', 'bench/rules.ts'],
   ["Excluding a shopper's own items (Amazon Toys)", 'bench/own-items.ts'],
   ['Sustained load through wrangler dev (autocannon)', 'bench/load.ts'],
+  ['Event ingest through the pipeline (R2 + Queue → D1 + R2 archive)', 'bench/ingest.ts'],
 ];
 const only = process.argv[2];
 const cpu = (() => {
