@@ -200,6 +200,8 @@ export type Action = z.infer<typeof Action>;
 export const Rule = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/),
   name: z.string().max(120).optional(),
+  /** A disabled rule is kept in the link but never matches (the console's on/off switch). @default true */
+  enabled: z.boolean().optional(),
   match: z.enum(['all', 'any']).default('all'),
   conditions: z.array(Condition).min(1).max(ROUTING_LIMITS.conditionsPerRule),
   action: Action,

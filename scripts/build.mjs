@@ -110,10 +110,23 @@ if (!only || only === 'sdk') {
   // The worker also serves the ESM build at /sdk/index.js, for import maps and CDN-style use.
   await cp('dist/sdk/index.js', 'dist/public/sdk/index.js');
   if (existsSync('examples/demo')) await cp('examples/demo', 'dist/public', { recursive: true });
+  // The console's script and stylesheet (worker/console-client), served as static files.
+  await build({
+    entryPoints: { console: 'worker/console-client/console.ts' },
+    outdir: 'dist/public/console-assets',
+    bundle: true,
+    format: 'iife',
+    target: 'es2020',
+    minify: true,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  await cp('worker/console-client/console.css', 'dist/public/console-assets/console.css');
   // Production assets (wrangler.toml [env.production]): the SDK bundles and their headers, no demo storefront.
   await rm('dist/public-production', { recursive: true, force: true });
   await mkdir('dist/public-production', { recursive: true });
   await cp('dist/public/sdk', 'dist/public-production/sdk', { recursive: true });
+  await cp('dist/public/console-assets', 'dist/public-production/console-assets', { recursive: true });
   await cp('worker/assets-production/_headers', 'dist/public-production/_headers');
   // The package is "type": "module": this marks the mini-program build as CommonJS for Node's require().
   await writeFile('dist/miniprogram/package.json', '{ "type": "commonjs" }\n');

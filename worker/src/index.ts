@@ -1,5 +1,6 @@
 import { type Handler, Hono } from 'hono';
 import { catalogAdminRoutes } from './catalog/admin-routes.js';
+import { consoleRoutes } from './console/routes.js';
 import { demoImageRoutes } from './demo/images.js';
 import type { AppEnv } from './env.js';
 import { consumeEvents, type EventsMessage, SWEEP_MIN_AGE_MS, sweepEvents } from './events/pipeline.js';
@@ -38,6 +39,7 @@ app.route('/', metaRoutes);
 app.route('/v1/sites/:site', sites);
 app.route('/demo/img', demoImageRoutes);
 app.route('/r', redirectRoutes);
+app.route('/console', consoleRoutes);
 app.route('/v1/admin/sites', sitesAdminRoutes);
 app.route('/v1/admin/sites/:site/links', adminLinksRoutes);
 app.route('/v1/admin/sites/:site/items', catalogAdminRoutes);

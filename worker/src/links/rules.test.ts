@@ -240,3 +240,22 @@ describe('LinkDefinition validation', () => {
     expect(issuePaths({ slug: 's', rules: [many[0], many[0]], default: h5('https://a.example/') })[0]).toMatch(/rule ids must be unique/);
   });
 });
+
+describe('disabled rules', () => {
+  it('a rule with enabled: false never matches, and simulate says why', () => {
+    const off = LinkDefinition.parse({
+      ...definition,
+      rules: definition.rules.map((r) => (r.id === 'baidu' ? { ...r, enabled: false } : r)),
+    });
+    const baidu = env({ host: 'baidu' });
+    expect(evaluateLink(compileLink(definition), { env: baidu, visitorId: 'v' }).ruleId).toBe('baidu');
+    const compiled = compileLink(off);
+    const decision = evaluateLink(compiled, { env: baidu, visitorId: 'v' });
+    expect(decision.ruleId).not.toBe('baidu');
+    expect(explainSkipped(compiled, { env: baidu, visitorId: 'v' }, decision).find((s) => s.ruleId === 'baidu')).toEqual({
+      ruleId: 'baidu',
+      condition: -1,
+      reason: 'disabled',
+    });
+  });
+});

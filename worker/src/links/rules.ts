@@ -33,6 +33,8 @@ type CompiledAction =
 
 interface CompiledRule {
   id: string;
+  /** `enabled: false`: skipped. */
+  off: boolean;
   any: boolean;
   tests: Test[];
   action: CompiledAction;
@@ -156,6 +158,7 @@ export function compileLink(link: LinkDefinition): CompiledRules {
     link,
     rules: link.rules.map((r: Rule) => ({
       id: r.id,
+      off: r.enabled === false,
       any: r.match === 'any',
       tests: r.conditions.map(compileCondition),
       action: compileAction(r.action, `${salt}:${r.id}`),
@@ -208,7 +211,7 @@ export function evaluateLink(compiled: CompiledRules, ctx: RequestContext): Deci
   const now = ctx.now ?? Date.now();
   const { rules } = compiled;
   for (let i = 0; i < rules.length; i++)
-    if (failure(rules[i], ctx.env, now) < 0) return decide(rules[i].action, rules[i].id, i, ctx.visitorId);
+    if (!rules[i].off && failure(rules[i], ctx.env, now) < 0) return decide(rules[i].action, rules[i].id, i, ctx.visitorId);
   return decide(compiled.default, null, -1, ctx.visitorId);
 }
 
@@ -233,6 +236,10 @@ export function explainSkipped(compiled: CompiledRules, ctx: RequestContext, dec
   for (let i = 0; i < end; i++) {
     const rule = compiled.rules[i];
     const conditions = compiled.link.rules[i].conditions;
+    if (rule.off) {
+      out.push({ ruleId: rule.id, condition: -1, reason: 'disabled' });
+      continue;
+    }
     const f = failure(rule, ctx.env, now);
     if (rule.any || f >= conditions.length)
       out.push({ ruleId: rule.id, condition: -1, reason: `none of ${conditions.length} conditions held` });

@@ -33,6 +33,12 @@ function info(row: SiteRow): SiteInfo {
   };
 }
 
+/** Every site created through the API, by id (the console's site list for the owner). */
+export async function listSites(db: D1Database): Promise<SiteInfo[]> {
+  const { results } = await db.prepare('SELECT id, name, config, created_at, updated_at FROM sites ORDER BY id LIMIT 1000').all<SiteRow>();
+  return results.map(info);
+}
+
 /** Creates a site with one key per role; 409 when the id is taken (or reserved for the demo). */
 export async function createSite(
   db: D1Database,

@@ -1,0 +1,37 @@
+// The console's progressive enhancement (worker/src/console): loaded with `defer` on every page.
+// Pages work without it as plain forms; this adds confirmations, copy buttons and the rule editor.
+
+/** `<form data-confirm="…">`: ask before submitting (rollbacks, revocations). */
+function confirmations() {
+  for (const form of document.querySelectorAll<HTMLFormElement>('form[data-confirm]'))
+    form.addEventListener('submit', (e) => {
+      if (!window.confirm(form.dataset.confirm ?? '')) e.preventDefault();
+    });
+}
+
+/** `<button data-copy="#id">`: copies the target's text or value. */
+function copyButtons() {
+  for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-copy]')) {
+    button.hidden = false;
+    button.addEventListener('click', async () => {
+      const el = document.querySelector<HTMLInputElement>(button.dataset.copy ?? '');
+      if (!el) return;
+      const text = el.value ?? el.textContent ?? '';
+      try {
+        await navigator.clipboard.writeText(text);
+      } catch {
+        el.select?.();
+        document.execCommand('copy');
+      }
+      const label = button.textContent;
+      button.textContent = button.dataset.copied ?? '✓';
+      setTimeout(() => (button.textContent = label), 1500);
+    });
+  }
+}
+
+export const enhancers: (() => void)[] = [confirmations, copyButtons];
+
+document.addEventListener('DOMContentLoaded', () => {
+  for (const enhance of enhancers) enhance();
+});
