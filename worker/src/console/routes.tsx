@@ -5,6 +5,7 @@ import { listSites } from '../sites/sites-store.js';
 import { type ConsoleEnv, consoleBase, messagePage, nav, pageGuard, requireCsrf, requireSession } from './context.js';
 import { t } from './i18n.js';
 import { Layout, PAGES } from './layout.js';
+import { linksPages } from './pages/links.js';
 import { createSession, deleteSession, newCsrf, principalForToken, SESSION_COOKIE, SESSION_MAX_MS } from './session.js';
 
 /**
@@ -140,3 +141,6 @@ consoleRoutes.onError((err, c) => {
 });
 
 consoleRoutes.notFound((c) => messagePage(c, 404, t(c.get('lang'), 'notFoundTitle'), new URL(c.req.url).pathname.slice(0, 200)));
+
+// Site pages (each group in worker/src/console/pages/, guarded by role).
+mountPage('links', linksPages);
