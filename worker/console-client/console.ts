@@ -1,11 +1,24 @@
 // The console's progressive enhancement (worker/src/console): loaded with `defer` on every page.
 // Pages work without it as plain forms; this adds confirmations, copy buttons and the rule editor.
+import { mountEditor } from './editor.js';
 
-/** `<form data-confirm="…">`: ask before submitting (rollbacks, revocations). */
+/**
+ * `<form data-confirm="…">`: ask before submitting (rollbacks, revocations). Once the dialog is
+ * accepted the form sends `confirm=yes`, so the server skips the confirmation page it answers to a
+ * first POST from a browser without script (asked once, not twice).
+ */
 function confirmations() {
   for (const form of document.querySelectorAll<HTMLFormElement>('form[data-confirm]'))
     form.addEventListener('submit', (e) => {
-      if (!window.confirm(form.dataset.confirm ?? '')) e.preventDefault();
+      if (!window.confirm(form.dataset.confirm ?? '')) return e.preventDefault();
+      let field = form.querySelector<HTMLInputElement>('input[name="confirm"]');
+      if (!field) {
+        field = document.createElement('input');
+        field.type = 'hidden';
+        field.name = 'confirm';
+        form.append(field);
+      }
+      field.value = 'yes';
     });
 }
 
@@ -30,7 +43,7 @@ function copyButtons() {
   }
 }
 
-export const enhancers: (() => void)[] = [confirmations, copyButtons];
+export const enhancers: (() => void)[] = [confirmations, copyButtons, mountEditor];
 
 document.addEventListener('DOMContentLoaded', () => {
   for (const enhance of enhancers) enhance();

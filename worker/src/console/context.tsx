@@ -19,6 +19,11 @@ export function consoleBase(): MiddlewareHandler<ConsoleEnv> {
     c.set('lang', lang);
     c.set('session', (await readSession(c.env.DB, getCookie(c, SESSION_COOKIE))) ?? undefined);
     await next();
+    // Standards mode: every console page starts with a doctype (hono/jsx cannot emit one).
+    if ((c.res.headers.get('content-type') ?? '').startsWith('text/html')) {
+      const body = await c.res.text();
+      if (!/^<!doctype/i.test(body)) c.res = new Response(`<!doctype html>${body}`, c.res);
+    }
     c.header('Content-Security-Policy', CONSOLE_CSP);
     c.header('Cache-Control', 'no-store');
   };

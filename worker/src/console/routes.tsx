@@ -5,7 +5,10 @@ import { listSites } from '../sites/sites-store.js';
 import { type ConsoleEnv, consoleBase, messagePage, nav, pageGuard, requireCsrf, requireSession } from './context.js';
 import { t } from './i18n.js';
 import { Layout, PAGES } from './layout.js';
+import { keysPages } from './pages/keys.js';
 import { linksPages } from './pages/links.js';
+import { modelsPages } from './pages/models.js';
+import { recommendationsPages } from './pages/recommendations.js';
 import { createSession, deleteSession, newCsrf, principalForToken, SESSION_COOKIE, SESSION_MAX_MS } from './session.js';
 
 /**
@@ -144,3 +147,6 @@ consoleRoutes.notFound((c) => messagePage(c, 404, t(c.get('lang'), 'notFoundTitl
 
 // Site pages (each group in worker/src/console/pages/, guarded by role).
 mountPage('links', linksPages);
+mountPage('keys', keysPages);
+mountPage('models', modelsPages);
+mountPage('recommendations', recommendationsPages);

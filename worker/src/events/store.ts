@@ -52,3 +52,30 @@ export async function eventStats(db: D1Database, site: string, from: string, to:
     revenue: Math.round(r.revenue * 100) / 100,
   }));
 }
+
+/** One recommended item's counts over a range (see `topItems`). */
+export interface TopItem {
+  itemId: string;
+  impressions: number;
+  clicks: number;
+  purchases: number;
+}
+
+/**
+ * The items shown most by recommendations from `from` to `to` (UTC days, inclusive, receive time):
+ * impressions, clicks and purchases of events that carry a `recommendationId`, most impressions first
+ * (then clicks, then id), at most `limit` (1–100).
+ */
+export async function topItems(db: D1Database, site: string, from: string, to: string, limit = 10): Promise<TopItem[]> {
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const end = Date.parse(`${to}T00:00:00Z`) + 86_400_000;
+  const { results } = await db
+    .prepare(
+      `SELECT item_id, SUM(type = 'impression') AS impressions, SUM(type = 'click') AS clicks, SUM(type = 'purchase') AS purchases
+         FROM events WHERE site = ?1 AND received_at >= ?2 AND received_at < ?3 AND recommendation_id IS NOT NULL
+        GROUP BY item_id ORDER BY impressions DESC, clicks DESC, item_id LIMIT ?4`,
+    )
+    .bind(site, start, end, Math.max(1, Math.min(100, Math.floor(limit))))
+    .all<{ item_id: string; impressions: number; clicks: number; purchases: number }>();
+  return results.map((r) => ({ itemId: r.item_id, impressions: r.impressions, clicks: r.clicks, purchases: r.purchases }));
+}

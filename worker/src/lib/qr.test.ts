@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
-import { QR_MAX_VERSION, QR_QUIET_ZONE, qrEncode, qrSvg } from './qr.js';
+import { QR_MAX_VERSION, QR_PNG_MAX_PIXELS_PER_MODULE, QR_QUIET_ZONE, qrEncode, qrPng, qrSvg } from './qr.js';
 
 /** The reference code from the `qrcode` npm package (dev dependency only): byte mode, level M, its own version choice. */
 function reference(text: string, mask: number): { version: number; rows: string[] } {
@@ -97,5 +97,135 @@ describe('qrSvg', () => {
     );
     expect(() => btoa(svg)).not.toThrow();
     expect(() => btoa(qrSvg('a\ud800b'))).not.toThrow();
+  });
+});
+
+/** Bitwise CRC-32 (no table), written independently of qr.ts's table-driven one. */
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+interface DecodedPng {
+  width: number;
+  height: number;
+  bitDepth: number;
+  colorType: number;
+  chunkTypes: string[];
+  zlib: Uint8Array;
+  /** Rows of pixels, true = black. */
+  pixels: boolean[][];
+}
+
+/** A strict decoder for what qrPng writes: checks the signature and every CRC, inflates the IDATs, un-filters. */
+async function decodePng(png: Uint8Array): Promise<DecodedPng> {
+  expect(Array.from(png.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const chunks: { type: string; data: Uint8Array }[] = [];
+  for (let at = 8; at < png.length; ) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...png.subarray(at + 4, at + 8));
+    const data = png.subarray(at + 8, at + 8 + length);
+    expect(at + 12 + length, `${type} overruns the file`).toBeLessThanOrEqual(png.length);
+    expect(view.getUint32(at + 8 + length), `${type} CRC`).toBe(crc32(png.subarray(at + 4, at + 8 + length)));
+    chunks.push({ type, data });
+    at += 12 + length;
+  }
+  const chunkTypes = chunks.map((c) => c.type);
+  expect(chunkTypes[0]).toBe('IHDR');
+  expect(chunkTypes.at(-1)).toBe('IEND');
+  expect(chunks.at(-1)!.data.length).toBe(0);
+
+  const ihdr = new DataView(chunks[0].data.buffer, chunks[0].data.byteOffset, 13);
+  expect(chunks[0].data.length).toBe(13);
+  const [width, height] = [ihdr.getUint32(0), ihdr.getUint32(4)];
+  const [bitDepth, colorType, compression, filter, interlace] = chunks[0].data.subarray(8);
+  expect([compression, filter, interlace]).toEqual([0, 0, 0]);
+  expect(bitDepth === 1 || bitDepth === 8).toBe(true);
+  expect(colorType).toBe(0); // grayscale
+
+  const idats = chunks.filter((c) => c.type === 'IDAT').map((c) => c.data);
+  const zlib = new Uint8Array(idats.reduce((sum, d) => sum + d.length, 0));
+  idats.reduce((at, d) => (zlib.set(d, at), at + d.length), 0);
+  const raw = new Uint8Array(await new Response(new Blob([zlib]).stream().pipeThrough(new DecompressionStream('deflate'))).arrayBuffer());
+
+  const stride = 1 + Math.ceil((width * bitDepth) / 8);
+  expect(raw.length).toBe(stride * height);
+  // Filter type 0 (none) is all qrPng writes, so un-filtering is reading the bytes after each row's filter byte.
+  expect(Array.from({ length: height }, (_, y) => raw[y * stride]).filter((f) => f !== 0)).toEqual([]);
+  const white = (1 << bitDepth) - 1;
+  const grey: string[] = [];
+  const pixels: boolean[][] = [];
+  for (let y = 0; y < height; y++) {
+    const line = raw.subarray(y * stride + 1, (y + 1) * stride);
+    const row: boolean[] = new Array(width);
+    for (let x = 0; x < width; x++) {
+      const value = bitDepth === 1 ? (line[x >> 3] >> (7 - (x & 7))) & 1 : line[x];
+      if (value !== 0 && value !== white) grey.push(`${x},${y}`);
+      row[x] = value === 0;
+    }
+    pixels.push(row);
+  }
+  expect(grey.slice(0, 10), 'pixels neither black nor white').toEqual([]);
+  return { width, height, bitDepth, colorType, chunkTypes, zlib, pixels };
+}
+
+describe('qrPng', () => {
+  it("has a CRC-32 that agrees with the standard check value and PNG's IEND", () => {
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+    expect(crc32(new TextEncoder().encode('IEND'))).toBe(0xae426082);
+  });
+
+  it.each([
+    ['https://edge.example/r/demo', 8],
+    ['https://edge.example/r/demo', 1], // width 37: rows end in padding bits
+    ['https://picks.example.com/r/spring-sale-2026?utm_source=baidu&utm_medium=cpc&ref=v_0123456789abcdef', 3],
+    ['扫码打开小程序 · https://edge.example/r/demo', 5],
+    ['x'.repeat(213), QR_PNG_MAX_PIXELS_PER_MODULE],
+  ])('draws every module of %s as a %i-px block, black exactly where qrEncode says dark', async (text, ppm) => {
+    const png = await qrPng(text, ppm);
+    const { width, height, bitDepth, colorType, chunkTypes, zlib, pixels } = await decodePng(png);
+    const { modules } = qrEncode(text, { border: QR_QUIET_ZONE });
+    const n = modules.length;
+    expect(n).toBe(qrEncode(text).modules.length + 2 * QR_QUIET_ZONE);
+    expect([width, height, bitDepth, colorType]).toEqual([n * ppm, n * ppm, 1, 0]);
+    expect(chunkTypes).toEqual(['IHDR', 'IDAT', 'IEND']);
+    // zlib (RFC 1950) framing, not raw deflate: CM = 8, header check bits.
+    expect(zlib[0] & 0x0f).toBe(8);
+    expect(((zlib[0] << 8) | zlib[1]) % 31).toBe(0);
+    const wrong: string[] = [];
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const [my, mx] = [Math.floor(y / ppm), Math.floor(x / ppm)];
+        if (pixels[y][x] !== modules[my][mx]) wrong.push(`${x},${y}`);
+      }
+    expect(wrong.slice(0, 10)).toEqual([]);
+    // The quiet zone is white, and the code does have black pixels (a finder pattern's corner).
+    const q = QR_QUIET_ZONE * ppm;
+    expect(pixels.some((row, y) => row.some((black, x) => black && (y < q || x < q || y >= height - q || x >= width - q)))).toBe(false);
+    expect(pixels[q][q]).toBe(true);
+  });
+
+  it('is bigger for a longer text', async () => {
+    const short = await decodePng(await qrPng('https://edge.example/r/demo'));
+    const long = await decodePng(await qrPng(`https://edge.example/r/demo?${'x'.repeat(60)}`)); // 88 bytes
+    expect(short.width).toBe((29 + 8) * 8); // version 3
+    expect(long.width).toBe((41 + 8) * 8); // version 6
+  });
+
+  it("defaults to 8 px per module and matches qrSvg's frame", async () => {
+    const url = 'https://edge.example/r/demo';
+    const { width } = await decodePng(await qrPng(url));
+    expect(qrSvg(url, 8)).toContain(`width="${width}" height="${width}" viewBox="0 0 37 37"`);
+  });
+
+  it('refuses a bad pixelsPerModule or a payload over 10-M', async () => {
+    for (const ppm of [0, -1, 1.5, QR_PNG_MAX_PIXELS_PER_MODULE + 1, Number.NaN, Number.POSITIVE_INFINITY])
+      await expect(qrPng('https://edge.example/r/demo', ppm)).rejects.toThrow(RangeError);
+    await expect(qrPng('x'.repeat(214))).rejects.toThrow(/214 bytes is too long/);
   });
 });

@@ -4,14 +4,8 @@ import { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from '../../.
 import { ApiError, invalid, jsonBodyLimit, onError, readJson } from '../http/errors.js';
 import { type AdminEnv, adminAuth } from '../sites/auth.js';
 import { type SiteEnv, siteMiddleware } from '../sites/middleware.js';
-import { publicUrl } from '../sites/origin.js';
 import { auditLog, currentLink, deleteLink, getVersion, jsonDiff, listLinks, listVersions, saveVersion } from './admin-store.js';
-import { decide } from './decide.js';
-import { detectEnv } from './detect-env.js';
-import { expiryWarnings } from './expiry.js';
-import { offSiteUrls } from './policy.js';
-import { compileLink, explainSkipped } from './rules.js';
-import { decisionStats } from './stats-store.js';
+import { checkLinkHosts, dayRange, linkStatsSummary, simulateLink, withWarnings } from './service.js';
 
 type LinksAdminEnv = AdminEnv & SiteEnv;
 
@@ -25,16 +19,7 @@ const parseLink = (body: unknown) => {
 };
 
 /** Every absolute target URL must be on the site's `linkHosts`: `/r/` is never an open redirect. */
-function checkLink(c: Context<LinksAdminEnv>, link: LinkDefinition) {
-  const issues = offSiteUrls(link, c.get('config')?.linkHosts ?? []);
-  if (issues.length) throw new ApiError('invalid_request', `invalid link: ${issues[0].path.join('.')}: ${issues[0].message}`, issues);
-}
-
-/** Saved, but worth the marketer's attention (expiring URL Links): present only when there is something. */
-const withWarnings = (link: LinkDefinition) => {
-  const warnings = expiryWarnings(link);
-  return warnings.length ? { warnings } : {};
-};
+const checkLink = (c: Context<LinksAdminEnv>, link: LinkDefinition) => checkLinkHosts(link, c.get('config'));
 
 /** `/v1/admin/sites/:site/links…` — create, change, version, roll back, simulate, audit, stats. */
 export const adminLinksRoutes = new Hono<LinksAdminEnv>();
@@ -103,20 +88,9 @@ adminLinksRoutes.post('/:slug/rollback', async (c) => {
 adminLinksRoutes.post('/:slug/simulate', async (c) => {
   const parsed = SimulateRequest.safeParse(await readJson(c));
   if (!parsed.success) throw invalid(parsed.error, 'body');
-  const s = parsed.data;
   const { link, version } = await currentLink(c.env.DB, site(c), c.req.param('slug'));
-  const url = new URL(`/r/${link.slug}`, publicUrl(c.req.url, c.get('config')));
-  for (const [k, v] of Object.entries(s.query)) url.searchParams.set(k, v);
-  const env = detectEnv({
-    userAgent: s.ua,
-    acceptLanguage: s.language,
-    referrer: s.referrer,
-    url: url.toString(),
-    cf: { country: s.country, region: s.region, city: s.city },
-  });
-  const rules = compileLink(link);
-  const { ctx, decision, json } = decide(rules, link, env, s.visitorId, url.toString(), s.time ? new Date(s.time) : new Date());
-  return c.json({ version, ...json, skipped: explainSkipped(rules, ctx, decision) });
+  const { url: _url, ...result } = simulateLink(link, parsed.data, c.req.url, c.get('config'));
+  return c.json({ version, ...result });
 });
 
 adminLinksRoutes.get('/:slug/audit', async (c) => c.json({ audit: await auditLog(c.env.DB, site(c), c.req.param('slug')) }));
@@ -128,15 +102,6 @@ adminLinksRoutes.get('/:slug/stats', async (c) => {
   if (!q.success) throw invalid(q.error, 'query');
   await currentLink(c.env.DB, site(c), slug);
   const to = q.data.to ?? new Date().toISOString().slice(0, 10);
-  const from = q.data.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
-  const results = await decisionStats(c.env.DB, slug, from, to);
-  const byRule: Record<string, number> = {};
-  const byTarget: Record<string, number> = {};
-  let total = 0;
-  for (const r of results) {
-    byRule[r.rule] = (byRule[r.rule] ?? 0) + r.count;
-    byTarget[r.target] = (byTarget[r.target] ?? 0) + r.count;
-    total += r.count;
-  }
-  return c.json({ slug, from, to, total, byRule, byTarget, stats: results });
+  const from = q.data.from ?? dayRange(30, to).from;
+  return c.json({ slug, ...(await linkStatsSummary(c.env.DB, slug, from, to)) });
 });

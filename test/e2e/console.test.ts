@@ -1,0 +1,221 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser } from './browser.js';
+import { ADMIN_TOKEN } from './demo-server.js';
+
+// The console in Debian's Chromium against `wrangler dev` (the e2e demo server): a marketer's whole
+// path — sign in, create a link, add a rule, simulate, publish, follow /r/, roll back, results —
+// plus the refusals, escaping, the 360 px layout and a screenshot of each main page in both languages.
+
+const url = inject('demoUrl');
+const SHOTS = join(new URL('../..', import.meta.url).pathname, 'test-results/console');
+const SITE = `console-${Date.now().toString(36)}`;
+const SLUG = `launch-${Date.now().toString(36)}`;
+const BAIDU_UA =
+  'Mozilla/5.0 (Linux; Android 12; PEHM00 Build/SKQ1.210216.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/97.0.4692.98 Mobile Safari/537.36 T7/13.42 SP-engine/2.80.0 baiduboxapp/13.42.0.10 (Baidu; P1 12) NABar/1.0';
+const WECHAT_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN';
+
+let browser: Browser;
+let keys: { marketer: string; developer: string };
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchBrowser();
+  const res = await fetch(`${url}/v1/admin/sites`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      id: SITE,
+      name: 'Console shop',
+      allowedOrigins: ['https://shop.example'],
+      linkHosts: ['shop.example'],
+      currency: 'CNY',
+    }),
+  });
+  expect(res.status).toBe(201);
+  const body = (await res.json()) as { keys: { marketer: { token: string }; developer: { token: string } } };
+  keys = { marketer: body.keys.marketer.token, developer: body.keys.developer.token };
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A fresh browser context signed in with `token` through the form; fails on page errors or CSP violations. */
+async function signedIn(token: string, lang: 'zh-CN' | 'en' = 'zh-CN'): Promise<{ ctx: BrowserContext; page: Page; errors: string[] }> {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && !/status of 40[034]/.test(m.text()) && errors.push(m.text()));
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(`${url}/console/sign-in?lang=${lang}`);
+  await page.fill('#token', token);
+  await Promise.all([page.waitForURL(/\/console\/sites\//), page.click('form[action="/console/sign-in"] button[type="submit"]')]);
+  return { ctx, page, errors };
+}
+
+/**
+ * [] when the page has no horizontal scroll; else the elements that stick out of the viewport and are
+ * not inside a scroll box (a wide table in .table-wrap scrolls on its own), or all that stick out.
+ */
+const overflowing = (page: Page) =>
+  page.evaluate(() => {
+    if (document.documentElement.scrollWidth <= window.innerWidth) return [];
+    // Inside a scroll box (a wide table in .table-wrap) sticking out is fine: that box scrolls, not the page.
+    const clipped = (e: HTMLElement) => {
+      for (let p = e.parentElement; p && p !== document.body; p = p.parentElement)
+        if (/(auto|scroll|hidden)/.test(getComputedStyle(p).overflowX)) return true;
+      return false;
+    };
+    const out = [...document.querySelectorAll<HTMLElement>('body *')].filter(
+      (e) => e.getBoundingClientRect().right > window.innerWidth + 0.5,
+    );
+    const free = out.filter((e) => !clipped(e));
+    const wide = [...document.querySelectorAll<HTMLElement>('body, body *')].filter(
+      (e) => e.scrollWidth > window.innerWidth && !clipped(e),
+    );
+    return [`scrollWidth ${document.documentElement.scrollWidth}`, ...wide.slice(-4), ...(free.length ? free : out)]
+      .slice(0, 14)
+      .map((e) =>
+        typeof e === 'string'
+          ? e
+          : `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${e.className} (${Math.round(e.getBoundingClientRect().right)} px, scroll ${e.scrollWidth}, ${getComputedStyle(e).position})`,
+      );
+  });
+
+async function visit(ua: string) {
+  const res = await fetch(`${url}/r/${SLUG}`, { redirect: 'manual', headers: { 'user-agent': ua } });
+  return `${res.status} ${res.headers.get('location') ?? ''} ${await res.text()}`;
+}
+
+describe('console (Chromium, wrangler dev)', () => {
+  it('a marketer creates a link, adds a Baidu rule, simulates, publishes, follows /r/, rolls back and sees the visits', async () => {
+    const { ctx, page, errors } = await signedIn(keys.marketer);
+    // The session cookie is HttpOnly (invisible to scripts) and the key is nowhere in the browser.
+    const cookies = await ctx.cookies();
+    const session = cookies.find((c) => c.name === 'ep_console')!;
+    expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict' });
+    expect(JSON.stringify(cookies)).not.toContain(keys.marketer);
+    expect(await page.evaluate(() => document.cookie)).not.toContain('ep_console');
+    expect(page.url()).toContain(`/console/sites/${SITE}/links`);
+
+    // Create: slug, a name with markup, default target = WeChat mini-program.
+    await page.fill('#slug', SLUG);
+    await page.fill('#name', '<script>window.__xss=1</script>春季上新');
+    await page.selectOption('#kind', 'wechat-miniprogram');
+    await page.fill('#appId', 'wx0123456789abcdef');
+    await page.fill('#path', 'pages/index/index');
+    await Promise.all([page.waitForURL(new RegExp(`/links/${SLUG}$`)), page.click('form[action$="/links"] button[type="submit"]')]);
+    expect(await page.textContent('h1')).toBe('<script>window.__xss=1</script>春季上新');
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await page.waitForSelector('#editor[data-state="ready"]');
+
+    // Add the rule "Baidu app → Baidu smart mini-program".
+    await page.click('#add-rule');
+    await page.fill('[data-path="rules.0.name"]', 'Baidu app');
+    const hosts = page.locator('fieldset[data-path="rules.0.conditions.0.values"]');
+    await hosts.locator('input[value="wechat"]').uncheck();
+    await hosts.locator('input[value="baidu"]').check();
+    await hosts.locator('input[value="baidu-swan"]').check();
+    await page.selectOption('[data-path="rules.0.action.target.kind"]', 'baidu-swan');
+    await page.fill('[data-path="rules.0.action.target.appKey"]', 'AbCd1234EfGh');
+    await page.fill('[data-path="rules.0.action.target.fallbackUrl"]', 'https://shop.example/h5');
+
+    // A split that does not add up to 100 blocks publishing (and says so).
+    await page.selectOption('[data-path="default.type"]', 'split');
+    await page.fill('[data-path="default.variants.0.weight"]', '70');
+    expect(await page.locator('#publish').isDisabled()).toBe(true);
+    expect(await page.textContent('[data-path="default.variants"]')).toMatch(/120/);
+    await page.selectOption('[data-path="default.type"]', 'target');
+    expect(await page.locator('#publish').isDisabled()).toBe(false);
+
+    // A bad AppKey: the server's own schema message appears next to the field.
+    await page.fill('[data-path="rules.0.action.target.appKey"]', 'no!');
+    await page.click('#publish');
+    await page.waitForSelector('[data-path="rules.0.action.target.appKey"][aria-invalid="true"]');
+    expect(await page.locator('.field-error').first().textContent()).toMatch(/appKey|AppKey/);
+    await page.fill('[data-path="rules.0.action.target.appKey"]', 'AbCd1234EfGh');
+
+    // Simulate the draft with both presets.
+    const simulate = async (preset: string) => {
+      await page.selectOption('[data-path="sim.preset"]', preset);
+      await page.evaluate(() => document.getElementById('simulate-result')!.replaceChildren());
+      await page.click('#simulate-form button[type="submit"]');
+      await page.waitForSelector('.decision-target');
+      const kind = await page.getAttribute('.decision-target', 'data-kind');
+      const matched = await page.getAttribute('.decision', 'data-rule');
+      return { kind, matched };
+    };
+    expect(await simulate('baidu-android')).toEqual({ kind: 'baidu-swan', matched: 'rule-1' });
+    expect(await page.locator('li.rule.matched').count()).toBe(1);
+    expect(await simulate('wechat-ios')).toEqual({ kind: 'wechat-miniprogram', matched: 'default' });
+    expect(await page.textContent('#simulate-result')).toMatch(/rule-1/); // why the earlier rule did not match
+    await page.screenshot({ path: join(SHOTS, 'link-editor-zh-CN.png'), fullPage: true });
+
+    // Publish → version 2.
+    await Promise.all([page.waitForURL(/published=2/), page.click('#publish')]);
+    expect(await page.textContent('#current-version')).toBe('2');
+    await new Promise((r) => setTimeout(r, 5_500)); // the link store's per-isolate cache (5 s)
+    expect(await visit(BAIDU_UA)).toContain('baiduboxapp://swan/AbCd1234EfGh');
+    const wx = await visit(WECHAT_UA);
+    expect(wx).toContain('wx0123456789abcdef');
+    expect(wx).not.toContain('baiduboxapp');
+
+    // Roll back to version 1 (confirm dialog accepted) → version 3; Baidu visitors get WeChat again.
+    await Promise.all([
+      page.waitForURL(/rolledback=1/),
+      page.click('form[action$="/rollback"]:has(input[name="version"][value="1"]) button'),
+    ]);
+    expect(await page.textContent('#current-version')).toBe('3');
+    await new Promise((r) => setTimeout(r, 5_500));
+    expect(await visit(BAIDU_UA)).not.toContain('baiduboxapp://swan');
+
+    // The charts show the visits just made (3 visits: Baidu, WeChat, Baidu after the rollback).
+    await page.reload();
+    const results = page.locator('section[aria-labelledby="results"]');
+    expect(await results.textContent()).toMatch(/3/);
+    expect(await results.locator('svg title').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SHOTS, 'link-results-zh-CN.png'), fullPage: true });
+
+    // A change without the CSRF token is refused (the session cookie alone is not enough).
+    const status = await page.evaluate(async (u) => {
+      const r = await fetch(u, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      return r.status;
+    }, `${url}/console/sites/${SITE}/links/${SLUG}/publish`);
+    expect(status).toBe(403);
+
+    // A marketer cannot open the keys or models pages.
+    for (const p of ['keys', 'models']) {
+      const res = await page.goto(`${url}/console/sites/${SITE}/${p}`);
+      expect(res!.status()).toBe(403);
+    }
+    expect(errors).toEqual([]);
+    await ctx.close();
+  });
+
+  it('every main page: no horizontal scroll at 360 px, and a screenshot in both languages', async () => {
+    for (const lang of ['zh-CN', 'en'] as const) {
+      for (const [token, pages] of [
+        [keys.marketer, ['links', `links/${SLUG}`]],
+        [keys.developer, ['keys', 'models', 'recommendations']],
+      ] as const) {
+        const { ctx, page, errors } = await signedIn(token, lang);
+        for (const p of pages) {
+          for (const width of [1200, 360]) {
+            await page.setViewportSize({ width, height: 800 });
+            const res = await page.goto(`${url}/console/sites/${SITE}/${p}`);
+            expect(res!.status(), p).toBe(200);
+            expect(await page.getAttribute('html', 'lang')).toBe(lang);
+            if (width === 360) expect(await overflowing(page), `${p} at 360 px (${lang})`).toEqual([]);
+            await page.screenshot({ path: join(SHOTS, `${p.replace(/\//g, '_')}-${lang}-${width}.png`), fullPage: true });
+          }
+        }
+        expect(errors).toEqual([]);
+        await ctx.close();
+      }
+    }
+  });
+});
