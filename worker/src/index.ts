@@ -1,6 +1,7 @@
 import { type Handler, Hono } from 'hono';
 import { catalogAdminRoutes } from './catalog/admin-routes.js';
 import { consoleRoutes } from './console/routes.js';
+import { purgeSessions } from './console/session.js';
 import { demoImageRoutes } from './demo/images.js';
 import type { AppEnv } from './env.js';
 import { consumeEvents, type EventsMessage, SWEEP_MIN_AGE_MS, sweepEvents } from './events/pipeline.js';
@@ -55,7 +56,8 @@ app.onError(onError);
 
 /**
  * The worker: HTTP through the Hono app; the events queue's consumer; and the cron trigger that
- * sweeps the events pipeline, then recomputes trending lists from what is stored.
+ * sweeps the events pipeline, recomputes trending lists from what is stored and drops expired
+ * console sessions.
  */
 export default {
   fetch: app.fetch,
@@ -69,7 +71,9 @@ export default {
         .then((s) => console.log(`events sweep: ${s.batches} batches from incoming/, ${s.inserted} rows new, ${s.archived} archived`))
         .catch((e) => console.error(`events sweep failed: ${e}`))
         .then(() => refreshTrending(env))
-        .then((sites) => console.log(`trending refreshed for ${sites.length} sites`)),
+        .then((sites) => console.log(`trending refreshed for ${sites.length} sites`))
+        .then(() => purgeSessions(env.DB))
+        .catch((e) => console.error(`cron: ${e}`)),
     );
   },
 } satisfies ExportedHandler<AppEnv['Bindings'], EventsMessage>;

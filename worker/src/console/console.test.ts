@@ -97,3 +97,25 @@ describe('console sign-in and sessions', () => {
     expect(await again.text()).toContain('Sign in');
   });
 });
+
+describe('session expiry', () => {
+  it('ends after 2 h idle and 12 h after sign-in, whatever the activity', async () => {
+    const { env } = await import('cloudflare:test');
+    const { createSession, readSession, SESSION_IDLE_MS, SESSION_MAX_MS } = await import('./session.js');
+    const t0 = 1_800_000_000_000;
+    const principal = { subject: 'admin-token', role: 'admin' as const, sites: '*' as const };
+    const idle = await createSession(env.DB, principal, t0);
+    expect(await readSession(env.DB, idle.cookie, t0 + SESSION_IDLE_MS - 1)).not.toBeNull();
+    const later = await createSession(env.DB, principal, t0);
+    expect(await readSession(env.DB, later.cookie, t0 + SESSION_IDLE_MS + 1)).toBeNull();
+    // Active every hour: still ends at 12 h.
+    const busy = await createSession(env.DB, principal, t0);
+    let t = t0;
+    while (t + 3_600_000 < t0 + SESSION_MAX_MS) {
+      t += 3_600_000;
+      expect(await readSession(env.DB, busy.cookie, t)).not.toBeNull();
+    }
+    expect(await readSession(env.DB, busy.cookie, t0 + SESSION_MAX_MS)).toBeNull();
+    expect(await readSession(env.DB, 'not-a-session', t0)).toBeNull();
+  });
+});

@@ -1,4 +1,5 @@
 import type { Principal } from '../sites/auth.js';
+import { findActiveKey, isKeyActive } from '../sites/sites-store.js';
 import { safeEqual, tokenHash } from '../sites/tokens.js';
 
 /** Console sessions: D1 rows keyed by the SHA-256 of a random cookie value; no token is ever kept. */
@@ -37,10 +38,7 @@ export async function principalForToken(
   token: string,
 ): Promise<Principal | 'public' | null> {
   if (ownerToken && safeEqual(token, ownerToken)) return { subject: 'admin-token', role: 'admin', sites: '*' };
-  const row = await db
-    .prepare('SELECT id, site, role FROM site_keys WHERE hash = ?1 AND revoked_at IS NULL')
-    .bind(await tokenHash(token))
-    .first<{ id: string; site: string; role: 'public' | 'developer' | 'marketer' }>();
+  const row = await findActiveKey(db, token);
   if (!row) return null;
   if (row.role === 'public') return 'public';
   return { subject: `key:${row.id}`, role: row.role, sites: [row.site] };
@@ -77,9 +75,7 @@ export async function readSession(db: D1Database, cookie: string | undefined, no
   const hash = await tokenHash(cookie);
   const row = await db
     .prepare(
-      `SELECT s.subject, s.role, s.site, s.csrf, s.created_at, s.last_seen_at, s.expires_at,
-              CASE WHEN s.subject LIKE 'key:%' THEN (SELECT k.revoked_at IS NULL FROM site_keys k WHERE k.id = substr(s.subject, 5)) ELSE 1 END AS active
-         FROM console_sessions s WHERE s.id_hash = ?1`,
+      'SELECT subject, role, site, csrf, created_at, last_seen_at, expires_at FROM console_sessions WHERE id_hash = ?1',
     )
     .bind(hash)
     .first<{
@@ -90,10 +86,10 @@ export async function readSession(db: D1Database, cookie: string | undefined, no
       created_at: number;
       last_seen_at: number;
       expires_at: number;
-      active: number | null;
     }>();
   if (!row) return null;
-  if (row.expires_at <= now || row.created_at + SESSION_MAX_MS <= now || !row.active) {
+  const active = !row.subject.startsWith('key:') || (await isKeyActive(db, row.subject.slice(4)));
+  if (row.expires_at <= now || row.created_at + SESSION_MAX_MS <= now || !active) {
     await db.prepare('DELETE FROM console_sessions WHERE id_hash = ?1').bind(hash).run();
     return null;
   }

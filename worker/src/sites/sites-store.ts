@@ -107,6 +107,19 @@ export async function createKey(
   return k.key;
 }
 
+/** The active (not revoked) key a token belongs to, or null: for signing in to the console. */
+export async function findActiveKey(db: D1Database, token: string): Promise<{ id: string; site: string; role: KeyRole } | null> {
+  return db
+    .prepare('SELECT id, site, role FROM site_keys WHERE hash = ?1 AND revoked_at IS NULL')
+    .bind(await tokenHash(token))
+    .first<{ id: string; site: string; role: KeyRole }>();
+}
+
+/** Whether a key exists and is not revoked (a console session ends with its key). */
+export async function isKeyActive(db: D1Database, id: string): Promise<boolean> {
+  return (await db.prepare('SELECT 1 AS ok FROM site_keys WHERE id = ?1 AND revoked_at IS NULL').bind(id).first()) !== null;
+}
+
 /** Every key of a site, newest first; never a secret. */
 export async function listKeys(db: D1Database, site: string): Promise<KeyInfo[]> {
   const { results } = await db
