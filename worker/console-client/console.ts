@@ -43,7 +43,28 @@ function copyButtons() {
   }
 }
 
-export const enhancers: (() => void)[] = [confirmations, copyButtons, mountEditor];
+/** The new-link form: show only the fields the chosen target type uses (all are shown without script). */
+function targetKindFields() {
+  const kind = document.querySelector<HTMLSelectElement>('form #kind');
+  if (!kind) return;
+  const uses: Record<string, string[]> = {
+    h5: ['url'],
+    qr: ['url'],
+    'wechat-miniprogram': ['appId', 'path'],
+    'baidu-swan': ['appKey', 'path', 'fallbackUrl'],
+  };
+  const all = ['url', 'appId', 'appKey', 'path', 'fallbackUrl'];
+  const apply = () => {
+    for (const id of all) {
+      const box = document.getElementById(id)?.parentElement;
+      if (box) box.hidden = !(uses[kind.value] ?? all).includes(id);
+    }
+  };
+  kind.addEventListener('change', apply);
+  apply();
+}
+
+export const enhancers: (() => void)[] = [targetKindFields, confirmations, copyButtons, mountEditor];
 
 document.addEventListener('DOMContentLoaded', () => {
   for (const enhance of enhancers) enhance();

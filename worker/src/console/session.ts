@@ -74,9 +74,7 @@ export async function readSession(db: D1Database, cookie: string | undefined, no
   if (!cookie || cookie.length > 100) return null;
   const hash = await tokenHash(cookie);
   const row = await db
-    .prepare(
-      'SELECT subject, role, site, csrf, created_at, last_seen_at, expires_at FROM console_sessions WHERE id_hash = ?1',
-    )
+    .prepare('SELECT subject, role, site, csrf, created_at, last_seen_at, expires_at FROM console_sessions WHERE id_hash = ?1')
     .bind(hash)
     .first<{
       subject: string;
