@@ -124,6 +124,27 @@ describe('console (Chromium, wrangler dev)', () => {
     await page.fill('[data-path="rules.0.action.target.appKey"]', 'AbCd1234EfGh');
     await page.fill('[data-path="rules.0.action.target.fallbackUrl"]', 'https://shop.example/h5');
 
+    // Reorder: a second rule moves up with its button and back down by dragging; then it is deleted.
+    await page.click('#add-rule');
+    const order = () => page.$$eval('ol.rules > li.rule', (lis) => lis.map((li) => li.getAttribute('data-rule')));
+    expect(await order()).toEqual(['rule-1', 'rule-2']);
+    await page.click('li.rule[data-rule="rule-2"] button[data-focus="rule-rule-2-up"]');
+    expect(await order()).toEqual(['rule-2', 'rule-1']);
+    await page.$eval('li.rule[data-rule="rule-2"]', (li) => li.scrollIntoView({ block: 'start' }));
+    const from = (await page.locator('li.rule[data-rule="rule-2"] .handle').boundingBox())!;
+    const to = (await page.locator('li.rule[data-rule="rule-1"] .handle').boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 + 5, from.y + from.height / 2 + 5, { steps: 5 });
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 10 });
+    await page.mouse.up();
+    expect(await order()).toEqual(['rule-1', 'rule-2']);
+    // Switched off, a rule stays in the list but is marked as off.
+    await page.uncheck('li.rule[data-rule="rule-2"] .inline-check input');
+    expect(await page.getAttribute('li.rule[data-rule="rule-2"]', 'class')).toMatch(/\boff\b/);
+    await page.click('li.rule[data-rule="rule-2"] button.danger');
+    expect(await order()).toEqual(['rule-1']);
+
     // A split that does not add up to 100 blocks publishing (and says so).
     await page.selectOption('[data-path="default.type"]', 'split');
     await page.fill('[data-path="default.variants.0.weight"]', '70');
@@ -198,6 +219,11 @@ describe('console (Chromium, wrangler dev)', () => {
 
   it('every main page: no horizontal scroll at 360 px, and a screenshot in both languages', async () => {
     for (const lang of ['zh-CN', 'en'] as const) {
+      const anon = await browser.newPage({ viewport: { width: 360, height: 800 } });
+      await anon.goto(`${url}/console/sign-in?lang=${lang}`);
+      expect(await overflowing(anon)).toEqual([]);
+      await anon.screenshot({ path: join(SHOTS, `sign-in-${lang}-360.png`), fullPage: true });
+      await anon.close();
       for (const [token, pages] of [
         [keys.marketer, ['links', `links/${SLUG}`]],
         [keys.developer, ['keys', 'models', 'recommendations']],

@@ -645,21 +645,24 @@ export function mountEditor() {
       'aria-label': `${tx('rule')} ${i + 1}`,
     });
     const head = el('div', { class: 'rule-head' });
-    const handle = el('span', { class: 'handle', draggable: 'true', title: tx('drag'), 'aria-hidden': 'true', text: '⠿' });
-    handle.addEventListener('dragstart', (e) => {
-      e.dataTransfer?.setData('text/plain', String(i));
+    // Drag to reorder with pointer events (mouse, pen and touch alike; HTML5 drag and drop does not
+    // work on phones): press the handle, move over another rule, release. ↑ ↓ do the same by keyboard.
+    const handle = el('span', { class: 'handle', title: tx('drag'), 'aria-hidden': 'true', text: '⠿' });
+    handle.addEventListener('pointerdown', (e) => {
+      e.preventDefault();
+      handle.setPointerCapture(e.pointerId);
       li.classList.add('dragging');
     });
-    handle.addEventListener('dragend', () => li.classList.remove('dragging'));
-    li.addEventListener('dragover', (e) => e.preventDefault());
-    li.addEventListener('drop', (e) => {
-      e.preventDefault();
-      const from = Number(e.dataTransfer?.getData('text/plain'));
-      if (!Number.isInteger(from) || from === i) return;
-      const [moved] = state.rules.splice(from, 1);
-      state.rules.splice(i, 0, moved);
+    handle.addEventListener('pointerup', (e) => {
+      li.classList.remove('dragging');
+      const over = document.elementFromPoint(e.clientX, e.clientY)?.closest<HTMLElement>('li.rule');
+      const to = over ? [...root!.querySelectorAll('li.rule')].indexOf(over) : -1;
+      if (to < 0 || to === i) return;
+      const [moved] = state.rules.splice(i, 1);
+      state.rules.splice(to, 0, moved);
       rerender();
     });
+    handle.addEventListener('pointercancel', () => li.classList.remove('dragging'));
     const name = input(rule.name ?? '', (v) => {
       if (v) rule.name = v;
       else delete rule.name;
