@@ -53,7 +53,7 @@ async function signedIn(token: string, lang: 'zh-CN' | 'en' = 'zh-CN'): Promise<
   page.on('dialog', (d) => void d.accept());
   await page.goto(`${url}/console/sign-in?lang=${lang}`);
   await page.fill('#token', token);
-  await Promise.all([page.waitForURL(/\/console\/sites\//), page.click('form[action="/console/sign-in"] button[type="submit"]')]);
+  await Promise.all([page.waitForURL(/\/console\/sites/), page.click('form[action="/console/sign-in"] button[type="submit"]')]);
   return { ctx, page, errors };
 }
 
@@ -218,25 +218,66 @@ describe('console (Chromium, wrangler dev)', () => {
   });
 
   it('every main page: no horizontal scroll at 360 px, and a screenshot in both languages', async () => {
+    // Some recommendation traffic on the demo site, so its Recommendations page has numbers to show.
+    for (const placement of ['for-you', 'similar']) {
+      const recs = (await (await fetch(`${url}/v1/sites/demo/recommendations?k=6&placement=${placement}`)).json()) as {
+        recommendationId: string;
+        items: { id: string }[];
+      };
+      const events = recs.items.flatMap((it, i) => [
+        {
+          id: `shot-${placement}-imp-${i}-${Date.now()}`,
+          type: 'impression',
+          visitorId: `v-shot-${i}`,
+          itemId: it.id,
+          placement,
+          recommendationId: recs.recommendationId,
+        },
+        ...(i < 2
+          ? [
+              {
+                id: `shot-${placement}-clk-${i}-${Date.now()}`,
+                type: 'click',
+                visitorId: `v-shot-${i}`,
+                itemId: it.id,
+                placement,
+                recommendationId: recs.recommendationId,
+              },
+            ]
+          : []),
+      ]);
+      const res = await fetch(`${url}/v1/sites/demo/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ events }),
+      });
+      expect(res.status).toBe(200);
+    }
+    await new Promise((r) => setTimeout(r, 3_000)); // the events queue stores them
     for (const lang of ['zh-CN', 'en'] as const) {
       const anon = await browser.newPage({ viewport: { width: 360, height: 800 } });
       await anon.goto(`${url}/console/sign-in?lang=${lang}`);
       expect(await overflowing(anon)).toEqual([]);
       await anon.screenshot({ path: join(SHOTS, `sign-in-${lang}-360.png`), fullPage: true });
       await anon.close();
-      for (const [token, pages] of [
-        [keys.marketer, ['links', `links/${SLUG}`]],
-        [keys.developer, ['keys', 'models', 'recommendations']],
+      // The shop's pages as its own keys see them, and the demo site (a trained model, events) as the owner.
+      for (const [token, site, pages] of [
+        [keys.marketer, SITE, ['links', `links/${SLUG}`]],
+        [keys.developer, SITE, ['keys', 'models', 'recommendations']],
+        [ADMIN_TOKEN, 'demo', ['models', 'recommendations', 'links/demo']],
       ] as const) {
         const { ctx, page, errors } = await signedIn(token, lang);
         for (const p of pages) {
           for (const width of [1200, 360]) {
             await page.setViewportSize({ width, height: 800 });
-            const res = await page.goto(`${url}/console/sites/${SITE}/${p}`);
+            const res = await page.goto(`${url}/console/sites/${site}/${p}`);
             expect(res!.status(), p).toBe(200);
             expect(await page.getAttribute('html', 'lang')).toBe(lang);
             if (width === 360) expect(await overflowing(page), `${p} at 360 px (${lang})`).toEqual([]);
-            await page.screenshot({ path: join(SHOTS, `${p.replace(/\//g, '_')}-${lang}-${width}.png`), fullPage: true });
+            await page.screenshot({
+              path: join(SHOTS, `${site === 'demo' ? 'demo-' : ''}${p.replace(/\//g, '_')}-${lang}-${width}.png`),
+              fullPage: true,
+            });
           }
         }
         expect(errors).toEqual([]);

@@ -66,7 +66,9 @@ describe('wrangler.toml [env.production]', () => {
     const files = readdirSync(dir, { recursive: true }).map(String).sort();
     expect(files).toContain(join('sdk', 'edgepick.js'));
     expect(files).toContain(join('sdk', 'index.js'));
-    expect(files.filter((f) => !f.startsWith('sdk') && f !== '_headers')).toEqual([]);
+    expect(files).toContain(join('console-assets', 'console.js'));
+    // The SDK, the console's script and stylesheet, and their headers: no storefront page.
+    expect(files.filter((f) => !f.startsWith('sdk') && !f.startsWith('console-assets') && f !== '_headers')).toEqual([]);
   });
 
   it('bundles for deployment (wrangler deploy --env production --dry-run)', () => {
