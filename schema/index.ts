@@ -53,6 +53,7 @@ export {
   RecommendationsResponse,
   RecommendedItem,
 } from './recommendations.js';
+export { ReferralLevel, ReferralsResponse, SharerReferrals } from './referrals.js';
 export {
   Action,
   CompiledLink,

@@ -16,6 +16,7 @@ import { metaRoutes } from './meta/routes.js';
 import { modelsAdminRoutes } from './models-admin/routes.js';
 import { itemsRoutes } from './recommend/items-routes.js';
 import { recommendationsRoutes } from './recommend/recommendations-routes.js';
+import { referralsRoutes } from './referrals/routes.js';
 import { sitesAdminRoutes } from './sites/admin-routes.js';
 import { siteCors } from './sites/cors.js';
 import { type SiteEnv, siteMiddleware } from './sites/middleware.js';
@@ -46,6 +47,7 @@ app.route('/v1/admin/sites/:site/links', adminLinksRoutes);
 app.route('/v1/admin/sites/:site/items', catalogAdminRoutes);
 app.route('/v1/admin/sites/:site/models', modelsAdminRoutes);
 app.route('/v1/admin/sites/:site/stats', statsRoutes);
+app.route('/v1/admin/sites/:site/referrals', referralsRoutes);
 // API paths never fall through to static files: an unknown one is a JSON 404.
 app.all('/demo/img', notFound);
 app.all('/demo/img/*', notFound);

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { StatsQuery } from '../../../schema/routing-admin.js';
-import { ApiError, invalid, methodNotAllowed, onError } from '../http/errors.js';
+import { invalid, methodNotAllowed, onError } from '../http/errors.js';
+import { dayRange } from '../lib/days.js';
 import { type AdminEnv, adminAuth } from '../sites/auth.js';
 import { type SiteEnv, siteMiddleware } from '../sites/middleware.js';
 import { eventStats } from './store.js';
@@ -20,11 +21,7 @@ statsRoutes.use('*', adminAuth({ roles: ['developer', 'marketer'] }), siteMiddle
 statsRoutes.get('/', async (c) => {
   const q = StatsQuery.safeParse(c.req.query());
   if (!q.success) throw invalid(q.error, 'query');
-  const to = q.data.to ?? new Date().toISOString().slice(0, 10);
-  const from = q.data.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
-  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
-  if (days < 1) throw new ApiError('invalid_request', `from ${from} is after to ${to}`);
-  if (days > STATS_MAX_DAYS) throw new ApiError('invalid_request', `at most ${STATS_MAX_DAYS} days per call`);
+  const { from, to } = dayRange(q.data, 30, STATS_MAX_DAYS);
   const rows = await eventStats(c.env.DB, c.get('site'), from, to);
   const totals = rows.reduce(
     (t, r) => ({

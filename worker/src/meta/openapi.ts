@@ -6,6 +6,7 @@ import { buildOpenApi, type Operation } from '../http/openapi.js';
 import { linksComponents, linksOperations } from '../links/openapi.js';
 import { modelsComponents, modelsOperations } from '../models-admin/openapi.js';
 import { recommendComponents, recommendOperations } from '../recommend/openapi.js';
+import { referralsComponents, referralsOperations } from '../referrals/openapi.js';
 import { sitesComponents, sitesOperations } from '../sites/openapi.js';
 
 const metaOperations: Operation[] = [
@@ -40,6 +41,7 @@ export function openApiDocument() {
       ...sitesOperations,
       ...catalogOperations,
       ...modelsOperations,
+      ...referralsOperations,
       ...demoOperations,
       ...metaOperations,
     ],
@@ -50,6 +52,7 @@ export function openApiDocument() {
       ...sitesComponents,
       ...catalogComponents,
       ...modelsComponents,
+      ...referralsComponents,
       Health: { schema: z.object({ ok: z.literal(true) }) },
       OpenApiDocument: { schema: z.object({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }).loose() },
     },

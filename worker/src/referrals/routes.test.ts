@@ -1,0 +1,65 @@
+import { SELF } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { createSite } from '../../../test/workers/console.js';
+import { waitForStored } from '../../../test/workers/stored-events.js';
+
+const BASE = 'https://edge.test';
+
+describe('GET /v1/admin/sites/:site/referrals', () => {
+  it('attributes purchases two levels deep from events sent through the API, once per purchase even when retried', async () => {
+    const { keys } = await createSite('ref-shop');
+    const events = [
+      // alice shares; bob arrives (wechat) and signs in; bob shares; carol arrives and buys twice in the mini-program.
+      { id: 'ref-e-0001', type: 'view', visitorId: 'v-bob', itemId: 'p1', ref: 'alice', channel: 'wechat' },
+      { id: 'ref-e-0002', type: 'view', visitorId: 'v-bob', userId: 'bob', itemId: 'p1' },
+      { id: 'ref-e-0003', type: 'view', visitorId: 'v-carol', itemId: 'p2', ref: 'bob', channel: 'wechat' },
+      {
+        id: 'ref-e-0004',
+        type: 'purchase',
+        visitorId: 'v-carol-mp',
+        userId: 'carol',
+        itemId: 'p2',
+        price: 30,
+        quantity: 2,
+        channel: 'wechat',
+      },
+      { id: 'ref-e-0005', type: 'view', visitorId: 'v-carol-mp', userId: 'carol', itemId: 'p2' },
+      { id: 'ref-e-0006', type: 'purchase', visitorId: 'v-carol', itemId: 'p3', price: 10 },
+      // alice opens her own share: ignored.
+      { id: 'ref-e-0007', type: 'view', visitorId: 'v-alice', userId: 'alice', itemId: 'p1', ref: 'alice' },
+    ];
+    // carol signs in on the device she arrived on: her purchase in the mini-program (another visitor id)
+    // is hers through the user id.
+    events.push({ id: 'ref-e-0008', type: 'view', visitorId: 'v-carol', userId: 'carol', itemId: 'p2' });
+    const post = (batch: object[]) =>
+      SELF.fetch(`${BASE}/v1/sites/ref-shop/events?key=${keys.public}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ events: batch }),
+      });
+    expect((await post(events)).status).toBe(200);
+    expect((await post(events.slice(3, 6))).status).toBe(200); // a retried batch
+    await waitForStored(
+      'ref-shop',
+      events.map((e) => e.id),
+    );
+    const get = (path: string, token = keys.marketer) =>
+      SELF.fetch(`${BASE}/v1/admin/sites/ref-shop/referrals${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await get('');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { windowDays: number; sharers: { sharer: string; level1: object; level2: object }[] };
+    expect(body.windowDays).toBe(7);
+    const by = Object.fromEntries(body.sharers.map((s) => [s.sharer, s]));
+    expect(by.bob.level1).toEqual({ visits: 1, purchases: 2, revenue: 70 });
+    expect(by.alice.level1).toEqual({ visits: 1, purchases: 0, revenue: 0 });
+    expect(by.alice.level2).toEqual({ visits: 1, purchases: 2, revenue: 70 });
+    expect(await (await get('/bob')).json()).toEqual(by.bob);
+    expect(await (await get('/nobody')).json()).toEqual({
+      sharer: 'nobody',
+      level1: { visits: 0, purchases: 0, revenue: 0 },
+      level2: { visits: 0, purchases: 0, revenue: 0 },
+    });
+    expect((await get('', keys.public)).status).toBe(403);
+    expect((await get('?from=2026-02-30')).status).toBe(400);
+  });
+});

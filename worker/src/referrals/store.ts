@@ -1,0 +1,42 @@
+import { type ArrivalRow, ATTRIBUTION_WINDOW_MS, type PurchaseRow } from './attribution.js';
+
+/** Rows read per query at most: a small or mid-size shop's arrivals and purchases of a year fit. */
+const MAX_ROWS = 200_000;
+
+/** Every arrival (event with `ref`) up to `to` (ms): first referrers need all of history. */
+export async function arrivals(db: D1Database, site: string, to: number): Promise<ArrivalRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT visitor_id AS visitorId, user_id AS userId, ref, received_at AS at FROM events
+        WHERE site = ?1 AND ref IS NOT NULL AND received_at < ?2 ORDER BY received_at LIMIT ?3`,
+    )
+    .bind(site, to, MAX_ROWS)
+    .all<ArrivalRow>();
+  return results;
+}
+
+/** Purchases in `[from, to)` (ms), with Σ price × quantity. */
+export async function purchases(db: D1Database, site: string, from: number, to: number): Promise<PurchaseRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, visitor_id AS visitorId, user_id AS userId, COALESCE(price, 0) * COALESCE(quantity, 1) AS revenue, received_at AS at
+         FROM events WHERE site = ?1 AND type = 'purchase' AND received_at >= ?2 AND received_at < ?3 ORDER BY received_at LIMIT ?4`,
+    )
+    .bind(site, from, to, MAX_ROWS)
+    .all<PurchaseRow>();
+  return results;
+}
+
+/** Each (visitor id, user id) pair seen on one event before `to`: who signed in where. */
+export async function signIns(db: D1Database, site: string, to: number): Promise<{ visitorId: string; userId: string }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT DISTINCT visitor_id AS visitorId, user_id AS userId FROM events
+        WHERE site = ?1 AND user_id IS NOT NULL AND received_at < ?2 LIMIT ?3`,
+    )
+    .bind(site, to, MAX_ROWS)
+    .all<{ visitorId: string; userId: string }>();
+  return results;
+}
+
+export { ATTRIBUTION_WINDOW_MS };
