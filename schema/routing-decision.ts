@@ -12,7 +12,7 @@ const PageUrl = z.string().meta({ description: 'What the page opens or shows: an
 export const Plan = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('redirect'),
-    /** An https URL, a same-origin path made absolute, or a `weixin://` / `baiduboxapp://` scheme. */
+    /** An https URL, a same-origin path made absolute, or a `weixin://` / `baiduboxapp://` / `alipays://` scheme. */
     location: z.string(),
   }),
   z.discriminatedUnion('page', [
@@ -20,6 +20,10 @@ export const Plan = z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('page'), page: z.enum(['wechat-relay', 'wechat-in-app']), url: PageUrl }),
     /** A tap-to-open page for the Baidu smart-program scheme, with an H5 page for visitors without the Baidu app. */
     z.object({ kind: z.literal('page'), page: z.literal('baidu-relay'), url: PageUrl, fallbackUrl: z.string().optional() }),
+    /** Inside WeChat apps (which do not open Alipay links): a hint to open the link in a browser, with the ds.alipay.com page as `url`. */
+    z.object({ kind: z.literal('page'), page: z.literal('alipay-relay'), url: PageUrl }),
+    /** No live Douyin Link: a page asking to open the link in Douyin (`url` is the link itself), with an H5 page when the target has one. */
+    z.object({ kind: z.literal('page'), page: z.literal('douyin-relay'), url: PageUrl, fallbackUrl: z.string().optional() }),
     /** A QR code to scan with a phone (desktop visitors, `qr` targets). */
     z.object({ kind: z.literal('page'), page: z.literal('qr'), url: PageUrl, qrUrl: z.string().optional() }),
     /** Inside WeChat with the mini-program's original id: the `wx-open-launch-weapp` open-tag page (JS-SDK signed per request). */
@@ -33,6 +37,8 @@ export type Plan = z.infer<typeof Plan>;
 export const PublicEnv = z.object({
   host: HostName,
   os: OsName,
+  /** Present on HarmonyOS devices: 2–4 report `os: "android"` (Android underneath), NEXT (5+) `os: "harmonyos"`. */
+  harmony: z.literal(true).optional(),
   /** Search crawlers and link-preview fetchers: they get a preview page, never a redirect. */
   bot: z.boolean(),
   /** Primary language tag, lower-case (`zh-cn`, `en`), from Accept-Language. */

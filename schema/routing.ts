@@ -173,6 +173,42 @@ export const Target = z.discriminatedUnion('kind', [
     /** H5 page for visitors outside the Baidu app. */
     fallbackUrl: HttpsUrl.optional(),
   }),
+  /**
+   * Douyin mini-program. Douyin has no documented URL scheme for mini-programs outside its own
+   * clients; the way in from a browser is the Link that the open platform generates ("生成 Link V2",
+   * `POST https://open.douyin.com/api/apps/v1/url_link/generate/`, developer.open-douyin.com/docs/
+   * resource/zh-CN/mini-app/develop/server/url-and-qrcode/link/url-link-generate): expiry at most 180
+   * days ahead (rounded up to whole hours), 100 QPS and 500,000 links a day per mini-program, `query`
+   * as JSON of at most 1024 characters. Links look like `https://z.douyin.com/79lNBpL` (the "查询 Link"
+   * example). Without a live Link visitors get a relay page or `fallbackUrl`.
+   */
+  z.object({
+    kind: z.literal('douyin-miniprogram'),
+    /** "tt" followed by 16 hex digits, as the Douyin console shows it (docs: `tt*********`). */
+    appId: z.string().regex(/^tt[0-9a-f]{16}$/, 'a Douyin appId is "tt" followed by 16 hex digits'),
+    path: MiniPath,
+    /** `key=value&…` for the page (sent as JSON when the Link is generated; Douyin allows 1024 characters). */
+    query: SafeText(1024).optional(),
+    /** A pre-generated Link V2 (`https://z.douyin.com/…`) and when it expires (at most 180 days after generation). */
+    urlLink: HttpsUrl.optional(),
+    urlLinkExpiresAt: z.iso.datetime({ offset: true }).optional(),
+    /** H5 page for visitors when no live Link exists. */
+    fallbackUrl: HttpsUrl.optional(),
+  }),
+  /**
+   * Alipay mini-program: `alipays://platformapi/startapp?appId=…&page=…&query=…` (page and query
+   * URL-encoded), wrapped as `https://ds.alipay.com/?scheme=<encoded scheme>` outside Alipay (Alipay
+   * open docs "支付宝小程序 Scheme 链接", as quoted in blog.alice-ti.com/docs/Miniapp/01-支付宝开发常见问题汇总).
+   */
+  z.object({
+    kind: z.literal('alipay-miniprogram'),
+    /** 16 digits, e.g. `2021002161234567` (docs: `20170713077xxxxx`). */
+    appId: z.string().regex(/^20\d{14}$/, 'an Alipay appId is 16 digits starting with 20'),
+    /** The page as in app.json; empty opens the home page. */
+    path: MiniPath,
+    /** `key=value&…` start parameters, URL-encoded into the scheme's `query`. */
+    query: SafeText(512).optional(),
+  }),
   /** An https URL, or a path on this worker (`/…`, same origin: never an open redirect). */
   z.object({
     kind: z.literal('h5'),
@@ -254,15 +290,20 @@ export const linkKey = (slug: string) => `link/${slug}`;
 /** KV key of one immutable compiled version of a link. */
 export const linkVersionKey = (site: string, slug: string, version: number) => `site/${site}/link/${slug}/v${version}`;
 
-/** Every absolute URL a link can send visitors to (H5 targets, fallbacks, URL Links). */
-export function linkUrls(link: LinkDefinition): { path: string; url: string }[] {
-  const out: { path: string; url: string }[] = [];
+/** Every absolute URL a link can send visitors to (H5 targets, fallbacks, WeChat URL Links, Douyin Links). */
+export function linkUrls(link: LinkDefinition): { path: string; url: string; kind?: Target['kind'] }[] {
+  const out: { path: string; url: string; kind?: Target['kind'] }[] = [];
   const visit = (t: Target, path: string) => {
+    const start = out.length;
     // Anything that is not a same-origin path is an absolute URL and is host-checked.
     if (t.kind === 'h5' && !SameOriginPath.safeParse(t.url).success) out.push({ path: `${path}.url`, url: t.url });
     if (t.kind === 'qr' && t.url) out.push({ path: `${path}.url`, url: t.url });
     if (t.kind === 'baidu-swan' && t.fallbackUrl) out.push({ path: `${path}.fallbackUrl`, url: t.fallbackUrl });
     if (t.kind === 'wechat-miniprogram' && t.urlLink) out.push({ path: `${path}.urlLink`, url: t.urlLink });
+    if (t.kind === 'douyin-miniprogram' && t.urlLink) out.push({ path: `${path}.urlLink`, url: t.urlLink });
+    if (t.kind === 'douyin-miniprogram' && t.fallbackUrl) out.push({ path: `${path}.fallbackUrl`, url: t.fallbackUrl });
+    // Which target kind holds each URL: the guard allows a platform's own link host in that platform's target only.
+    for (let i = start; i < out.length; i++) out[i].kind = t.kind;
   };
   const action = (a: Action, path: string) => {
     if (a.type === 'target') visit(a.target, `${path}.target`);

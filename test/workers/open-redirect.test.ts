@@ -6,7 +6,7 @@ import { CONTROLS, CORPUS, type CorpusEntry, printable } from './redirect-corpus
 
 /**
  * Open-redirect corpus: every hostile URL string in every URL field a link can hold (h5.url, qr.url,
- * baidu-swan.fallbackUrl, wechat-miniprogram.urlLink), placed in the default action, in a rule
+ * baidu-swan.fallbackUrl, wechat-miniprogram.urlLink, douyin-miniprogram.urlLink and .fallbackUrl), placed in the default action, in a rule
  * action and in a split variant. The admin API must refuse (400 invalid_request, with an issue at
  * each placement) whatever would land a visitor off-site; whatever it accepts is then fetched at
  * `/r/:slug` with many user agents, and no Location header or URL in the page may leave the site.
@@ -26,12 +26,22 @@ const TOKEN = 'test-admin-token';
 const LINK_HOSTS = ['edgepick.example', '*.edgepick.example'];
 /** WeChat URL Links: acceptable as a wechat-miniprogram `urlLink`, nowhere else. */
 const WECHAT_URL_LINK_HOSTS = ['wxaurl.cn'];
+/** Douyin Link V2 links: acceptable as a douyin-miniprogram `urlLink`, nowhere else. */
+const DOUYIN_URL_LINK_HOSTS = ['z.douyin.com'];
 /** Schemes the routing pages and redirects legitimately use to open the apps (targets.ts). */
-const PLATFORM_SCHEMES = ['weixin:', 'baiduboxapp:'];
+const PLATFORM_SCHEMES = ['weixin:', 'baiduboxapp:', 'alipays:'];
+/** Pages the worker itself builds for Alipay targets (`https://ds.alipay.com/?scheme=…`), never from a link field. */
+const PLATFORM_PAGE_HOSTS = ['ds.alipay.com'];
 /** Third-party hosts the routing pages themselves load from (pages.ts: the WeChat JS-SDK on the open-tag page). */
 const PAGE_ASSET_HOSTS = ['res.wx.qq.com'];
 
-type Field = 'h5.url' | 'qr.url' | 'baidu-swan.fallbackUrl' | 'wechat-miniprogram.urlLink';
+type Field =
+  | 'h5.url'
+  | 'qr.url'
+  | 'baidu-swan.fallbackUrl'
+  | 'wechat-miniprogram.urlLink'
+  | 'douyin-miniprogram.urlLink'
+  | 'douyin-miniprogram.fallbackUrl';
 
 const FIELDS: Record<Field, { tag: string; key: string; target: (url: string) => Record<string, unknown> }> = {
   'h5.url': { tag: 'h5', key: 'url', target: (url) => ({ kind: 'h5', url }) },
@@ -57,6 +67,16 @@ const FIELDS: Record<Field, { tag: string; key: string; target: (url: string) =>
       path: 'pages/index/index',
       urlLink,
     }),
+  },
+  'douyin-miniprogram.urlLink': {
+    tag: 'dyl',
+    key: 'urlLink',
+    target: (urlLink) => ({ kind: 'douyin-miniprogram', appId: 'tt0123456789abcdef', path: 'pages/index/index', urlLink }),
+  },
+  'douyin-miniprogram.fallbackUrl': {
+    tag: 'dyf',
+    key: 'fallbackUrl',
+    target: (fallbackUrl) => ({ kind: 'douyin-miniprogram', appId: 'tt0123456789abcdef', path: 'pages/index/index', fallbackUrl }),
   },
 };
 const FIELD_NAMES = Object.keys(FIELDS) as Field[];
@@ -141,6 +161,7 @@ function hostAllowed(hostname: string, field: Field | 'page'): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '');
   if (host === WORKER_HOST || matchesHost(host, LINK_HOSTS)) return true;
   if (field === 'wechat-miniprogram.urlLink' && matchesHost(host, WECHAT_URL_LINK_HOSTS)) return true;
+  if (field === 'douyin-miniprogram.urlLink' && matchesHost(host, DOUYIN_URL_LINK_HOSTS)) return true;
   return false;
 }
 
@@ -185,9 +206,10 @@ const unescapeHtml = (s: string) =>
     .replace(/&amp;/g, '&');
 
 /** `where: url` for every place a response could send a visitor off-site. */
-function offSite(res: Response, body: string, requestUrl: string, field: Field): string[] {
+function offSite(res: Response, body: string, requestUrl: string, field: Field, platformPages = false): string[] {
   const out: string[] = [];
-  const check = (value: string, where: string, opts: { assets?: boolean; data?: boolean } = {}) => {
+  const check = (value: string, where: string, opts: { assets?: boolean; data?: boolean; platformPages?: boolean } = {}) => {
+    opts.platformPages = platformPages;
     let u: URL;
     try {
       u = new URL(value, requestUrl);
@@ -198,6 +220,7 @@ function offSite(res: Response, body: string, requestUrl: string, field: Field):
     if (u.protocol === 'https:' || u.protocol === 'http:') {
       if (hostAllowed(u.hostname, field)) return;
       if (opts.assets && PAGE_ASSET_HOSTS.includes(u.hostname)) return;
+      if (opts.platformPages && PLATFORM_PAGE_HOSTS.includes(u.hostname)) return;
       out.push(`${where}: ${printable(value)} → host ${u.hostname}`);
     } else if (PLATFORM_SCHEMES.includes(u.protocol) || (opts.data && u.protocol === 'data:')) {
       return;
@@ -340,6 +363,9 @@ describe('open-redirect corpus', () => {
     expect(h5('https://edgepick\u3002example/ok')).toBe(false);
     expect(h5('https://wxaurl.cn/anything')).toBe(true);
     expect(judge('https://wxaurl.cn/anything', 'wechat-miniprogram.urlLink').mustRefuse).toBe(false);
+    expect(judge('https://z.douyin.com/79lNBpL', 'douyin-miniprogram.urlLink').mustRefuse).toBe(false);
+    expect(judge('https://z.douyin.com/79lNBpL', 'douyin-miniprogram.fallbackUrl').mustRefuse).toBe(true);
+    expect(judge('https://wxaurl.cn/anything', 'douyin-miniprogram.urlLink').mustRefuse).toBe(true);
     expect(h5('/ok')).toBe(false);
     expect(h5('//evil.com')).toBe(true);
   });
@@ -351,6 +377,8 @@ describe('open-redirect corpus', () => {
       'qr.url': [],
       'baidu-swan.fallbackUrl': [],
       'wechat-miniprogram.urlLink': [],
+      'douyin-miniprogram.urlLink': [],
+      'douyin-miniprogram.fallbackUrl': [],
     };
     for (const field of FIELD_NAMES) {
       await pool(CONTROLS[field], 8, async (url, i) => {
@@ -385,20 +413,31 @@ describe('open-redirect corpus', () => {
           conditions: [{ field: 'query', key: 'ep', op: 'equals', value: 'qr' }],
           action: { type: 'target', target: { kind: 'qr' } },
         },
+        {
+          id: 'ali',
+          conditions: [{ field: 'query', key: 'ep', op: 'equals', value: 'ali' }],
+          action: { type: 'target', target: { kind: 'alipay-miniprogram', appId: '2021002161234567', path: 'pages/index/index' } },
+        },
+        {
+          id: 'dy',
+          conditions: [{ field: 'query', key: 'ep', op: 'equals', value: 'dy' }],
+          action: { type: 'target', target: { kind: 'douyin-miniprogram', appId: 'tt0123456789abcdef', path: 'pages/index/index' } },
+        },
       ],
       default: { type: 'target', target: { kind: 'h5', url: '/' } },
       preview: { title: 'plain', image: 'https://img.edgepick.example/p.png' },
     };
     expect((await admin('POST', '/', plain)).status).toBe(201);
     let sawJsSdk = false;
-    for (const q of ['', 'ep=wx&', 'ep=bd&', 'ep=qr&'])
+    for (const q of ['', 'ep=wx&', 'ep=bd&', 'ep=qr&', 'ep=ali&', 'ep=dy&'])
       for (const ua of USER_AGENTS) {
         const requestUrl = `${ORIGIN}/r/orc-plain?${q}utm_source=corpus`;
         const res = await SELF.fetch(requestUrl, { headers: { 'user-agent': ua.ua }, redirect: 'manual' });
         const body = await res.text();
         sawJsSdk ||= body.includes('https://res.wx.qq.com/');
         expect(res.status, `${q} ${ua.name}`).toBeLessThan(500);
-        for (const v of offSite(res, body, requestUrl, 'h5.url'))
+        // Only the Alipay rule may lead to Alipay's own scheme page.
+        for (const v of offSite(res, body, requestUrl, 'h5.url', q === 'ep=ali&'))
           failures.push({ field: 'h5.url', entry: 'orc-plain', cause: 'page off-site', detail: `${q} ${ua.name} · ${v}` });
       }
     expect(sawJsSdk).toBe(true);

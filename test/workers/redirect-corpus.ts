@@ -243,4 +243,6 @@ export const CONTROLS = {
   'qr.url': ['https://edgepick.example/ok', 'https://shop.edgepick.example/ok?x=1'],
   'baidu-swan.fallbackUrl': ['https://edgepick.example/ok', 'https://shop.edgepick.example/ok?x=1'],
   'wechat-miniprogram.urlLink': ['https://wxaurl.cn/abcDEF123', 'https://edgepick.example/ok'],
+  'douyin-miniprogram.urlLink': ['https://z.douyin.com/79lNBpL', 'https://edgepick.example/ok'],
+  'douyin-miniprogram.fallbackUrl': ['https://edgepick.example/ok', 'https://shop.edgepick.example/ok?x=1'],
 } as const;

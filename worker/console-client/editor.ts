@@ -113,6 +113,18 @@ const S = {
   kBaidu: ['百度智能小程序', 'Baidu smart mini-program'],
   kH5: ['H5 网页', 'H5 page'],
   kQr: ['二维码页', 'QR page'],
+  kDouyin: ['抖音小程序', 'Douyin mini-program'],
+  kAlipay: ['支付宝小程序', 'Alipay mini-program'],
+  hDouyin: [
+    '需在抖音开放平台「生成 Link」得到的链接（https://z.douyin.com/…，最长 180 天）：有效时手机上直接打开小程序（链接自带参数，utm/ref 不会带入）。没有或已过期时：显示“请在抖音中打开”页，或跳到 H5 备用页。电脑上显示二维码。',
+    'Needs a Link generated on the Douyin open platform (https://z.douyin.com/…, valid up to 180 days): while it is live, phones open the mini-program (the Link carries its own query, so utm/ref are not passed on). Without a live Link: an “open in Douyin” page, or the H5 fallback. Desktop gets a QR page.',
+  ],
+  hAlipay: [
+    '支付宝内直接打开小程序；其他浏览器和 App 经 ds.alipay.com 唤起支付宝；微信内提示在浏览器打开；电脑上显示二维码。AppID 为 16 位数字。',
+    'Inside Alipay it opens the mini-program; other browsers and apps go through ds.alipay.com to open Alipay; inside WeChat a hint to open in the browser; desktop gets a QR page. The AppID has 16 digits.',
+  ],
+  douyinLink: ['Link（https://z.douyin.com/…）', 'Link (https://z.douyin.com/…)'],
+  douyinLinkExpiresAt: ['Link 过期时间', 'Link expiry'],
   hWechat: [
     '微信内用开放标签打开（需原始 ID gh_…）。微信外：有 URL Link 时直接跳转；否则用明文 URL Scheme，这要求该页面已在小程序后台「URL Scheme」里声明，否则打不开。',
     'Inside WeChat it opens through the open tag (needs the original id gh_…). Outside WeChat: a URL Link if you set one; else the plain URL Scheme, which only works for pages declared in the mini-program admin (URL Scheme settings).',
@@ -215,6 +227,9 @@ function defaultTarget(kind: string): Target {
       return { kind, appId: '', path: 'pages/index/index', envVersion: 'release' } as Target;
     case 'baidu-swan':
       return { kind, appKey: '', path: 'pages/index/index' } as Target;
+    case 'douyin-miniprogram':
+    case 'alipay-miniprogram':
+      return { kind, appId: '', path: 'pages/index/index' } as Target;
     case 'qr':
       return { kind: 'qr' };
     default:
@@ -319,6 +334,8 @@ export function mountEditor() {
     const kinds: [string, string][] = [
       ['wechat-miniprogram', tx('kWechat')],
       ['baidu-swan', tx('kBaidu')],
+      ['douyin-miniprogram', tx('kDouyin')],
+      ['alipay-miniprogram', tx('kAlipay')],
       ['h5', tx('kH5')],
       ['qr', tx('kQr')],
     ];
@@ -326,8 +343,15 @@ export function mountEditor() {
       set(defaultTarget(k));
       rerender();
     });
-    const help =
-      t.kind === 'wechat-miniprogram' ? tx('hWechat') : t.kind === 'baidu-swan' ? tx('hBaidu') : t.kind === 'h5' ? tx('hH5') : tx('hQr');
+    const HELP: Record<Target['kind'], keyof typeof S> = {
+      'wechat-miniprogram': 'hWechat',
+      'baidu-swan': 'hBaidu',
+      'douyin-miniprogram': 'hDouyin',
+      'alipay-miniprogram': 'hAlipay',
+      h5: 'hH5',
+      qr: 'hQr',
+    };
+    const help = tx(HELP[t.kind]);
     box.append(labelled(tx('kind'), kindSel, `${path}.kind`, help));
     const rec = t as Record<string, unknown>;
     const text = (key: string, label: string, optional = true) =>
@@ -371,6 +395,17 @@ export function mountEditor() {
         text('query', tx('mpQuery')),
         text('fallbackUrl', tx('fallbackUrl')),
       );
+    } else if (t.kind === 'douyin-miniprogram') {
+      row.append(
+        text('appId', tx('appId'), false),
+        text('path', tx('path'), false),
+        text('query', tx('mpQuery')),
+        text('urlLink', tx('douyinLink')),
+        text('urlLinkExpiresAt', tx('douyinLinkExpiresAt')),
+        text('fallbackUrl', tx('fallbackUrl')),
+      );
+    } else if (t.kind === 'alipay-miniprogram') {
+      row.append(text('appId', tx('appId'), false), text('path', tx('path'), false), text('query', tx('mpQuery')));
     } else if (t.kind === 'h5') row.append(text('url', tx('url'), false));
     else row.append(text('url', tx('url')));
     box.append(row);
@@ -521,13 +556,15 @@ export function mountEditor() {
             o === 'ios'
               ? 'iOS'
               : o === 'harmonyos'
-                ? 'HarmonyOS'
+                ? 'HarmonyOS NEXT'
                 : o === 'desktop'
                   ? lang === 'en'
                     ? 'Desktop'
                     : '电脑'
                   : o === 'android'
-                    ? 'Android'
+                    ? lang === 'en'
+                      ? 'Android (incl. HarmonyOS 2–4)'
+                      : 'Android（含鸿蒙 2–4）'
                     : lang === 'en'
                       ? 'Other'
                       : '其他',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HostName, OsName } from '../../../schema/routing.js';
+import { HostName, LinkDefinition, OsName } from '../../../schema/routing.js';
 import { detectEnv, type Host, type Os, UA_MAX } from './detect-env.js';
+import { compiledLink, evaluateLink } from './rules.js';
 
 // Real user-agent strings from public fixtures of other projects; each row cites its source:
 //   [LZL]   lzl124631x/lzl124631x.github.io  _posts/2016-04-08-check-wechat-user-agent.md
@@ -18,6 +19,10 @@ import { detectEnv, type Host, type Os, UA_MAX } from './detect-env.js';
 //   [SWAN]  mosuite/swan-js-api                   test/utils/constant.js (iosUA / androidUA)
 //   [VSO]   cuilongjin/vercel-serverless-openapi  api/useragent.js
 //   [ZAX]   jsonchou/zax-device                   __mocks__/ua-list.js
+//   [OHD]   OpenHarmony docs, en/application-dev/web/web-default-userAgent.md (gitcode.com/openharmony/docs):
+//           the default ArkWeb UA of HarmonyOS NEXT / OpenHarmony 5 phones
+//   [YYB]   a public UA library ("yyb-ua", citing lanren-tools.com/user-agent): WeChat on a Mate 60 Pro, HarmonyOS 4.0
+//   [UAL]   a public UA preset list (found via the code search index): Huawei Browser on a Mate 60 Pro, HarmonyOS 4.0
 type Row = [source: string, label: string, ua: string, host: Host, os: Os, bot: boolean];
 
 const ROWS: Row[] = [
@@ -282,7 +287,7 @@ const ROWS: Row[] = [
     'Huawei browser on HarmonyOS',
     'Mozilla/5.0 (Linux; Android 10; HarmonyOS; YAL-AL10; HMSCore 6.3.0.327; GMSCore 21.48.15) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/92.0.4515.105 HuaweiBrowser/12.0.3.310 Mobile Safari/537.36',
     'other',
-    'harmonyos',
+    'android',
     false,
   ],
   [
@@ -290,7 +295,7 @@ const ROWS: Row[] = [
     'Baidu app on HarmonyOS 2',
     'Mozilla/5.0 (Linux; Android 10; STK-AL00 Build/HUAWEISTK-AL00; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/88.0.4324.93 Mobile Safari/537.36 BDOS/1.0 (HarmonyOS 2.2.0) SP-engine/2.72.0 baiduboxapp/13.34.5.10 (Baidu; P1 10) NABar/1.0',
     'baidu',
-    'harmonyos',
+    'android',
     false,
   ],
   [
@@ -298,13 +303,37 @@ const ROWS: Row[] = [
     'Opera on HarmonyOS 3',
     'Mozilla/5.0 (Linux; Android 12; Huawei P60 Pro Build/HarmonyOS 3.1.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/111.1.6136.139 Mobile Safari/537.36 OPR/111.11',
     'other',
-    'harmonyos',
+    'android',
     false,
   ],
   [
     'UAP-H',
     'HarmonyOS 5 PC (ArkWeb)',
     'Mozilla/5.0 (PC; OpenHarmony 5.0; HarmonyOS 5.0) AppleWebKit/537.36 (KHTML,like Gecko) Chrome/114.0.0.0 Safari/537.36 ArkWeb/4.1.6.1 Browser/harmony360Browser/1.0.0',
+    'other',
+    'harmonyos',
+    false,
+  ],
+  [
+    'YYB',
+    'WeChat on HarmonyOS 4.0 (Mate 60 Pro)',
+    'Mozilla/5.0 (Linux; Android 12; HarmonyOS 4.0; ALN-AL80 Build/HUAWEIALN-AL80; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1169 MMWEBSDK/20230901 MicroMessenger/8.0.40.2420(0x28002853) NetType/WIFI Language/zh_CN ABI/arm64',
+    'wechat',
+    'android',
+    false,
+  ],
+  [
+    'UAL',
+    'Huawei Browser on HarmonyOS 4.0 (no Android token)',
+    'Mozilla/5.0 (Linux; HarmonyOS 4.0; ALN-AL10) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/99.0.4844.88 HuaweiBrowser/15.0.4.302 Mobile Safari/537.36',
+    'other',
+    'android',
+    false,
+  ],
+  [
+    'OHD',
+    'HarmonyOS NEXT phone (ArkWeb default UA)',
+    'Mozilla/5.0 (Phone; OpenHarmony 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/114.0.0.0 Safari/537.36 ArkWeb/4.1.6.1 Mobile',
     'other',
     'harmonyos',
     false,
@@ -551,6 +580,40 @@ describe('detectEnv on real user agents', () => {
   it.each(ROWS)('[%s] %s', (_source, _label, ua, host, os, bot) => {
     const env = detectEnv({ userAgent: ua });
     expect({ host: env.host, os: env.os, bot: env.bot }).toEqual({ host, os, bot });
+  });
+});
+
+describe('HarmonyOS', () => {
+  const byLabel = (label: string) => ROWS.find((r) => r[1] === label)![2];
+  it('reports HarmonyOS 2–4 as android with harmony: true, and NEXT as harmonyos with harmony: true', () => {
+    for (const label of [
+      'Huawei browser on HarmonyOS',
+      'Baidu app on HarmonyOS 2',
+      'Opera on HarmonyOS 3',
+      'WeChat on HarmonyOS 4.0 (Mate 60 Pro)',
+      'Huawei Browser on HarmonyOS 4.0 (no Android token)',
+    ])
+      expect(detectEnv({ userAgent: byLabel(label) }), label).toMatchObject({ os: 'android', harmony: true });
+    for (const label of ['HarmonyOS NEXT phone (ArkWeb default UA)', 'HarmonyOS 5 PC (ArkWeb)'])
+      expect(detectEnv({ userAgent: byLabel(label) }), label).toMatchObject({ os: 'harmonyos', harmony: true });
+    expect(detectEnv({ userAgent: byLabel('Samsung browser') }).harmony).toBeUndefined();
+  });
+
+  it('a rule `os in [android]` matches HarmonyOS 3, and `os in [harmonyos]` only NEXT', () => {
+    const h5 = (url: string) => ({ type: 'target', target: { kind: 'h5', url } });
+    const link = compiledLink(
+      LinkDefinition.parse({
+        slug: 'harmony',
+        rules: [
+          { id: 'android', conditions: [{ field: 'os', op: 'in', values: ['android'] }], action: h5('/a') },
+          { id: 'next', conditions: [{ field: 'os', op: 'in', values: ['harmonyos'] }], action: h5('/n') },
+        ],
+        default: h5('/d'),
+      }),
+    );
+    const rule = (label: string) => evaluateLink(link, { env: detectEnv({ userAgent: byLabel(label) }), visitorId: 'v' }).ruleId;
+    expect(rule('Opera on HarmonyOS 3')).toBe('android');
+    expect(rule('HarmonyOS NEXT phone (ArkWeb default UA)')).toBe('next');
   });
 });
 

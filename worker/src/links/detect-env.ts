@@ -8,6 +8,11 @@ export type Os = OsName;
 export interface VisitorEnv {
   host: Host;
   os: Os;
+  /**
+   * Present (true) on any HarmonyOS device. HarmonyOS 2–4 runs Android apps underneath and reports
+   * `os: "android"` (a rule `os in [android]` matches it); HarmonyOS NEXT (5+) reports `os: "harmonyos"`.
+   */
+  harmony?: true;
   /** Search crawlers and link-preview fetchers: they get a preview page, never a redirect. */
   bot: boolean;
   /** Primary language tag, lower-case (`zh-cn`, `en`), from Accept-Language. */
@@ -55,8 +60,27 @@ export function detectHost(ua: string): Host {
   return 'other';
 }
 
+// HarmonyOS NEXT (5+) has no Android underneath; its ArkWeb UA is `(Phone; OpenHarmony 5.0[; HarmonyOS 5.0]) … ArkWeb/4.1.6.1`
+// (OpenHarmony docs, application-dev/web/web-default-userAgent.md). HarmonyOS 2–4 phones run Android apps and say
+// `Android 10; HarmonyOS`, `(HarmonyOS 2.2.0)`, `Build/HarmonyOS 3.1.0` (ua-parser-js harmonyos.json) or, in Huawei's
+// own browser, `(Linux; HarmonyOS 4.0; ALN-AL10)` with no Android token at all: the version decides, then the Android token.
+const HARMONY_NEXT = /\bOpenHarmony\b|\bArkWeb\//i;
+const HARMONY = /HarmonyOS|OpenHarmony|ArkWeb\//i;
+const HARMONY_VERSION = /HarmonyOS[ /]?(\d+)/i;
+
+/** Whether the device runs HarmonyOS of any version (2–4 on Android, or NEXT). */
+export function isHarmony(ua: string): boolean {
+  return HARMONY.test(ua);
+}
+
 export function detectOs(ua: string): Os {
-  if (/HarmonyOS|OpenHarmony|ArkWeb/i.test(ua)) return 'harmonyos';
+  // HarmonyOS 2–4 is Android to every app and mini-program platform: report it as such (`harmony` says the rest).
+  if (HARMONY_NEXT.test(ua)) return 'harmonyos';
+  if (/HarmonyOS/i.test(ua)) {
+    const v = HARMONY_VERSION.exec(ua);
+    if (v) return Number(v[1]) >= 5 ? 'harmonyos' : 'android';
+    return /\bAndroid\b/i.test(ua) ? 'android' : 'harmonyos';
+  }
   if (/\b(iPhone|iPad|iPod)\b|\bCPU (iPhone )?OS \d/.test(ua)) return 'ios';
   if (/\bAndroid\b/i.test(ua)) return 'android';
   if (/Windows NT|Macintosh|Mac OS X|X11|CrOS|Linux x86_64|WindowsWechat/i.test(ua)) return 'desktop';
@@ -92,6 +116,7 @@ export function detectEnv(facts: RequestFacts): VisitorEnv {
   return {
     host: detectHost(ua),
     os: detectOs(ua),
+    ...(isHarmony(ua) ? { harmony: true as const } : {}),
     bot: ua === '' ? false : isBot(ua),
     ...(language ? { language } : {}),
     ...(str(facts.cf?.country) ? { country: str(facts.cf?.country) } : {}),

@@ -10,7 +10,7 @@ const layout = (title: string, body: ReturnType<typeof html>, head: ReturnType<t
 <title>${title}</title>${head}
 <style>body{font-family:system-ui,-apple-system,"PingFang SC",sans-serif;max-width:480px;margin:12vh auto;padding:0 20px;text-align:center;color:#222}
 a.btn{display:inline-block;margin:16px 0;padding:12px 28px;border-radius:999px;background:#07c160;color:#fff;text-decoration:none;font-weight:600}
-.baidu a.btn{background:#2932e1}.muted{color:#777;font-size:.9em}code{word-break:break-all}</style></head>
+.baidu a.btn{background:#2932e1}.alipay a.btn{background:#1677ff}.douyin a.btn{background:#161823}.muted{color:#777;font-size:.9em}code{word-break:break-all}</style></head>
 <body>${body}</body></html>`;
 
 export function wechatRelayPage(scheme: string) {
@@ -53,6 +53,24 @@ export function baiduRelayPage(scheme: string, fallbackUrl?: string) {
   );
 }
 
+/** Inside WeChat, which does not open Alipay pages: open the link in the browser, or tap through to Alipay's own page. */
+export function alipayRelayPage(dsUrl: string) {
+  return layout(
+    '打开支付宝小程序 · Open in Alipay',
+    html`<div class="alipay"><h1>请点击右上角 ··· 选择“在浏览器打开”</h1><p>Tap ··· (top right) and choose “Open in browser” to open the Alipay mini-program.</p><a class="btn" href="${dsUrl}">打开支付宝 · Open Alipay</a></div>`,
+  );
+}
+
+/** No live Douyin Link: the mini-program opens only inside Douyin, so ask for that (and offer the H5 page when there is one). */
+export function douyinRelayPage(selfUrl: string, fallbackUrl?: string) {
+  return layout(
+    '在抖音中打开 · Open in Douyin',
+    html`<div class="douyin"><h1>请在抖音 App 中打开</h1><p>复制下面的链接，在抖音中打开。<br>Copy this link and open it in the Douyin app.</p><p><code>${selfUrl}</code></p>${
+      fallbackUrl ? html`<a class="btn" href="${fallbackUrl}">继续访问网页 · Continue on the web</a>` : ''
+    }</div>`,
+  );
+}
+
 // Drawing a code tries 8 masks (a few ms); desktop visitors of one campaign share a URL, so keep the last few.
 const qrCache = new Map<string, string>();
 function qrDataUri(url: string): string {
@@ -75,7 +93,7 @@ export function qrPage(url: string) {
   }
   return layout(
     '用手机打开 · Open on your phone',
-    html`<h1>请用手机扫码打开</h1>${img}<p>用微信或百度 App 扫码，或在手机上打开此链接：<br>Scan with WeChat or the Baidu app, or open this link on your phone:</p><p><code>${url}</code></p>`,
+    html`<h1>请用手机扫码打开</h1>${img}<p>用手机扫码（微信、百度、支付宝或抖音），或在手机上打开此链接：<br>Scan with your phone (WeChat, Baidu, Alipay or Douyin), or open this link on your phone:</p><p><code>${url}</code></p>`,
   );
 }
 

@@ -9,7 +9,17 @@ import { decide } from './decide.js';
 import { detectEnv } from './detect-env.js';
 import { getLink } from './kv-store.js';
 import { OPEN_TAG_SCRIPT } from './open-tag-script.js';
-import { baiduRelayPage, notFoundPage, openTagPage, previewPage, qrPage, wechatInAppPage, wechatRelayPage } from './pages.js';
+import {
+  alipayRelayPage,
+  baiduRelayPage,
+  douyinRelayPage,
+  notFoundPage,
+  openTagPage,
+  previewPage,
+  qrPage,
+  wechatInAppPage,
+  wechatRelayPage,
+} from './pages.js';
 import { planUrls, urlAllowed } from './policy.js';
 import { compiledLink } from './rules.js';
 import { countDecision } from './stats-store.js';
@@ -138,7 +148,11 @@ redirectRoutes.get('/:slug', async (c) => {
             ? wechatInAppPage(plan.url)
             : plan.page === 'baidu-relay'
               ? baiduRelayPage(plan.url, plan.fallbackUrl)
-              : qrPage(plan.page === 'qr' ? (plan.qrUrl ?? plan.url) : plan.url);
+              : plan.page === 'alipay-relay'
+                ? alipayRelayPage(plan.url)
+                : plan.page === 'douyin-relay'
+                  ? douyinRelayPage(plan.url, plan.fallbackUrl)
+                  : qrPage(plan.page === 'qr' ? (plan.qrUrl ?? plan.url) : plan.url);
       return c.body(String(page), 200, PAGE_HEADERS);
     }
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Target } from '../../../schema/routing.js';
 import type { VisitorEnv } from './detect-env.js';
+import { expiryWarnings } from './expiry.js';
 import { mergeQuery, renderTarget, WECHAT_QUERY_LIMIT } from './targets.js';
 
 const env = (over: Partial<VisitorEnv> = {}): VisitorEnv => ({ host: 'other', os: 'android', bot: false, query: {}, ...over });
@@ -111,5 +112,99 @@ describe('renderTarget', () => {
     expect(dropped).toEqual(['utm_content']);
     expect(query).toBe('id=1&utm_source=baidu&ref=v_1');
     expect(encodeURIComponent(query).length).toBeLessThanOrEqual(WECHAT_QUERY_LIMIT);
+  });
+
+  describe('Alipay mini-program', () => {
+    const ali: Target = { kind: 'alipay-miniprogram', appId: '2021002161234567', path: 'pages/item/item', query: 'id=42' };
+    const scheme = 'alipays://platformapi/startapp?appId=2021002161234567&page=pages%2Fitem%2Fitem&query=id%3D42%26ref%3Dv_9';
+    const q = { ref: 'v_9', other: 'x' };
+
+    it('inside Alipay redirects to the alipays:// scheme with page and query URL-encoded', () => {
+      expect(renderTarget(ali, env({ host: 'alipay', query: q }), self).plan).toEqual({ kind: 'redirect', location: scheme });
+    });
+
+    it('in other browsers and apps redirects to the ds.alipay.com page wrapping the encoded scheme', () => {
+      const plan = renderTarget(ali, env({ host: 'other', os: 'ios', query: q }), self).plan;
+      expect(plan).toEqual({ kind: 'redirect', location: `https://ds.alipay.com/?scheme=${encodeURIComponent(scheme)}` });
+      expect(new URL((plan as { location: string }).location).searchParams.get('scheme')).toBe(scheme);
+      expect(renderTarget(ali, env({ host: 'douyin', query: q }), self).plan).toMatchObject({ kind: 'redirect' });
+    });
+
+    it('inside WeChat shows the open-in-browser page; on desktop the QR page; crawlers the preview', () => {
+      expect(renderTarget(ali, env({ host: 'wechat', query: q }), self).plan).toEqual({
+        kind: 'page',
+        page: 'alipay-relay',
+        url: `https://ds.alipay.com/?scheme=${encodeURIComponent(scheme)}`,
+      });
+      expect(renderTarget(ali, env({ os: 'desktop' }), self).plan).toEqual({ kind: 'page', page: 'qr', url: self, qrUrl: self });
+      expect(renderTarget(ali, env({ bot: true }), self).plan).toEqual({ kind: 'preview' });
+    });
+
+    it('omits page for the home page and query when there is none', () => {
+      const home: Target = { kind: 'alipay-miniprogram', appId: '2021002161234567', path: '' };
+      expect(renderTarget(home, env({ host: 'alipay' }), self).plan).toEqual({
+        kind: 'redirect',
+        location: 'alipays://platformapi/startapp?appId=2021002161234567',
+      });
+    });
+  });
+
+  describe('Douyin mini-program', () => {
+    const dy = {
+      kind: 'douyin-miniprogram',
+      appId: 'tt0123456789abcdef',
+      path: 'pages/item/item',
+      urlLink: 'https://z.douyin.com/79lNBpL',
+      urlLinkExpiresAt: '2026-12-01T00:00:00+08:00',
+    } as const satisfies Target;
+    const before = new Date('2026-11-01T00:00:00Z');
+    const after = new Date('2026-12-02T00:00:00Z');
+
+    it('with a live Link: redirects to it on phones (inside Douyin and elsewhere), reporting the params it cannot carry', () => {
+      const inside = renderTarget(dy, env({ host: 'douyin', query: { ref: 'v_1', utm_source: 'dy' } }), self, before);
+      expect(inside).toEqual({
+        plan: { kind: 'redirect', location: 'https://z.douyin.com/79lNBpL' },
+        dropped: ['ref', 'utm_source'],
+        warnings: [],
+      });
+      expect(renderTarget(dy, env({ host: 'wechat', os: 'ios' }), self, before).plan).toEqual({
+        kind: 'redirect',
+        location: 'https://z.douyin.com/79lNBpL',
+      });
+      expect(renderTarget(dy, env({ os: 'desktop' }), self, before).plan).toEqual({ kind: 'page', page: 'qr', url: self, qrUrl: self });
+    });
+
+    it('inside Douyin without a valid Link: the relay page, or the fallback URL with attribution params', () => {
+      const { urlLink: _l, urlLinkExpiresAt: _e, ...noLink } = dy;
+      const r = renderTarget(noLink, env({ host: 'douyin', query: { ref: 'v_1' } }), self);
+      expect(r.plan).toEqual({ kind: 'page', page: 'douyin-relay', url: self });
+      expect(r.warnings[0]).toMatch(/no live Douyin Link/);
+      const withFallback: Target = { ...noLink, fallbackUrl: 'https://shop.example/item/42' };
+      expect(renderTarget(withFallback, env({ host: 'douyin', query: { ref: 'v_1' } }), self).plan).toEqual({
+        kind: 'redirect',
+        location: 'https://shop.example/item/42?ref=v_1',
+      });
+      expect(renderTarget(withFallback, env({ host: 'other', query: { ref: 'v_1' } }), self).plan).toEqual({
+        kind: 'page',
+        page: 'douyin-relay',
+        url: self,
+        fallbackUrl: 'https://shop.example/item/42?ref=v_1',
+      });
+    });
+
+    it('warns when the Link expired and stops using it', () => {
+      const late = renderTarget(dy, env({ host: 'douyin' }), self, after);
+      expect(late.plan).toEqual({ kind: 'page', page: 'douyin-relay', url: self });
+      expect(late.warnings[0]).toMatch(/Douyin Link expired at 2026-12-01T00:00:00\+08:00/);
+    });
+
+    it('expiryWarnings flags a Douyin Link 7 days ahead and once expired', () => {
+      const link = { slug: 'dy', rules: [], passThrough: [], default: { type: 'target' as const, target: dy } };
+      expect(expiryWarnings(link, Date.parse('2026-10-01T00:00:00Z'))).toEqual([]);
+      expect(expiryWarnings(link, Date.parse('2026-11-27T00:00:00Z'))).toEqual([
+        { path: 'default.target.urlLinkExpiresAt', message: expect.stringMatching(/^Douyin Link expires at .* \(in 4 d\)$/) },
+      ]);
+      expect(expiryWarnings(link, after.getTime())[0].message).toMatch(/Douyin Link expired .*the relay page/);
+    });
   });
 });

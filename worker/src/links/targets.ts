@@ -16,6 +16,11 @@ export interface Rendered {
 export const WECHAT_QUERY_LIMIT = 512;
 /** Baidu's swan scheme carries the query in the URL; keep it within a conservative 1024 characters. */
 export const BAIDU_QUERY_LIMIT = 1024;
+/**
+ * Alipay's docs state no length for the scheme's `query`; keep it within a conservative 1024 encoded
+ * characters, like Baidu's.
+ */
+export const ALIPAY_QUERY_LIMIT = 1024;
 /** Keys forwarded from the link's URL into the target: utm_*, the sharer (`ref`) and the channel (`ch`). */
 export const PASS_THROUGH = /^(utm_[a-z_]+|ref|ch)$/;
 
@@ -49,6 +54,23 @@ export function wechatScheme(t: Extract<Target, { kind: 'wechat-miniprogram' }>,
 
 export function swanScheme(t: Extract<Target, { kind: 'baidu-swan' }>, query: string): string {
   return `baiduboxapp://swan/${t.appKey}/${t.path.replace(/^\/+/, '')}${query ? `?${query}` : ''}`;
+}
+
+/**
+ * `alipays://platformapi/startapp?appId=…&page=…&query=…`; the docs ask for `page` and `query` to be
+ * URL-encoded or only their first parameter arrives (Alipay "支付宝小程序 Scheme 链接", quoted at
+ * blog.alice-ti.com/docs/Miniapp/01-支付宝开发常见问题汇总.html). No page opens the home page.
+ */
+export function alipayScheme(t: Extract<Target, { kind: 'alipay-miniprogram' }>, query: string): string {
+  const page = t.path.replace(/^\/+/, '');
+  return `alipays://platformapi/startapp?appId=${t.appId}${page ? `&page=${encodeURIComponent(page)}` : ''}${
+    query ? `&query=${encodeURIComponent(query)}` : ''
+  }`;
+}
+
+/** Outside Alipay: the scheme URL-encoded after `https://ds.alipay.com/?scheme=` (same source), an https page that opens Alipay. */
+export function alipayDsUrl(scheme: string): string {
+  return `https://ds.alipay.com/?scheme=${encodeURIComponent(scheme)}`;
 }
 
 function withParams(url: string, params: [string, string][], base?: string): string {
@@ -106,6 +128,28 @@ export function renderTarget(
       // iOS follows a redirect to the scheme; Android browsers want a user gesture (tap) first.
       if (env.os === 'ios') return { plan: { kind: 'redirect', location: scheme }, dropped, warnings };
       return { plan: { kind: 'page', page: 'wechat-relay', url: scheme }, dropped, warnings };
+    }
+    case 'alipay-miniprogram': {
+      const { query, dropped } = mergeQuery(target.query, params, ALIPAY_QUERY_LIMIT);
+      if (env.os === 'desktop') return { plan: { kind: 'page', page: 'qr', url: selfUrl, qrUrl: selfUrl }, dropped, warnings };
+      const scheme = alipayScheme(target, query);
+      if (env.host === 'alipay') return { plan: { kind: 'redirect', location: scheme }, dropped, warnings };
+      // WeChat does not open Alipay pages: ask for the browser, with the ds.alipay.com page to tap there.
+      if (IN_WECHAT.has(env.host)) return { plan: { kind: 'page', page: 'alipay-relay', url: alipayDsUrl(scheme) }, dropped, warnings };
+      return { plan: { kind: 'redirect', location: alipayDsUrl(scheme) }, dropped, warnings };
+    }
+    case 'douyin-miniprogram': {
+      const linkValid = target.urlLink && (!target.urlLinkExpiresAt || Date.parse(target.urlLinkExpiresAt) > now.getTime());
+      if (target.urlLink && !linkValid) warnings.push(`Douyin Link expired at ${target.urlLinkExpiresAt}; visitors get the relay page`);
+      if (env.os === 'desktop') return { plan: { kind: 'page', page: 'qr', url: selfUrl, qrUrl: selfUrl }, dropped: [], warnings };
+      // A Link carries the query fixed when it was generated: attribution params cannot ride along.
+      if (linkValid) return { plan: { kind: 'redirect', location: target.urlLink! }, dropped: params.map(([k]) => k), warnings };
+      const fallbackUrl = target.fallbackUrl ? withParams(target.fallbackUrl, params) : undefined;
+      warnings.push(
+        `no live Douyin Link: the mini-program cannot be opened from here; visitors get ${fallbackUrl ? 'the H5 fallback' : 'a page asking them to open the link in Douyin'}`,
+      );
+      if (fallbackUrl && env.host === 'douyin') return { plan: { kind: 'redirect', location: fallbackUrl }, dropped: [], warnings };
+      return { plan: { kind: 'page', page: 'douyin-relay', url: selfUrl, ...(fallbackUrl ? { fallbackUrl } : {}) }, dropped: [], warnings };
     }
     case 'baidu-swan': {
       const { query, dropped } = mergeQuery(target.query, params, BAIDU_QUERY_LIMIT);

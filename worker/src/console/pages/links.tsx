@@ -116,7 +116,15 @@ function targetLabel(lang: Lang, key: string): string {
           ? tr(lang, 'kindH5')
           : kind === 'qr'
             ? tr(lang, 'kindQr')
-            : kind;
+            : kind === 'douyin-miniprogram'
+              ? lang === 'en'
+                ? 'Douyin mini-program'
+                : '抖音小程序'
+              : kind === 'alipay-miniprogram'
+                ? lang === 'en'
+                  ? 'Alipay mini-program'
+                  : '支付宝小程序'
+                : kind;
   return variant ? `${name} (${variant})` : name;
 }
 
