@@ -46,6 +46,8 @@ export {
   ListQuery,
   ListRequest,
   RECENT_MAX,
+  Reason,
+  ReasonType,
   RecentInteraction,
   RecommendationSource,
   RecommendationsQuery,

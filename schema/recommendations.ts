@@ -44,11 +44,21 @@ export const RecommendationsRequest = z.object({
 });
 export type RecommendationsRequest = z.infer<typeof RecommendationsRequest>;
 
+/** Why an item is shown (widgets may print a short label): the kinds a list of picks can give. */
+export const ReasonType = z.enum(['because_you_viewed', 'shared_with_you', 'trending', 'pinned', 'popular', 'new']);
+export type ReasonType = z.infer<typeof ReasonType>;
+
+/** `{type, itemId?}`: `itemId` names the item behind it (the viewed item most like this one). */
+export const Reason = z.object({ type: ReasonType, itemId: z.string().optional() });
+export type Reason = z.infer<typeof Reason>;
+
 /** An item as widgets render it: catalog fields are present when the site's catalog has them. */
 export const RecommendedItem = z
   .object({
     id: z.string(),
     score: z.number(),
+    /** Why it is shown; absent when there is nothing to say (e.g. a trained taste with no stored items). */
+    reason: Reason.optional(),
     title: z.string().optional(),
     price: z.number().optional(),
     currency: z.string().optional(),

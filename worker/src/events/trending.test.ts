@@ -53,8 +53,9 @@ describe('trending', () => {
     await new Promise((r) => setTimeout(r, 5_100)); // the site store picks up the live catalog
     const res = await SELF.fetch('https://edge.test/v1/sites/trend-shop/trending?k=5');
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { source: string; items: { id: string; title?: string }[] };
+    const body = (await res.json()) as { source: string; items: { id: string; title?: string; reason?: { type: string } }[] };
     expect(body.source).toBe('trending');
+    expect(body.items[0].reason).toEqual({ type: 'trending' });
     expect(body.items.map((i) => i.id)).toEqual(['fresh-1', 'a3']);
     expect(body.items[0].title).toBe('Just arrived');
     const filtered = (await (await SELF.fetch('https://edge.test/v1/sites/trend-shop/trending?k=5&exclude=fresh-1')).json()) as {

@@ -54,7 +54,7 @@ itemsRoutes.get('/trending', async (c) => {
     if (items.length >= req.k) break;
     const item = catalog?.get(t.id);
     if (excluded.has(t.id) || (catalog && !item) || item?.inStock === false || (passes && !passes(item))) continue;
-    items.push({ ...(item ? withAbsoluteUrls(item, origin) : {}), id: t.id, score: t.score });
+    items.push({ ...(item ? withAbsoluteUrls(item, origin) : {}), id: t.id, score: t.score, reason: { type: 'trending' as const } });
   }
   const model = c.get('model');
   const body: RecommendationsResponse = {
@@ -91,7 +91,12 @@ function list(c: Context<SiteEnv>, model: LoadedModel, source: 'popular' | 'simi
     recommendationId: newRecommendationId(model.version),
     source,
     modelVersion: model.version,
-    items: present(model, picks, publicOrigin(c.req.url, c.get('config'))),
+    items: present(
+      model,
+      picks,
+      publicOrigin(c.req.url, c.get('config')),
+      source === 'popular' ? picks.map(() => ({ type: 'popular' as const })) : [],
+    ),
   };
 }
 

@@ -18,12 +18,12 @@ export async function personalPicks(
   req: RecommendationsRequest,
   origin: string,
 ): Promise<RecommendationsResponse> {
-  const { source, picks } = recommend(model, await withHistory(env, site, req));
+  const { source, picks, reasons } = recommend(model, await withHistory(env, site, req));
   return {
     recommendationId: newRecommendationId(model.version),
     source,
     modelVersion: model.version,
-    items: present(model, picks, origin),
+    items: present(model, picks, origin, reasons),
   };
 }
 

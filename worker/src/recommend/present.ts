@@ -1,13 +1,22 @@
 import type { Pick } from '../../../models/pack/serve/score.js';
 import type { CatalogItem } from '../../../schema/catalog.js';
-import type { RecommendedItem } from '../../../schema/recommendations.js';
+import type { Reason, RecommendedItem } from '../../../schema/recommendations.js';
 import type { LoadedModel } from './model.js';
 
-/** Response items: id, score (6 decimals) and the catalog's fields, worker-relative paths made absolute. */
-export function present(model: LoadedModel, picks: Pick[], origin: string): RecommendedItem[] {
-  return picks.map(({ index, score }) => {
+/**
+ * Response items: id, score (6 decimals), `reason` when one is given (same order as `picks`) and the
+ * catalog's fields, worker-relative paths made absolute.
+ */
+export function present(model: LoadedModel, picks: Pick[], origin: string, reasons: (Reason | undefined)[] = []): RecommendedItem[] {
+  return picks.map(({ index, score }, i) => {
     const item = model.catalog[index];
-    return { ...(item ? withAbsoluteUrls(item, origin) : {}), id: model.pack.itemIds[index], score: Math.round(score * 1e6) / 1e6 };
+    const reason = reasons[i];
+    return {
+      ...(item ? withAbsoluteUrls(item, origin) : {}),
+      id: model.pack.itemIds[index],
+      score: Math.round(score * 1e6) / 1e6,
+      ...(reason ? { reason } : {}),
+    };
   });
 }
 

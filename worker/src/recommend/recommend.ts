@@ -1,7 +1,7 @@
 import { foldIn, type Weighted } from '../../../models/pack/serve/fold-in.js';
 import { exclusion, type Pick, popularItems, scoreUser } from '../../../models/pack/serve/score.js';
 import { DEFAULT_EVENT_WEIGHTS } from '../../../schema/events.js';
-import type { RecommendationSource, RecommendationsRequest } from '../../../schema/recommendations.js';
+import type { Reason, RecommendationSource, RecommendationsRequest } from '../../../schema/recommendations.js';
 import type { LoadedModel } from './model.js';
 
 /** How `recommend` treats a known shopper's history; a placement's merchandising rules may relax it. */
@@ -34,7 +34,7 @@ export function recommend(
   model: LoadedModel,
   req: RecommendationsRequest,
   options: RecommendOptions = {},
-): { source: RecommendationSource; picks: Pick[] } {
+): { source: RecommendationSource; picks: Pick[]; reasons: (Reason | undefined)[] } {
   const { pack } = model;
   const weights = pack.manifest.model.params.eventWeights;
   // An item seen several times sums its weights (as the trainer merges duplicate interactions).
@@ -55,9 +55,51 @@ export function recommend(
   const trained = u !== undefined && pack.userFactors ? pack.userFactors.subarray(u * f, u * f + f) : undefined;
   const evidence: Weighted[] = [];
   for (const [index, weight] of seen) if (weight > 0) evidence.push({ index, weight });
-  if (evidence.length > 0) return { source: 'realtime', picks: scoreUser(model, foldIn(pack, evidence, trained), req.k, skip) };
-  if (trained) return { source: 'model', picks: scoreUser(model, trained, req.k, skip) };
-  return { source: 'popular', picks: popularItems(model, req.k, skip) };
+  if (evidence.length > 0) {
+    const picks = scoreUser(model, foldIn(pack, evidence, trained), req.k, skip);
+    return { source: 'realtime', picks, reasons: becauseOf(model, picks, evidence) };
+  }
+  if (trained) {
+    const picks = scoreUser(model, trained, req.k, skip);
+    const history = pack.userItems?.(u!) ?? [];
+    return {
+      source: 'model',
+      picks,
+      reasons: becauseOf(
+        model,
+        picks,
+        Array.from(history, (index) => ({ index, weight: 1 })),
+      ),
+    };
+  }
+  const picks = popularItems(model, req.k, skip);
+  return { source: 'popular', picks, reasons: picks.map(() => ({ type: 'popular' })) };
+}
+
+/**
+ * "Because you viewed X" for each pick: X is the item of the shopper's evidence (recent items, or the
+ * trained items) whose factors are most like the pick's (largest dot product, weighted by how much
+ * the interaction counted). Undefined when there is no evidence. At most 50 × 100 dot products.
+ */
+export function becauseOf(model: LoadedModel, picks: Pick[], evidence: Weighted[]): (Reason | undefined)[] {
+  const { pack } = model;
+  const f = pack.factors;
+  const Y = pack.itemFactors;
+  const ev = evidence.slice(-50);
+  return picks.map(({ index }) => {
+    let best = -1;
+    let bestScore = Number.NEGATIVE_INFINITY;
+    for (const { index: j, weight } of ev) {
+      let dot = 0;
+      for (let k = 0; k < f; k++) dot += Y[index * f + k] * Y[j * f + k];
+      const s = dot * Math.sqrt(weight);
+      if (s > bestScore) {
+        bestScore = s;
+        best = j;
+      }
+    }
+    return best < 0 ? undefined : { type: 'because_you_viewed', itemId: pack.itemIds[best] };
+  });
 }
 
 /** The pack's row for the shopper: their `userId`, else their `visitorId`, else none. */

@@ -217,4 +217,30 @@ describe('query and id hygiene', () => {
     const recs = await SELF.fetch('https://edge.test/v1/sites/rec-hygiene/recommendations?userId=%00u');
     expect(recs.status).toBe(400);
   });
+
+  it('says why: because_you_viewed names the recent item most like each pick; popular and trending say so', async () => {
+    await publish('rec-reason', 'v1');
+    type WithReason = { source: string; items: { id: string; reason?: { type: string; itemId?: string } }[] };
+    const rt = (await (
+      await post('/v1/sites/rec-reason/recommendations', {
+        k: 4,
+        recent: [
+          { itemId: 'a1', type: 'click' },
+          { itemId: 'b1', type: 'view' },
+        ],
+      })
+    ).json()) as WithReason;
+    expect(rt.source).toBe('realtime');
+    for (const item of rt.items) {
+      expect(item.reason?.type).toBe('because_you_viewed');
+      // a-items ("tea") are explained by the tea the shopper clicked, b-items by the pet item.
+      expect(item.reason?.itemId).toBe(item.id.startsWith('a') ? 'a1' : 'b1');
+    }
+    const pop = (await (await get('/v1/sites/rec-reason/recommendations?visitorId=nobody&k=2')).json()) as WithReason;
+    expect(pop.items.map((i) => i.reason)).toEqual([{ type: 'popular' }, { type: 'popular' }]);
+    const popular = (await (await get('/v1/sites/rec-reason/popular?k=2')).json()) as WithReason;
+    expect(popular.items[0].reason).toEqual({ type: 'popular' });
+    const similar = (await (await get('/v1/sites/rec-reason/items/a1/similar?k=2')).json()) as WithReason;
+    expect(similar.items[0].reason).toBeUndefined();
+  });
 });
