@@ -16,6 +16,8 @@ export const RecentInteraction = z.object({
   itemId: ItemId,
   type: EventType.default('view'),
   ts: z.number().int().nonnegative().optional(),
+  /** Who shared this item with the shopper (the share link's `ref`): it is shown again, first, as `shared_with_you`. */
+  ref: ItemId.optional(),
 });
 export type RecentInteraction = z.infer<typeof RecentInteraction>;
 

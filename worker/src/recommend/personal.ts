@@ -46,6 +46,9 @@ async function withHistory(
     console.error(`shopper history unavailable: ${(e as Error).message}`);
   }
   if (!history.length) return req;
-  const recent = [...history.map((h) => ({ itemId: h.itemId, type: h.type, ts: h.ts })), ...(req.recent ?? [])].slice(-RECENT_MAX);
+  const recent = [
+    ...history.map((h) => ({ itemId: h.itemId, type: h.type, ts: h.ts, ...(h.ref ? { ref: h.ref } : {}) })),
+    ...(req.recent ?? []),
+  ].slice(-RECENT_MAX);
   return { ...req, recent };
 }

@@ -28,7 +28,9 @@ export interface RecommendOptions {
  * visitor's events by their visitorId, so a visitor can be a trained user too).
  * Items in `recent` (all of them, impressions included), `exclude`, the known shopper's trained
  * items (unless `options.excludeOwned` is false; packs without `user_items` have none) and items
- * failing `filter` are never returned. Unknown ids in `recent` and `exclude` are ignored.
+ * failing `filter` are never returned — except that a `recent` item someone else shared with the
+ * shopper (`ref`) comes first, labelled `shared_with_you`. Unknown ids in `recent` and `exclude`
+ * are ignored.
  */
 export function recommend(
   model: LoadedModel,
@@ -43,37 +45,53 @@ export function recommend(
     const i = model.itemIndex.get(r.itemId);
     if (i !== undefined) seen.set(i, (seen.get(i) ?? 0) + (weights[r.type] ?? DEFAULT_EVENT_WEIGHTS[r.type] ?? 1));
   }
-  const excluded = [...seen.keys()];
+  // Items someone shared with the shopper (not the shopper themself): shown again, first.
+  const self = new Set([req.userId, req.visitorId].filter((x) => x !== undefined));
+  const shared = new Map<number, string>();
+  for (const r of req.recent ?? []) {
+    const i = model.itemIndex.get(r.itemId);
+    if (i !== undefined && r.ref !== undefined && !self.has(r.ref)) shared.set(i, r.itemId);
+  }
+  const requestExcluded: number[] = [];
   for (const id of req.exclude ?? []) {
     const i = model.itemIndex.get(id);
-    if (i !== undefined) excluded.push(i);
+    if (i !== undefined) requestExcluded.push(i);
   }
+  const excluded = [...seen.keys(), ...requestExcluded];
   const u = knownUser(model, req);
   const owned = u !== undefined && options.excludeOwned !== false ? pack.userItems?.(u) : undefined;
   const skip = exclusion(model, excluded, req.filter, owned);
+  // The shared items pass the request's exclusions, filters and stock like any pick, but not "already seen".
+  const sharedSkip = shared.size ? exclusion(model, requestExcluded, req.filter, owned) : undefined;
+  const withShared = (r: { source: RecommendationSource; picks: Pick[]; reasons: (Reason | undefined)[] }) => {
+    if (!sharedSkip) return r;
+    const first = [...shared.keys()].filter((i) => !sharedSkip(i)).slice(0, req.k);
+    if (!first.length) return r;
+    const top = (r.picks[0]?.score ?? 0) + 1e-6;
+    const picks: Pick[] = [...first.map((index) => ({ index, score: top })), ...r.picks].slice(0, req.k);
+    const reasons: (Reason | undefined)[] = [...first.map(() => ({ type: 'shared_with_you' as const })), ...r.reasons].slice(0, req.k);
+    return { ...r, picks, reasons };
+  };
   const f = pack.factors;
   const trained = u !== undefined && pack.userFactors ? pack.userFactors.subarray(u * f, u * f + f) : undefined;
   const evidence: Weighted[] = [];
   for (const [index, weight] of seen) if (weight > 0) evidence.push({ index, weight });
   if (evidence.length > 0) {
     const picks = scoreUser(model, foldIn(pack, evidence, trained), req.k, skip);
-    return { source: 'realtime', picks, reasons: becauseOf(model, picks, evidence) };
+    return withShared({ source: 'realtime', picks, reasons: becauseOf(model, picks, evidence) });
   }
   if (trained) {
     const picks = scoreUser(model, trained, req.k, skip);
     const history = pack.userItems?.(u!) ?? [];
-    return {
-      source: 'model',
+    const reasons = becauseOf(
+      model,
       picks,
-      reasons: becauseOf(
-        model,
-        picks,
-        Array.from(history, (index) => ({ index, weight: 1 })),
-      ),
-    };
+      Array.from(history, (index) => ({ index, weight: 1 })),
+    );
+    return withShared({ source: 'model', picks, reasons });
   }
   const picks = popularItems(model, req.k, skip);
-  return { source: 'popular', picks, reasons: picks.map(() => ({ type: 'popular' })) };
+  return withShared({ source: 'popular', picks, reasons: picks.map(() => ({ type: 'popular' as const })) });
 }
 
 /**

@@ -243,4 +243,43 @@ describe('query and id hygiene', () => {
     const similar = (await (await get('/v1/sites/rec-reason/items/a1/similar?k=2')).json()) as WithReason;
     expect(similar.items[0].reason).toBeUndefined();
   });
+
+  it('shows an item a friend shared first, labelled shared_with_you, unless the shopper shared it or a filter refuses it', async () => {
+    await publish('rec-shared', 'v1');
+    type WithReason = { source: string; items: { id: string; reason?: { type: string; itemId?: string } }[] };
+    const ask = async (body: object) => (await (await post('/v1/sites/rec-shared/recommendations', body)).json()) as WithReason;
+    const shared = await ask({
+      k: 3,
+      visitorId: 'v-me',
+      recent: [
+        { itemId: 'b3', type: 'view', ref: 'friend' },
+        { itemId: 'a1', type: 'click' },
+      ],
+    });
+    expect(shared.items[0]).toMatchObject({ id: 'b3', reason: { type: 'shared_with_you' } });
+    expect(shared.items.slice(1).every((i) => i.reason?.type === 'because_you_viewed')).toBe(true);
+    expect(shared.items).toHaveLength(3);
+    // My own share is not "shared with me".
+    const own = await ask({ k: 3, visitorId: 'v-me', recent: [{ itemId: 'b3', type: 'view', ref: 'v-me' }] });
+    expect(own.items.map((i) => i.id)).not.toContain('b3');
+    // Filters and exclude still apply.
+    const filtered = await ask({ k: 3, recent: [{ itemId: 'b3', ref: 'friend' }], filter: { category: 'tea' } });
+    expect(filtered.items.map((i) => i.id)).not.toContain('b3');
+    const excluded = await ask({ k: 3, recent: [{ itemId: 'b3', ref: 'friend' }], exclude: ['b3'] });
+    expect(excluded.items.map((i) => i.id)).not.toContain('b3');
+  });
+
+  it('a share opened in the WeChat mini-program shows first in the same user’s web picks', async () => {
+    await publish('rec-shared-x', 'v1');
+    const sent = await post('/v1/sites/rec-shared-x/events', {
+      events: [
+        { id: 'shared-x-0001', type: 'view', visitorId: 'v-wx', userId: 'u-shared', itemId: 'b4', ref: 'u-friend', channel: 'wechat' },
+      ],
+    });
+    expect(sent.status).toBe(200);
+    const web = (await (await get('/v1/sites/rec-shared-x/recommendations?userId=u-shared&visitorId=v-web&k=3')).json()) as {
+      items: { id: string; reason?: { type: string } }[];
+    };
+    expect(web.items[0]).toMatchObject({ id: 'b4', reason: { type: 'shared_with_you' } });
+  });
 });

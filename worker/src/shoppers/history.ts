@@ -13,6 +13,8 @@ export interface Interaction {
   /** Client time if sent, else receive time (ms). */
   ts: number;
   channel?: Channel;
+  /** The sharer, when the interaction came through a share link. */
+  ref?: string;
 }
 
 /** Visitor ids remembered per shopper (devices and channels they signed in from). */
@@ -108,7 +110,14 @@ export async function rememberInteractions(env: HistoryEnv, site: string, events
     const entry = byUser.get(e.userId) ?? { items: [], visitors: new Set<string>() };
     entry.visitors.add(e.visitorId);
     if (e.type !== 'impression')
-      entry.items.push({ id: e.id, itemId: e.itemId, type: e.type, ts: e.ts ?? now, ...(e.channel ? { channel: e.channel } : {}) });
+      entry.items.push({
+        id: e.id,
+        itemId: e.itemId,
+        type: e.type,
+        ts: e.ts ?? now,
+        ...(e.channel ? { channel: e.channel } : {}),
+        ...(e.ref ? { ref: e.ref } : {}),
+      });
     byUser.set(e.userId, entry);
   }
   await Promise.all(
