@@ -18,8 +18,11 @@ export function formatPrice(price: number | undefined, currency: string | undefi
   }
 }
 
-/** A product card. Every product field goes in as text or an attribute, never as HTML. */
-export function card(item: RecommendedItem, locale: string): El {
+/**
+ * A product card. Every product field goes in as text or an attribute, never as HTML. `reason`: a
+ * short label (why it is shown) laid over the image corner, so it shifts nothing.
+ */
+export function card(item: RecommendedItem, locale: string, reason?: string): El {
   const a = h('a', 'ep-card', 'card') as HTMLAnchorElement;
   if (item.url && /^(https?:|\/|#)/.test(item.url)) a.href = item.url;
   a.dataset.itemId = item.id;
@@ -35,6 +38,11 @@ export function card(item: RecommendedItem, locale: string): El {
   const price = h('div', 'ep-p', 'price');
   price.textContent = formatPrice(item.price, item.currency, locale);
   a.append(img, title, price);
+  if (reason) {
+    const r = h('span', 'ep-r', 'reason');
+    r.textContent = reason;
+    a.append(r);
+  }
   return a;
 }
 

@@ -39,6 +39,35 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+describe('mountRecommendations: reasons', () => {
+  const withReasons = () => {
+    const p = picks('realtime', ['x1', 'x2', 'x3', 'x4']);
+    p.items[0].reason = { type: 'shared_with_you' };
+    p.items[1].reason = { type: 'because_you_viewed', itemId: 'x9' };
+    p.items[2].reason = { type: 'popular' };
+    p.items[3].reason = { type: '__proto__' as never };
+    return p;
+  };
+  const labels = () => cards().map((c) => c.querySelector('.ep-r')?.textContent ?? null);
+
+  it('shows a short label per reason when asked, in the widget’s language; none for popular or unknown types', async () => {
+    api.answer = () => withReasons();
+    await mounted({ reasons: true, locale: 'en' });
+    expect(labels()).toEqual(['Shared with you', 'Like what you viewed', null, null]);
+    handles.splice(0).forEach((h) => h.destroy());
+    el.replaceChildren();
+    await mounted({ reasons: true, locale: 'zh-CN' });
+    expect(labels()).toEqual(['好友分享', '与你看过的相似', null, null]);
+    expect(cards()[0].querySelector('.ep-r')!.getAttribute('part')).toBe('reason');
+  });
+
+  it('shows no labels by default', async () => {
+    api.answer = () => withReasons();
+    await mounted({ locale: 'en' });
+    expect(labels()).toEqual([null, null, null, null]);
+  });
+});
+
 describe('mountRecommendations: rendering', () => {
   it('renders one card per returned item, in order, and announces the response', async () => {
     el.innerHTML = '<p>loading…</p>'; // placeholder markup the page put inside

@@ -5,6 +5,8 @@ import { card, skeleton } from './cards.js';
 import { adoptStyles } from './styles.js';
 import { type Locale, type Placement, pickLocale, TEXTS, type Texts } from './texts.js';
 
+const REASONS = ['because_you_viewed', 'shared_with_you', 'trending', 'pinned', 'new'] as const;
+
 /** Options of `mountRecommendations()`: a `client` (or a `site`) is required, `itemId` too for `similar`. */
 export interface WidgetOptions {
   /** A client from createClient(), or `site` (+ `endpoint`) to make one. @default a new client for `site` */
@@ -29,6 +31,8 @@ export interface WidgetOptions {
   locale?: Locale;
   /** Your own wording for any of the texts. @default the locale's texts */
   texts?: Partial<Texts>;
+  /** Show each item's `reason` as a short label on the built-in card ("Shared with you", "Trending"…). @default false */
+  reasons?: boolean;
   /** Your own card: return an element (render data as text). @default the built-in card (image, title, price) */
   renderItem?: (item: RecommendedItem) => HTMLElement;
   /** Render inside a shadow root. @default false */
@@ -145,8 +149,14 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
     observers.splice(0).forEach((ob) => ob.disconnect());
     const locale = o.locale ?? pickLocale();
     const items = picks.items;
+    const t = texts();
     const list = frame(items.length, (i) => {
-      const node = o.renderItem ? o.renderItem(items[i]) : card(items[i], locale);
+      const why = o.reasons ? items[i].reason?.type : undefined;
+      // Only the reasons that tell the shopper something ("popular" on a popular list does not); a
+      // type this version does not know shows nothing.
+      const known = REASONS.find((r) => r === why);
+      const label = known ? t[known] : undefined;
+      const node = o.renderItem ? o.renderItem(items[i]) : card(items[i], locale, label);
       node.addEventListener('click', () =>
         client.track({ type: 'click', itemId: items[i].id, recommendationId: picks.recommendationId, placement: o.placement }),
       );

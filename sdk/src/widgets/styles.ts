@@ -8,7 +8,8 @@ export const CSS = `
 .ep-list{display:grid;grid-template-columns:repeat(auto-fill,minmax(var(--_w),1fr));gap:var(--_g);list-style:none;margin:0;padding:0}
 .ep-car .ep-list{display:flex;overflow-x:auto;scroll-snap-type:x mandatory;scroll-behavior:smooth}
 .ep-car .ep-list>li{flex:0 0 var(--_w);scroll-snap-align:start}
-.ep-card{display:block;text-decoration:none;color:inherit;border-radius:var(--_r);background:var(--edgepick-card-bg,#fff);box-shadow:0 1px 3px #0002;overflow:hidden;height:100%}
+.ep-card{display:block;position:relative;text-decoration:none;color:inherit;border-radius:var(--_r);background:var(--edgepick-card-bg,#fff);box-shadow:0 1px 3px #0002;overflow:hidden;height:100%}
+.ep-r{position:absolute;top:8px;left:8px;max-width:calc(100% - 16px);overflow:hidden;white-space:nowrap;text-overflow:ellipsis;font-size:.75em;line-height:1.6;padding:0 6px;border-radius:9px;background:#000a;color:#fff}
 .ep-card:focus-visible{outline:2px solid var(--_a);outline-offset:2px}
 .ep-img{display:block;width:100%;height:auto;aspect-ratio:1;object-fit:cover;background:#f2f2f2}
 .ep-t{font-size:.9em;line-height:1.3em;height:2.6em;overflow:hidden;margin:8px 8px 4px}

@@ -13,6 +13,12 @@ export interface Texts {
   /** `{i}` and `{n}` are replaced: the carousel slide label. */
   slide: string;
   carousel: string;
+  /** Short labels for an item's `reason` (shown with the `reasons` option). */
+  because_you_viewed: string;
+  shared_with_you: string;
+  trending: string;
+  pinned: string;
+  new: string;
 }
 
 /** The built-in texts of each locale. */
@@ -25,6 +31,11 @@ export const TEXTS: Record<Locale, Texts> = {
     next: '下一个',
     slide: '第 {i} 个，共 {n} 个',
     carousel: '商品轮播',
+    because_you_viewed: '与你看过的相似',
+    shared_with_you: '好友分享',
+    trending: '正在流行',
+    pinned: '精选',
+    new: '新品',
   },
   en: {
     'for-you': 'Recommended for you',
@@ -34,6 +45,11 @@ export const TEXTS: Record<Locale, Texts> = {
     next: 'Next',
     slide: '{i} of {n}',
     carousel: 'Products',
+    because_you_viewed: 'Like what you viewed',
+    shared_with_you: 'Shared with you',
+    trending: 'Trending',
+    pinned: 'Featured',
+    new: 'New',
   },
 };
 
