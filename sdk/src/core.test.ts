@@ -190,6 +190,27 @@ describe('shareLink', () => {
     expect(c.recent()).toEqual([expect.objectContaining({ itemId: 'p1', type: 'share' })]);
   });
 
+  it('names the signed-in user as the sharer, adds the channel, and builds the share campaign link with shareSlug', () => {
+    const c = client();
+    c.setUserId('u_alice');
+    expect(c.shareLink('p1', { url: 'https://shop.example/p/1?ch=web', channel: 'wechat' })).toBe(
+      'https://shop.example/p/1?ref=u_alice&ch=wechat',
+    );
+    const s = client({ shareSlug: 'share' });
+    expect(s.shareLink('p 1', { channel: 'wechat' })).toBe(`${api.endpoint}/r/share?ref=${s.visitorId}&item=p%201&ch=wechat`);
+    s.setUserId('u_bob');
+    expect(s.shareLink('p1')).toBe(`${api.endpoint}/r/share?ref=u_bob&item=p1`);
+    expect(s.pending()).toBe(2);
+  });
+
+  it('myShares() reads the shopper’s own results with its visitor id', async () => {
+    const mine = { sharer: 'u_alice', level1: { visits: 3, purchases: 1, revenue: 9.9 }, level2: { visits: 0, purchases: 0, revenue: 0 } };
+    api.answer = () => ({ json: { ...mine, from: '2026-11-02', to: '2026-12-01' } });
+    const c = client();
+    expect(await c.myShares()).toMatchObject(mine);
+    expect(api.requests.map((r) => `${r.method} ${r.url}`)).toEqual([`GET /v1/sites/demo/shares/mine?visitorId=${c.visitorId}`]);
+  });
+
   it('uses the current page when no URL is given, and needs one otherwise', () => {
     const c = client();
     expect(() => c.shareLink('p1')).toThrow(ValidationError);

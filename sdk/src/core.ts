@@ -1,6 +1,7 @@
 import type { CatalogItem } from '../../schema/catalog.js';
 import type { Event, EventType } from '../../schema/events.js';
 import type { ListRequest, RecentInteraction, RecommendationsRequest, RecommendationsResponse } from '../../schema/recommendations.js';
+import type { SharerReferrals } from '../../schema/referrals.js';
 import type { LinkResolution } from '../../schema/routing-decision.js';
 import { isRetryable } from './errors.js';
 import { type ClientOptions, type Consent, g, json, need, resolveOptions } from './options.js';
@@ -23,6 +24,8 @@ export interface TrackInput extends Pick<Event, 'recommendationId' | 'placement'
 
 /** A recommendations response (`recommend`, `similar`, `popular`): items with the `recommendationId` to send back on events. */
 export type Picks = RecommendationsResponse;
+/** `myShares()`: the shopper's two-level share results over `from`…`to` (UTC days). */
+export type ShareResults = SharerReferrals & { from: string; to: string };
 
 /** What `recommend()` asks for; the client adds the user id, visitor id and recent interactions. */
 export interface RecommendOptions {
@@ -225,16 +228,23 @@ export function createClient(options: ClientOptions) {
     /** Sends queued events now; rejects if the API is unreachable (they stay queued and are retried). */
     flush,
     /**
-     * The product URL with this visitor as the sharer (`ref`, replacing any earlier one); tracks a `share`.
-     * @default url: the current page (`location.href`)
+     * A link to share `itemId` with this shopper as the sharer (`ref`: the user id when signed in, else
+     * the visitor id) and `ch` = `channel` when given; tracks a `share`. With the `shareSlug` option, the
+     * site's share campaign link `/r/<slug>?ref=…&item=…`; else the product page `url` with `ref` added.
+     * @default opts: {} (url: the current page)
      */
-    shareLink(itemId: string, url = g.location?.href): string {
-      need(itemId && url, 'shareLink() needs an item id and a URL', url);
-      const [, path, query, hash] = /^([^?#]*)\??([^#]*)(.*)$/.exec(url)!;
-      const params = query.split('&').filter((p) => p && !/^ref(=|$)/.test(p));
+    shareLink(itemId: string, opts: string | { channel?: string; url?: string } = {}): string {
+      const { url = g.location?.href, channel: ch } = typeof opts === 'string' ? { url: opts } : opts;
+      const ref = userId ?? visitorId!;
+      need(itemId && (url || o.shareSlug), 'shareLink() needs an item id and a URL', url);
       track({ type: 'share', itemId });
-      return `${path}?${[...params, `ref=${enc(visitorId!)}`].join('&')}${hash}`;
+      if (o.shareSlug) return `${o.endpoint.replace(/\/$/, '')}/r/${enc(o.shareSlug)}${query({ ref, item: itemId, ch })}`;
+      const [, path, q, hash] = /^([^?#]*)\??([^#]*)(.*)$/.exec(url!)!;
+      const params = q.split('&').filter((p) => p && !/^(ref|ch)(=|$)/.test(p));
+      return `${path}?${[...params, `ref=${enc(ref)}`, ...(ch ? [`ch=${enc(ch)}`] : [])].join('&')}${hash}`;
     },
+    /** This shopper's own share results (last 30 days): `{sharer, level1, level2}` (visits, purchases, revenue). */
+    myShares: () => read<ShareResults>('/shares/mine', { visitorId: visitorId! }),
     /** `granted` persists and sends what was held; `denied` drops held events and the stored history. */
     setConsent,
     /** Sets (or clears) the shop's user id; personal picks refresh. */

@@ -44,6 +44,8 @@ export interface ClientOptions {
   batchSize?: number;
   /** The sharer's visitor id when this visit came from a shared link (`?ref=`); added to this visit's events. @default none (the script tag reads `?ref=`) */
   ref?: string;
+  /** Slug of the site's share campaign link: `shareLink()` then returns `/r/<slug>?ref=…&item=…&ch=…` (list `item` in the link's pass-through). @default none (`shareLink()` returns the product URL) */
+  shareSlug?: string;
 }
 
 /** The global object, typed with just the browser APIs the client may use (each one may be missing). */

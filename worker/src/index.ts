@@ -16,6 +16,7 @@ import { metaRoutes } from './meta/routes.js';
 import { modelsAdminRoutes } from './models-admin/routes.js';
 import { itemsRoutes } from './recommend/items-routes.js';
 import { recommendationsRoutes } from './recommend/recommendations-routes.js';
+import { sharesRoutes } from './referrals/public-routes.js';
 import { referralsRoutes } from './referrals/routes.js';
 import { sitesAdminRoutes } from './sites/admin-routes.js';
 import { siteCors } from './sites/cors.js';
@@ -28,6 +29,7 @@ sites.use('*', siteMiddleware(), siteCors(), requirePublicKey());
 sites.route('/recommendations', recommendationsRoutes);
 sites.route('/events', eventsRoutes);
 sites.route('/links', resolveRoutes);
+sites.route('/shares', sharesRoutes);
 sites.route('/', itemsRoutes);
 
 // strict: false — `/links/` and `/links` are the same resource.

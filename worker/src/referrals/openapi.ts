@@ -40,6 +40,22 @@ export const referralsOperations: Operation[] = [
   },
 ];
 
+referralsOperations.push({
+  method: 'get',
+  path: '/v1/sites/{site}/shares/mine',
+  tags: ['referrals'],
+  summary: "The shopper's own share results over the last 30 days (client.myShares())",
+  description:
+    'Summed over the ids the shopper shares under: the visitor id and the user ids that visitor signed in as. The visitor id (random, kept on the device) is the credential: a user id’s results go only to a device that signed in as that user. Recomputed at most once a minute.',
+  params: { site: siteParam },
+  query: z.object({ visitorId: z.string().min(1).max(128) }),
+  responses: {
+    '200': { description: '{sharer, level1, level2, from, to}', body: 'SharerReferrals' },
+    '400': errorSpec('Missing or bad visitorId', 'invalid_request', 'invalid query: visitorId: Invalid input'),
+    '404': errorSpec('Unknown site', 'site_not_found', 'unknown site "nope"'),
+  },
+});
+
 /** Schemas the referrals room's operations name. */
 export const referralsComponents: Components = {
   ReferralsResponse: { schema: ReferralsResponse },

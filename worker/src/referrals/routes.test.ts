@@ -2,6 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { createSite } from '../../../test/workers/console.js';
 import { waitForStored } from '../../../test/workers/stored-events.js';
+import { forgetShares } from './public-routes.js';
 
 const BASE = 'https://edge.test';
 
@@ -61,5 +62,40 @@ describe('GET /v1/admin/sites/:site/referrals', () => {
     });
     expect((await get('', keys.public)).status).toBe(403);
     expect((await get('?from=2026-02-30')).status).toBe(400);
+  });
+
+  describe('GET /v1/sites/:site/shares/mine', () => {
+    it('gives the shopper their own results, by the visitor id they shared under or signed in from', async () => {
+      const { keys } = await createSite('mine-shop');
+      const events = [
+        { id: 'mine-e-0001', type: 'view', visitorId: 'v-dan', userId: 'dan', itemId: 'p1' },
+        { id: 'mine-e-0002', type: 'view', visitorId: 'v-eve', itemId: 'p1', ref: 'dan' },
+        { id: 'mine-e-0003', type: 'purchase', visitorId: 'v-eve', itemId: 'p1', price: 12.5 },
+        { id: 'mine-e-0004', type: 'view', visitorId: 'v-fay', itemId: 'p2', ref: 'v-anon-sharer' },
+      ];
+      const sent = await SELF.fetch(`${BASE}/v1/sites/mine-shop/events?key=${keys.public}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ events }),
+      });
+      expect(sent.status).toBe(200);
+      await waitForStored(
+        'mine-shop',
+        events.map((e) => e.id),
+      );
+      forgetShares();
+      const mine = async (visitorId: string) =>
+        (await (await SELF.fetch(`${BASE}/v1/sites/mine-shop/shares/mine?visitorId=${visitorId}&key=${keys.public}`)).json()) as {
+          sharer: string;
+          level1: { visits: number; purchases: number; revenue: number };
+        };
+      // dan's device (signed in as dan) sees dan's results; another device does not.
+      expect(await mine('v-dan')).toMatchObject({ sharer: 'dan', level1: { visits: 1, purchases: 1, revenue: 12.5 } });
+      expect(await mine('v-eve')).toMatchObject({ sharer: 'v-eve', level1: { visits: 0, purchases: 0, revenue: 0 } });
+      expect(await mine('v-anon-sharer')).toMatchObject({ sharer: 'v-anon-sharer', level1: { visits: 1 } });
+      // The public key is required for a site created through the API, and a visitor id must be given.
+      expect((await SELF.fetch(`${BASE}/v1/sites/mine-shop/shares/mine?visitorId=v-dan`)).status).toBe(401);
+      expect((await SELF.fetch(`${BASE}/v1/sites/mine-shop/shares/mine?key=${keys.public}`)).status).toBe(400);
+    });
   });
 });
