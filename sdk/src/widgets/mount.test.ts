@@ -68,6 +68,41 @@ describe('mountRecommendations: reasons', () => {
   });
 });
 
+describe('mountRecommendations: share button', () => {
+  it('shares the item with the shopper as sharer: the Web Share sheet where there is one, else the link is copied', async () => {
+    const p = picks('realtime', ['x1', 'x2']);
+    p.items[0].url = 'https://shop.example/p/x1';
+    p.items[0].title = 'Tea <b>1</b>';
+    api.answer = () => p;
+    const shared: { title: string; url: string }[] = [];
+    vi.stubGlobal('navigator', { ...navigator, share: async (d: { title: string; url: string }) => void shared.push(d) });
+    await mounted({ share: true, locale: 'en' });
+    const buttons = [...el.querySelectorAll<HTMLButtonElement>('button.ep-s')];
+    expect(buttons).toHaveLength(2);
+    // The button sits beside the link (never inside it), labelled with the item.
+    expect(buttons[0].closest('a')).toBeNull();
+    expect(buttons[0].getAttribute('aria-label')).toBe('Share: Tea <b>1</b>');
+    expect(buttons[0].getAttribute('part')).toBe('share');
+    buttons[0].click();
+    await vi.waitFor(() => expect(shared).toHaveLength(1));
+    expect(shared[0]).toEqual({
+      title: 'Tea <b>1</b>',
+      url: `https://shop.example/p/x1?ref=${api.client.visitorId}&ch=${api.client.channel}`,
+    });
+    // No Web Share: the link goes to the clipboard and the button says so.
+    const copied: string[] = [];
+    vi.stubGlobal('navigator', { ...navigator, share: undefined, clipboard: { writeText: async (t: string) => void copied.push(t) } });
+    buttons[1].click();
+    await vi.waitFor(() => expect(buttons[1].textContent).toBe('Link copied'));
+    expect(copied[0]).toContain(`ref=${api.client.visitorId}`);
+  });
+
+  it('has no share button by default', async () => {
+    await mounted({ locale: 'en' });
+    expect(el.querySelector('button.ep-s')).toBeNull();
+  });
+});
+
 describe('mountRecommendations: rendering', () => {
   it('renders one card per returned item, in order, and announces the response', async () => {
     el.innerHTML = '<p>loading…</p>'; // placeholder markup the page put inside

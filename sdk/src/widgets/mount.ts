@@ -31,6 +31,11 @@ export interface WidgetOptions {
   locale?: Locale;
   /** Your own wording for any of the texts. @default the locale's texts */
   texts?: Partial<Texts>;
+  /**
+   * A share button on each built-in card: `client.shareLink(item)` (the shopper as sharer), then the
+   * Web Share sheet where the browser has one, else the link is copied. @default false
+   */
+  share?: boolean;
   /** Show each item's `reason` as a short label on the built-in card ("Shared with you", "Trending"…). @default false */
   reasons?: boolean;
   /** Your own card: return an element (render data as text). @default the built-in card (image, title, price) */
@@ -160,9 +165,36 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
       node.addEventListener('click', () =>
         client.track({ type: 'click', itemId: items[i].id, recommendationId: picks.recommendationId, placement: o.placement }),
       );
-      return node;
+      return o.share && !o.renderItem ? withShare(node, items[i], t) : node;
     });
     watchImpressions(list, items, picks.recommendationId);
+  }
+
+  /** The card in a box with a share button over the image corner (a button may not sit inside the link). */
+  function withShare(node: HTMLElement, item: RecommendedItem, t: Texts): HTMLElement {
+    const box = document.createElement('div');
+    box.className = 'ep-cw';
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'ep-s';
+    b.setAttribute('part', 'share');
+    b.textContent = t.share;
+    b.setAttribute('aria-label', `${t.share}: ${item.title ?? item.id}`);
+    b.addEventListener('click', async () => {
+      const page = item.url && /^https?:/.test(item.url) ? item.url : undefined;
+      const url = client.shareLink(item.id, { channel: client.channel, url: page });
+      const nav = navigator as Navigator & { share?: (d: object) => Promise<void> };
+      try {
+        if (nav.share) await nav.share({ title: item.title ?? item.id, url });
+        else {
+          await nav.clipboard.writeText(url);
+          b.textContent = t.copied;
+          setTimeout(() => (b.textContent = t.share), 2000);
+        }
+      } catch {} // dismissed share sheet, or no clipboard: nothing to do
+    });
+    box.append(node, b);
+    return box;
   }
 
   /** An impression: a card ≥ 50% visible for ≥ 1 s while the tab is visible; once per card per response. */

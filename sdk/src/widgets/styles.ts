@@ -9,6 +9,9 @@ export const CSS = `
 .ep-car .ep-list{display:flex;overflow-x:auto;scroll-snap-type:x mandatory;scroll-behavior:smooth}
 .ep-car .ep-list>li{flex:0 0 var(--_w);scroll-snap-align:start}
 .ep-card{display:block;position:relative;text-decoration:none;color:inherit;border-radius:var(--_r);background:var(--edgepick-card-bg,#fff);box-shadow:0 1px 3px #0002;overflow:hidden;height:100%}
+.ep-cw{position:relative;height:100%}
+.ep-s{position:absolute;top:8px;right:8px;font:inherit;font-size:.75em;line-height:1.6;padding:0 8px;border:0;border-radius:9px;background:#fffe;color:var(--_a);cursor:pointer}
+.ep-s:focus-visible{outline:2px solid var(--_a);outline-offset:2px}
 .ep-r{position:absolute;top:8px;left:8px;max-width:calc(100% - 16px);overflow:hidden;white-space:nowrap;text-overflow:ellipsis;font-size:.75em;line-height:1.6;padding:0 6px;border-radius:9px;background:#000a;color:#fff}
 .ep-card:focus-visible{outline:2px solid var(--_a);outline-offset:2px}
 .ep-img{display:block;width:100%;height:auto;aspect-ratio:1;object-fit:cover;background:#f2f2f2}

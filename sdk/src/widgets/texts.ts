@@ -19,6 +19,9 @@ export interface Texts {
   trending: string;
   pinned: string;
   new: string;
+  /** The share button on a card (`share` option) and what it says once the link is copied. */
+  share: string;
+  copied: string;
 }
 
 /** The built-in texts of each locale. */
@@ -36,6 +39,8 @@ export const TEXTS: Record<Locale, Texts> = {
     trending: '正在流行',
     pinned: '精选',
     new: '新品',
+    share: '分享',
+    copied: '链接已复制',
   },
   en: {
     'for-you': 'Recommended for you',
@@ -50,6 +55,8 @@ export const TEXTS: Record<Locale, Texts> = {
     trending: 'Trending',
     pinned: 'Featured',
     new: 'New',
+    share: 'Share',
+    copied: 'Link copied',
   },
 };
 
