@@ -2,10 +2,11 @@ import { type Context, Hono } from 'hono';
 import { LinkDefinition } from '../../../schema/routing.js';
 import { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from '../../../schema/routing-admin.js';
 import { ApiError, invalid, jsonBodyLimit, onError, readJson } from '../http/errors.js';
+import { dayRange } from '../lib/days.js';
 import { type AdminEnv, adminAuth } from '../sites/auth.js';
 import { type SiteEnv, siteMiddleware } from '../sites/middleware.js';
 import { auditLog, currentLink, deleteLink, getVersion, jsonDiff, listLinks, listVersions, saveVersion } from './admin-store.js';
-import { checkLinkHosts, dayRange, linkStatsSummary, simulateLink, withWarnings } from './service.js';
+import { checkLinkHosts, linkStatsSummary, simulateLink, withWarnings } from './service.js';
 
 type LinksAdminEnv = AdminEnv & SiteEnv;
 
@@ -102,6 +103,6 @@ adminLinksRoutes.get('/:slug/stats', async (c) => {
   if (!q.success) throw invalid(q.error, 'query');
   await currentLink(c.env.DB, site(c), slug);
   const to = q.data.to ?? new Date().toISOString().slice(0, 10);
-  const from = q.data.from ?? dayRange(30, to).from;
+  const from = q.data.from ?? dayRange({ to }, 30).from;
   return c.json({ slug, ...(await linkStatsSummary(c.env.DB, slug, from, to)) });
 });

@@ -64,8 +64,3 @@ export async function linkStatsSummary(db: D1Database, slug: string, from: strin
   }
   return { from, to, total, byRule, byTarget, stats };
 }
-
-/** `to` (default today, UTC) and the day `days − 1` before it. */
-export function dayRange(days: number, to = new Date().toISOString().slice(0, 10)) {
-  return { from: new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10), to };
-}

@@ -5,15 +5,12 @@ import type { SharerReferrals } from '../../../schema/referrals.js';
 import { invalid, methodNotAllowed } from '../http/errors.js';
 import { dayRange } from '../lib/days.js';
 import type { SiteEnv } from '../sites/middleware.js';
-import { attribute, firstReferrers, type SharerStats, userLinks } from './attribution.js';
-import { arrivals, purchases, signIns } from './store.js';
+import type { SharerStats, UserLinks } from './attribution.js';
+import { referralsReport } from './report.js';
 
 /** How long an isolate reuses a site's computed results for `/shares/mine` (plain data only). */
 const MINE_TTL_MS = 60_000;
-const cache = new Map<
-  string,
-  { at: number; from: string; to: string; bySharer: Map<string, SharerStats>; links: Map<string, Set<string>> }
->();
+const cache = new Map<string, { at: number; from: string; to: string; bySharer: Map<string, SharerStats>; links: UserLinks }>();
 
 const MineQuery = z.object({ visitorId: Identifier(128) });
 
@@ -34,14 +31,8 @@ sharesRoutes.get('/mine', async (c) => {
   let hit = cache.get(site);
   if (!hit || now - hit.at > MINE_TTL_MS) {
     const range = dayRange({}, 30, 30, now);
-    const [all, bought, pairs] = await Promise.all([
-      arrivals(c.env.DB, site, range.toMs),
-      purchases(c.env.DB, site, range.fromMs, range.toMs),
-      signIns(c.env.DB, site, range.toMs),
-    ]);
-    const links = userLinks(pairs);
-    const stats = attribute(all, bought, firstReferrers(all, links), range.fromMs, range.toMs, links);
-    hit = { at: now, from: range.from, to: range.to, bySharer: new Map(stats.map((s) => [s.sharer, s])), links };
+    const { sharers, links } = await referralsReport(c.env.DB, site, range.fromMs, range.toMs);
+    hit = { at: now, from: range.from, to: range.to, bySharer: new Map(sharers.map((s) => [s.sharer, s])), links };
     if (cache.size > 1_000) cache.clear();
     cache.set(site, hit);
   }

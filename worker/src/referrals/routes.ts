@@ -5,8 +5,8 @@ import { invalid, methodNotAllowed, onError } from '../http/errors.js';
 import { dayRange } from '../lib/days.js';
 import { type AdminEnv, adminAuth } from '../sites/auth.js';
 import { type SiteEnv, siteMiddleware } from '../sites/middleware.js';
-import { ATTRIBUTION_WINDOW_MS, attribute, firstReferrers, userLinks } from './attribution.js';
-import { arrivals, purchases, signIns } from './store.js';
+import { ATTRIBUTION_WINDOW_MS } from './attribution.js';
+import { referralsReport } from './report.js';
 
 /** Longest range one call may ask for, in days. */
 export const REFERRALS_MAX_DAYS = 366;
@@ -26,13 +26,8 @@ async function compute(db: D1Database, site: string, query: Record<string, strin
   const q = StatsQuery.safeParse(query);
   if (!q.success) throw invalid(q.error, 'query');
   const range = dayRange(q.data, 30, REFERRALS_MAX_DAYS);
-  const [all, bought, pairs] = await Promise.all([
-    arrivals(db, site, range.toMs),
-    purchases(db, site, range.fromMs, range.toMs),
-    signIns(db, site, range.toMs),
-  ]);
-  const links = userLinks(pairs);
-  return { range, sharers: attribute(all, bought, firstReferrers(all, links), range.fromMs, range.toMs, links) };
+  const { sharers } = await referralsReport(db, site, range.fromMs, range.toMs);
+  return { range, sharers };
 }
 
 referralsRoutes.get('/', async (c) => {

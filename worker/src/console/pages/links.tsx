@@ -6,9 +6,10 @@ import { SITE_ID_PATTERN } from '../../../../schema/ids.js';
 import { LinkDefinition } from '../../../../schema/routing.js';
 import { SimulateRequest } from '../../../../schema/routing-admin.js';
 import { ApiError } from '../../http/errors.js';
+import { dayRange } from '../../lib/days.js';
 import { qrPng, qrSvg } from '../../lib/qr.js';
 import { currentLink, getVersion, jsonDiff, listLinks, listVersions, saveVersion } from '../../links/admin-store.js';
-import { checkLinkHosts, dayRange, linkStatsSummary, simulateLink, withWarnings } from '../../links/service.js';
+import { checkLinkHosts, linkStatsSummary, simulateLink, withWarnings } from '../../links/service.js';
 import { packStore } from '../../sites/middleware.js';
 import { publicUrl } from '../../sites/origin.js';
 import { BarChart } from '../charts.js';
@@ -191,8 +192,8 @@ async function listPage(
 ) {
   const lang = c.get('lang');
   const links = (await listLinks(c.env.DB, site)).slice(0, 200);
-  const today = dayRange(1);
-  const week = dayRange(7);
+  const today = dayRange({}, 1);
+  const week = dayRange({}, 7);
   const stats = await Promise.all(links.map((l) => linkStatsSummary(c.env.DB, l.slug, week.from, week.to)));
   const csrf = c.get('session')!.csrf;
   const kinds: [string, string][] = [
@@ -435,7 +436,7 @@ linksPages.get('/:slug', async (c) => {
   const lang = c.get('lang');
   const { link, version } = await loadLink(c, s.site);
   const days = c.req.query('days') === '30' ? 30 : 7;
-  const range = dayRange(days);
+  const range = dayRange({}, days);
   const [versions, stats] = await Promise.all([
     listVersions(c.env.DB, s.site, link.slug),
     linkStatsSummary(c.env.DB, link.slug, range.from, range.to),
