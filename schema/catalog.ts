@@ -78,5 +78,11 @@ export const SiteConfig = z.object({
     .optional(),
   /** Sites created through the admin API: public routes need the site's public key. @default false */
   requireKey: z.boolean().default(false),
+  /**
+   * The site's time zone as minutes east of UTC (−720 … +840, whole minutes; no daylight saving),
+   * used for the hour of day in scene-aware picks (lunchtime is the shoppers' lunchtime).
+   * @default 480 (China Standard Time, UTC+8)
+   */
+  utcOffsetMinutes: z.number().int().min(-720).max(840).optional(),
 });
 export type SiteConfig = z.infer<typeof SiteConfig>;

@@ -24,6 +24,18 @@ export {
 } from './events.js';
 export { hasLoneSurrogate, Identifier, SafeText, SITE_ID_PATTERN, SiteId, Slug } from './ids.js';
 export {
+  Boost,
+  DEFAULT_EXPLORE,
+  Explore,
+  ItemCondition,
+  MERCH_LIMITS,
+  MerchFilter,
+  Pin,
+  PlacementRules,
+  PlacementRulesResponse,
+  Rotation,
+} from './merchandising.js';
+export {
   ActivePointer,
   AncillarySection,
   AncillarySectionName,
@@ -72,9 +84,10 @@ export {
   Rule,
   SameOriginPath,
   Target,
+  WechatShortLink,
 } from './routing.js';
 export { DiffQuery, RollbackRequest, SimulateRequest, StatsQuery } from './routing-admin.js';
-export { LinkResolution, Plan, PublicEnv, SimulateResponse, SkippedRule } from './routing-decision.js';
+export { LinkResolution, Plan, PublicEnv, SimulateResponse, SkippedRule, WarningCode } from './routing-decision.js';
 export {
   CreateKeyRequest,
   CreateSiteRequest,

@@ -162,6 +162,8 @@ export const kvKeys = {
   versions: (site: string) => `site/${site}/versions`,
   /** Recent popularity with time decay, computed from events by the cron trigger. */
   trending: (site: string) => `site/${site}/trending`,
+  /** A placement's merchandising rules as served (D1 `placement_rules` is the source of truth). */
+  placementRules: (site: string, placement: string) => `site/${site}/placement-rules/${placement}`,
   /** The live catalog's meta (version, buckets) and its buckets (catalog API). */
   liveCatalog: (site: string) => `site/${site}/catalog-live`,
   liveCatalogBucket: (site: string, bucket: number) => `site/${site}/catalog-live/${bucket}`,

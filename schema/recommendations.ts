@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventType } from './events.js';
+import { Channel, EventType } from './events.js';
 import { Identifier } from './ids.js';
 
 /** Most items one recommendation request may ask for. */
@@ -43,6 +43,8 @@ export const RecommendationsRequest = z.object({
   exclude: z.array(ItemId).max(EXCLUDE_MAX).optional(),
   filter: ItemFilter.optional(),
   placement: Identifier(64).optional(),
+  /** Where the shopper is (web, wechat, baidu…): the scene that re-ranks picks with what sells there. */
+  channel: Channel.optional(),
 });
 export type RecommendationsRequest = z.infer<typeof RecommendationsRequest>;
 
@@ -61,6 +63,8 @@ export const RecommendedItem = z
     score: z.number(),
     /** Why it is shown; absent when there is nothing to say (e.g. a trained taste with no stored items). */
     reason: Reason.optional(),
+    /** People who shared the item today, the site's local day (social proof; absent below 1). */
+    sharedToday: z.number().int().min(1).optional(),
     title: z.string().optional(),
     price: z.number().optional(),
     currency: z.string().optional(),
@@ -71,8 +75,12 @@ export const RecommendedItem = z
   .catchall(z.unknown());
 export type RecommendedItem = z.infer<typeof RecommendedItem>;
 
-/** Where picks came from: a trained user vector, a real-time fold-in, popularity, or item similarity. */
-export const RecommendationSource = z.enum(['model', 'realtime', 'popular', 'similar', 'trending']);
+/**
+ * Where picks came from: a trained user vector, a real-time fold-in, popularity, item similarity,
+ * trending, or `rules_fallback` — the placement's merchandising rules left no personal pick, so these
+ * are the most popular items within the rules' (and the request's) constraints.
+ */
+export const RecommendationSource = z.enum(['model', 'realtime', 'popular', 'similar', 'trending', 'rules_fallback']);
 export type RecommendationSource = z.infer<typeof RecommendationSource>;
 
 /** Every list of picks: an id for attribution, where the picks came from, and the items best first. */
@@ -118,6 +126,7 @@ export const RecommendationsQuery = z.object({
   ),
   ...ListQuery.shape,
   placement: param('Widget placement, echoed into events for attribution', 'for-you'),
+  channel: param(`Where the shopper is: ${Channel.options.join(', ')}`, 'wechat'),
 });
 export type RecommendationsQuery = z.infer<typeof RecommendationsQuery>;
 

@@ -16,8 +16,10 @@ export const Plan = z.discriminatedUnion('kind', [
     location: z.string(),
   }),
   z.discriminatedUnion('page', [
-    /** A tap-to-open page for the WeChat URL Scheme (browsers other than iOS), or inside WeChat apps the hint to open the link elsewhere. */
-    z.object({ kind: z.literal('page'), page: z.enum(['wechat-relay', 'wechat-in-app']), url: PageUrl }),
+    /** A tap-to-open page for the WeChat URL Scheme (browsers other than iOS). */
+    z.object({ kind: z.literal('page'), page: z.literal('wechat-relay'), url: PageUrl }),
+    /** Inside WeChat apps: the hint to open the link in the browser, offering the target's Short Link (`#小程序://…`) to copy into a chat. */
+    z.object({ kind: z.literal('page'), page: z.literal('wechat-in-app'), url: PageUrl, shortLink: z.string().optional() }),
     /** A tap-to-open page for the Baidu smart-program scheme, with an H5 page for visitors without the Baidu app. */
     z.object({ kind: z.literal('page'), page: z.literal('baidu-relay'), url: PageUrl, fallbackUrl: z.string().optional() }),
     /** Inside WeChat apps (which do not open Alipay links): a hint to open the link in a browser, with the ds.alipay.com page as `url`. */
@@ -27,7 +29,15 @@ export const Plan = z.discriminatedUnion('kind', [
     /** A QR code to scan with a phone (desktop visitors, `qr` targets). */
     z.object({ kind: z.literal('page'), page: z.literal('qr'), url: PageUrl, qrUrl: z.string().optional() }),
     /** Inside WeChat with the mini-program's original id: the `wx-open-launch-weapp` open-tag page (JS-SDK signed per request). */
-    z.object({ kind: z.literal('page'), page: z.literal('wechat-open-tag'), url: PageUrl, username: z.string(), path: z.string() }),
+    z.object({
+      kind: z.literal('page'),
+      page: z.literal('wechat-open-tag'),
+      url: PageUrl,
+      username: z.string(),
+      path: z.string(),
+      /** For the hint page served instead when the JS-SDK cannot be signed. */
+      shortLink: z.string().optional(),
+    }),
   ]),
   z.object({ kind: z.literal('preview') }),
 ]);
@@ -53,6 +63,24 @@ export const PublicEnv = z.object({
 });
 export type PublicEnv = z.infer<typeof PublicEnv>;
 
+/**
+ * Why a decision deserves a marketer's attention, one per entry of `warnings`:
+ * - `wechat_url_link_expired`, `wechat_encrypted_scheme_expired`: a pasted WeChat link expired (the plain scheme is used);
+ * - `wechat_hint_page_only`: inside WeChat (WeCom, a mini-program web-view) nothing opens the mini-program — no live
+ *   URL Link and no open tag (original id `gh_…` plus the WECHAT_OA_* secrets) — so visitors only get the
+ *   "open in your browser" page;
+ * - `douyin_link_expired`: a pasted Douyin Link expired; `douyin_no_live_link`: no Douyin Link at all, visitors get the
+ *   relay page or the H5 fallback; `douyin_link_not_generated`: the app's secret is set but Douyin gave no Link this time.
+ */
+export const WarningCode = z.enum([
+  'wechat_url_link_expired',
+  'wechat_encrypted_scheme_expired',
+  'wechat_hint_page_only',
+  'douyin_link_expired',
+  'douyin_no_live_link',
+  'douyin_link_not_generated',
+]);
+
 /** The fields both the public resolve and the admin simulate answer with. */
 const Decision = z.object({
   /** The link version that decided. */
@@ -68,6 +96,8 @@ const Decision = z.object({
   dropped: z.array(z.string()),
   /** Things worth a marketer's attention, e.g. an expired URL Link that fell back to the URL Scheme. */
   warnings: z.array(z.string()),
+  /** The code of each warning, in the same order (for tools and translated messages). */
+  warningCodes: z.array(WarningCode),
 });
 
 /** `GET /v1/sites/:site/links/:slug/resolve`: the decision `/r/:slug` would make for this visitor, as JSON. */

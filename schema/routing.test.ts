@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LinkDefinition, linkUrls, Target } from './routing.js';
+import { Condition, LinkDefinition, linkUrls, Target } from './routing.js';
 
 const ok = (t: unknown) => Target.safeParse(t).success;
 const alipay = { kind: 'alipay-miniprogram', appId: '2021002161234567', path: 'pages/index/index', query: 'a=1&b=2' };
@@ -42,6 +42,46 @@ describe('Target: douyin-miniprogram', () => {
       expect(ok({ ...douyin, urlLink }), urlLink).toBe(false);
     expect(ok({ ...douyin, urlLinkExpiresAt: '2026-12-01' })).toBe(false);
     expect(ok({ ...douyin, fallbackUrl: '/relative' })).toBe(false);
+  });
+});
+
+describe('Target: wechat-miniprogram shortLink', () => {
+  const wx = { kind: 'wechat-miniprogram', appId: 'wx0123456789abcdef', path: 'pages/index/index' };
+  it("accepts WeChat's documented form #小程序://name/title/ticket, titles with spaces or a slash", () => {
+    for (const shortLink of [
+      '#小程序://小程序示例/示例页面/9pZvnVw3KMCQpVp',
+      '#小程序://edgepick 演示店/Homework title/AbC123',
+      '#小程序://店铺/春季 / 上新.../x9Y8z7',
+    ])
+      expect(ok({ ...wx, shortLink }), shortLink).toBe(true);
+  });
+
+  it('refuses other forms, URLs, control, bidi and zero-width characters, and over-long parts (name 64, title 96, ticket 64)', () => {
+    for (const shortLink of [
+      '',
+      '小程序://小程序示例/示例页面/9pZvnVw3KMCQpVp',
+      '#小程序://小程序示例/9pZvnVw3KMCQpVp',
+      '#小程序://小程序示例/示例页面/',
+      '#小程序://小程序示例/示例页面/abc!',
+      'https://wxaurl.cn/abc',
+      '#小程序://a\u0000b/示例页面/9pZvnVw3',
+      '#小程序://小程序示例/示例\n页面/9pZvnVw3',
+      '#小程序://小程序示例/\u202e页面/9pZvnVw3',
+      '#小程序://小\u200b程序/页面/9pZvnVw3',
+      `#小程序://${'店'.repeat(65)}/页面/9pZvnVw3`,
+      `#小程序://店/${'页'.repeat(97)}/9pZvnVw3`,
+      `#小程序://店/页面/${'a'.repeat(65)}`,
+    ])
+      expect(ok({ ...wx, shortLink }), JSON.stringify(shortLink)).toBe(false);
+  });
+});
+
+describe('Condition: harmony', () => {
+  it('takes equals true or false only', () => {
+    expect(Condition.safeParse({ field: 'harmony', op: 'equals', value: true }).success).toBe(true);
+    expect(Condition.safeParse({ field: 'harmony', op: 'equals', value: false }).success).toBe(true);
+    expect(Condition.safeParse({ field: 'harmony', op: 'equals', value: 'true' }).success).toBe(false);
+    expect(Condition.safeParse({ field: 'harmony', op: 'in', values: [true] }).success).toBe(false);
   });
 });
 

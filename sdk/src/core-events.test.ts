@@ -138,6 +138,53 @@ describe('event queue', () => {
     expect(api.events().map((e) => e.ref)).toEqual(['v_friend', undefined, undefined]);
   });
 
+  it('gives the sharer to the landing item’s recent entry only, kept on the device, so picks show it first', async () => {
+    const storage = memoryStorage();
+    const c = client({ storage, ref: 'v_friend', flushInterval: 60_000 });
+    c.track({ type: 'impression', itemId: 'p0' }); // a widget card shown first: not the landing item
+    c.track({ type: 'view', itemId: 'p1' }); // the shared product
+    c.track({ type: 'click', itemId: 'p2' });
+    const recentOf = async (x: ReturnType<typeof client>) => {
+      await x.recommend();
+      return JSON.parse(api.reads().at(-1)!.body).recent.map((r: { itemId: string; ref?: string }) => `${r.itemId}:${r.ref}`);
+    };
+    expect(await recentOf(c)).toEqual(['p1:v_friend', 'p2:undefined']);
+    // The next page (no ?ref= any more) still sends it: an anonymous shopper gets the item back.
+    expect(await recentOf(client({ storage, flushInterval: 60_000 }))).toEqual(['p1:v_friend', 'p2:undefined']);
+    // The events of the visit carry the sharer as before.
+    await c.flush();
+    expect(api.events().map((e) => `${e.type}:${e.ref}`)).toEqual(['impression:v_friend', 'view:v_friend', 'click:v_friend']);
+  });
+
+  it('takes a sharer given with an event (a mini-program page’s query), never the shopper’s own id or a malformed one', async () => {
+    const c = client({ userId: 'u_me', flushInterval: 60_000 });
+    c.track({ type: 'view', itemId: 'p1', ref: 'u_alice' });
+    c.track({ type: 'view', itemId: 'p2', ref: c.visitorId }); // opened their own share
+    c.track({ type: 'view', itemId: 'p3', ref: 'u_me' }); // signed in as the sharer
+    c.track({ type: 'view', itemId: 'p4', ref: 'not an id!' }); // would cost the whole event at the API
+    c.setUserId('u_bob');
+    c.track({ type: 'view', itemId: 'p5', ref: 'u_bob' });
+    expect(c.recent().map((r) => `${r.itemId}:${r.ref}`)).toEqual([
+      'p1:u_alice',
+      'p2:undefined',
+      'p3:undefined',
+      'p4:undefined',
+      'p5:undefined',
+    ]);
+    await c.flush();
+    expect(api.events().map((e) => `${e.itemId}:${e.ref}`)).toEqual([
+      'p1:u_alice',
+      'p2:undefined',
+      'p3:undefined',
+      'p4:undefined',
+      'p5:undefined',
+    ]);
+    // The option is checked against the user id too.
+    const self = client({ userId: 'u_me', ref: 'u_me', flushInterval: 60_000 });
+    self.track({ type: 'view', itemId: 'p6' });
+    expect(self.recent()[0].ref).toBeUndefined();
+  });
+
   it('hands the queue to sendBeacon as text (no preflight) when the page is hidden, the site key in the query', async () => {
     const g = globalThis as { addEventListener?: unknown };
     const nav = navigator as unknown as Record<string, unknown>;

@@ -87,6 +87,13 @@ describe('reads', () => {
     expect(typeof body.recent[0].ts).toBe('number');
   });
 
+  it('sends the client’s channel with recommend() for scene-aware picks; a call may name another', async () => {
+    await client({ channel: 'wechat' }).recommend();
+    await client({ channel: 'wechat' }).recommend({ channel: 'web' }); // an H5 page the shopper opened outside WeChat
+    await client().recommend(); // fetch outside a browser
+    expect(api.reads().map((r) => JSON.parse(r.body).channel)).toEqual(['wechat', 'web', 'other']);
+  });
+
   it('keeps only the latest 50 interactions, one per item and type', async () => {
     const c = client();
     for (let i = 0; i < 60; i++) c.track({ type: 'view', itemId: `p${i}` });

@@ -11,7 +11,13 @@ export type { LinkResolution } from '../../schema/routing-decision.js';
 export type { Channel, ClientOptions, Consent, MiniProgramApi } from './options.js';
 
 /** An event to record with `track()`; the client adds `visitorId`, `userId`, the sharer (`ref` option), its `channel` (unless given, e.g. `wechat` for an H5 page in a mini-program's web-view) and the defaults below. */
-export interface TrackInput extends Pick<Event, 'recommendationId' | 'placement' | 'ref' | 'quantity' | 'price' | 'channel'> {
+export interface TrackInput extends Pick<Event, 'recommendationId' | 'placement' | 'quantity' | 'price' | 'channel'> {
+  /**
+   * Who shared the item with the shopper (a mini-program page's `ref` query): the event records the arrival
+   * with them, and the item's recent entry keeps it (picks show it first, `shared_with_you`). Ignored when it
+   * is the shopper's own id or not an id. @default the `ref` option
+   */
+  ref?: string;
   /** What happened: view, click, add_to_cart, purchase, share, or impression (which does not count as an interaction). */
   type: EventType;
   /** The item it happened to. */
@@ -37,6 +43,8 @@ export interface RecommendOptions {
   filter?: RecommendationsRequest['filter'];
   /** Where the picks are shown, e.g. `for-you`, for attribution. @default none */
   placement?: RecommendationsRequest['placement'];
+  /** Where the shopper is, for scene-aware picks (e.g. `wechat` for an H5 page in a mini-program's web-view). @default the client's `channel` */
+  channel?: RecommendationsRequest['channel'];
 }
 
 const INTERACTIONS: EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'share'];
@@ -85,8 +93,12 @@ export function createClient(options: ClientOptions) {
   let userId = o.userId;
   let visitorId = store.get(key('vid'));
   if (!visitorId) store.set(key('vid'), (visitorId = randomId('v_')));
-  // Never the visitor's own id, nor anything the API would refuse (which would cost the whole event).
-  const ref = o.ref !== visitorId && /^[\w-]{1,128}$/.test(o.ref!) ? o.ref : undefined;
+  /** `r` as a sharer: never this shopper's own id (visitor or user), nor anything the API would refuse (which would cost the whole event). */
+  const sharer = (r?: string) => (r !== visitorId && r !== userId && /^[\w-]{1,128}$/.test(r!) ? r : undefined);
+  const ref = sharer(o.ref);
+  // The sharer waits for the first interaction (the landing item, normally its view): that item's recent
+  // entry carries `ref`, so the API shows it again first as `shared_with_you`, even to an anonymous shopper.
+  let landing = ref;
   // Recent interactions and unsent events: written only once consent is decided (`pending` keeps
   // them in memory), emptied on denial (setConsent below, also run at creation).
   let recent: RecentInteraction[] = load('recent');
@@ -177,15 +189,22 @@ export function createClient(options: ClientOptions) {
     );
     const id = input.id ?? randomId('e_');
     const interaction = INTERACTIONS.includes(input.type);
+    // A sharer given with the event (a mini-program page's `ref` query) counts like the client's own.
+    const given = sharer(input.ref);
     if (consent !== 'denied') {
-      if (interaction)
+      if (interaction) {
         recent = [
           ...recent.filter((r) => r.itemId !== input.itemId || r.type !== input.type),
-          { itemId: input.itemId, type: input.type, ts: Date.now() },
+          { itemId: input.itemId, type: input.type, ts: Date.now(), ref: given ?? sharer(landing) },
         ].slice(-50); // the API takes at most 50 (schema/recommendations.ts RECENT_MAX)
+        landing = undefined;
+      }
       // Client-side de-duplication by id; the API de-duplicates whatever is sent twice.
       if (!queue.some((q) => q.id === id))
-        queue = [...queue, { ref, userId, channel, ...input, id, visitorId: visitorId!, ts: input.ts ?? Date.now() } as Event].slice(-500); // unsent events kept (offline for long): the oldest go first
+        queue = [
+          ...queue,
+          { userId, channel, ...input, ref: given ?? ref, id, visitorId: visitorId!, ts: input.ts ?? Date.now() } as Event,
+        ].slice(-500); // unsent events kept (offline for long): the oldest go first
     }
     if (interaction) listeners.forEach((l) => l(input));
     save();
@@ -213,7 +232,11 @@ export function createClient(options: ClientOptions) {
     },
     /** Personal picks; sends the visitor's latest interactions (with consent) so they count at once. @default opts: {} (10 items) */
     recommend: (opts: RecommendOptions = {}) =>
-      read<Picks>('/recommendations', {}, { userId, ...(granted() && { visitorId, recent: recent.length ? recent : undefined }), ...opts }),
+      read<Picks>(
+        '/recommendations',
+        {},
+        { userId, channel, ...(granted() && { visitorId, recent: recent.length ? recent : undefined }), ...opts },
+      ),
     /** Items like `itemId`; `k` is 1–100. @default opts: {} (10 items, none excluded) */
     similar: (itemId: string, opts: Partial<Pick<ListRequest, 'k' | 'exclude'>> = {}) =>
       read<Picks>(`/items/${enc(itemId)}/similar`, { k: opts.k, exclude: opts.exclude?.join(',') }),

@@ -42,7 +42,11 @@ export interface ClientOptions {
   flushInterval?: number;
   /** Events per request (1–100); a full batch is sent at once. @default 20 */
   batchSize?: number;
-  /** The sharer's visitor id when this visit came from a shared link (`?ref=`); added to this visit's events. @default none (the script tag reads `?ref=`) */
+  /**
+   * The sharer (their user id or visitor id) when this visit came from a shared link (`?ref=`); added to this
+   * visit's events, and to the recent entry of the first interaction (the landing item), which picks then show
+   * first as `shared_with_you`. Ignored when it is the shopper's own id. @default none (the script tag reads `?ref=`)
+   */
   ref?: string;
   /** Slug of the site's share campaign link: `shareLink()` then returns `/r/<slug>?ref=…&item=…&ch=…` (list `item` in the link's pass-through). @default none (`shareLink()` returns the product URL) */
   shareSlug?: string;

@@ -453,3 +453,63 @@ describe.each(EXAMPLES)('example $dir', ({ dir, api: apiName, config, markup, ch
     expect(home.data).toMatchObject({ source: 'realtime', items: [{ id: 'p3' }, { id: 'p1' }] });
   });
 });
+
+/** A page path's query as the platform hands it to onLoad: split, values left URL-encoded. */
+const queryOf = (path: string) =>
+  Object.fromEntries(
+    (path.split('?')[1] ?? '')
+      .split('&')
+      .filter(Boolean)
+      .map((p) => p.split('=') as [string, string]),
+  );
+
+describe.each(EXAMPLES)('example $dir: shares', ({ dir, api: apiName, channel }) => {
+  it('a share opens the product page: the arrival carries the sharer, the item comes back first, and sharing on names this shopper', async () => {
+    const api = miniApi();
+    const project = runProject(dir, apiName, api, { site: 'demo', key: KEY, endpoint: ENDPOINT });
+    const client = project.launch(); // already running when the share was opened: App.onLaunch saw no ref
+    const product = project.page('pages/product/product');
+    // What a share card or a campaign link (`/r/<slug>` passing ref, ch and item through) opens.
+    await product.onLoad({ item: 'p%202', ref: 'u_friend', ch: 'wechat' });
+    expect(product.data).toMatchObject({ item: { id: 'p 2', title: '商品 p 2' } });
+    // The landing item's recent entry carries the sharer: the API shows it first as shared_with_you.
+    await client.recommend({ k: 2 });
+    const read = api.calls.find((c) => c.url.endsWith('/recommendations'))!;
+    expect(JSON.parse(read.data!)).toMatchObject({ channel, recent: [{ itemId: 'p 2', type: 'view', ref: 'u_friend' }] });
+
+    // Sharing on: the path names this shopper, with the channel; the share is tracked.
+    const share = product.onShareAppMessage({ from: 'menu' }) as unknown as { path: string; title: string };
+    expect(share).toMatchObject({ title: '商品 p 2', path: `/pages/product/product?item=p%202&ref=${client.visitorId}&ch=${channel}` });
+    await client.flush();
+    expect(sentEvents(api).map((e) => `${e.type}:${e.itemId}:${e.ref}:${e.channel}`)).toEqual([
+      `view:p 2:u_friend:${channel}`,
+      `share:p 2:undefined:${channel}`,
+    ]);
+
+    // The friend opens it on their own phone (a cold start): their view names this shopper.
+    const friendApi = miniApi();
+    const friendProject = runProject(dir, apiName, friendApi, { site: 'demo', key: KEY, endpoint: ENDPOINT });
+    const friend = friendProject.launch(queryOf(share.path));
+    await friendProject.page('pages/product/product').onLoad(queryOf(share.path));
+    await friend.flush();
+    expect(sentEvents(friendApi)).toEqual([expect.objectContaining({ type: 'view', itemId: 'p 2', ref: client.visitorId })]);
+    expect(friend.recent()).toEqual([expect.objectContaining({ itemId: 'p 2', ref: client.visitorId })]);
+
+    // The sharer opening their own card is no arrival.
+    await project.page('pages/product/product').onLoad(queryOf(share.path));
+    await client.flush();
+    expect(sentEvents(api).at(-1)).toMatchObject({ type: 'view', itemId: 'p 2' });
+    expect(sentEvents(api).at(-1)!.ref).toBeUndefined();
+  });
+
+  if (apiName === 'wx')
+    it('a card’s share button on the home page shares the product page with this shopper as ref', () => {
+      const api = miniApi();
+      const project = runProject(dir, apiName, api, { site: 'demo', key: KEY, endpoint: ENDPOINT });
+      const client = project.launch();
+      const home = project.page('pages/index/index');
+      const share = home.onShareAppMessage({ from: 'button', target: { dataset: { id: 'p1' } } }) as unknown as { path: string };
+      expect(share.path).toBe(`/pages/product/product?item=p1&ref=${client.visitorId}&ch=wechat`);
+      expect(client.pending()).toBe(1); // the share, tracked
+    });
+});

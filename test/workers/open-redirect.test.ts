@@ -24,8 +24,8 @@ const TOKEN = 'test-admin-token';
 
 /** The demo site's linkHosts (worker/src/sites/site-store.ts, parseConfig). */
 const LINK_HOSTS = ['edgepick.example', '*.edgepick.example'];
-/** WeChat URL Links: acceptable as a wechat-miniprogram `urlLink`, nowhere else. */
-const WECHAT_URL_LINK_HOSTS = ['wxaurl.cn'];
+/** WeChat URL Links (both hosts WeChat's docs give): acceptable as a wechat-miniprogram `urlLink`, nowhere else. */
+const WECHAT_URL_LINK_HOSTS = ['wxaurl.cn', 'wxmpurl.cn'];
 /** Douyin Link V2 links: acceptable as a douyin-miniprogram `urlLink`, nowhere else. */
 const DOUYIN_URL_LINK_HOSTS = ['z.douyin.com'];
 /** Schemes the routing pages and redirects legitimately use to open the apps (targets.ts). */

@@ -94,6 +94,7 @@ const S = {
   fWeekday: ['星期', 'Weekday'],
   fSchedule: ['活动期间', 'Schedule'],
   fBot: ['爬虫', 'Crawler'],
+  fHarmony: ['鸿蒙设备（任何版本）', 'HarmonyOS device (any version)'],
   opIn: ['是其中之一', 'is one of'],
   opNotIn: ['不是其中任何一个', 'is none of'],
   opEquals: ['等于', 'equals'],
@@ -116,8 +117,8 @@ const S = {
   kDouyin: ['抖音小程序', 'Douyin mini-program'],
   kAlipay: ['支付宝小程序', 'Alipay mini-program'],
   hDouyin: [
-    '需在抖音开放平台「生成 Link」得到的链接（https://z.douyin.com/…，最长 180 天）：有效时手机上直接打开小程序（链接自带参数，utm/ref 不会带入）。没有或已过期时：显示“请在抖音中打开”页，或跳到 H5 备用页。电脑上显示二维码。',
-    'Needs a Link generated on the Douyin open platform (https://z.douyin.com/…, valid up to 180 days): while it is live, phones open the mini-program (the Link carries its own query, so utm/ref are not passed on). Without a live Link: an “open in Douyin” page, or the H5 fallback. Desktop gets a QR page.',
+    '配置了该小程序的密钥（DOUYIN_APP_SECRETS）时，每位访客自动生成 Link（带上 utm/ref）。否则需在抖音开放平台「生成 Link」并粘贴（https://z.douyin.com/…，最长 180 天，链接自带参数，utm/ref 不会带入）。没有有效 Link 时：显示“请在抖音中打开”页，或跳到 H5 备用页。电脑上显示二维码。',
+    'With the app’s secret configured (DOUYIN_APP_SECRETS) a Link is generated per visitor, carrying utm/ref. Otherwise paste a Link generated on the Douyin open platform (https://z.douyin.com/…, valid up to 180 days; it carries its own query, so utm/ref are not passed on). Without a live Link: an “open in Douyin” page, or the H5 fallback. Desktop gets a QR page.',
   ],
   hAlipay: [
     '支付宝内直接打开小程序；其他浏览器和 App 经 ds.alipay.com 唤起支付宝；微信内提示在浏览器打开；电脑上显示二维码。AppID 为 16 位数字。',
@@ -126,8 +127,8 @@ const S = {
   douyinLink: ['Link（https://z.douyin.com/…）', 'Link (https://z.douyin.com/…)'],
   douyinLinkExpiresAt: ['Link 过期时间', 'Link expiry'],
   hWechat: [
-    '微信内用开放标签打开（需原始 ID gh_…）。微信外：有 URL Link 时直接跳转；否则用明文 URL Scheme，这要求该页面已在小程序后台「URL Scheme」里声明，否则打不开。',
-    'Inside WeChat it opens through the open tag (needs the original id gh_…). Outside WeChat: a URL Link if you set one; else the plain URL Scheme, which only works for pages declared in the mini-program admin (URL Scheme settings).',
+    '有 URL Link 时直接跳转（微信内外都可）。微信内否则用开放标签（需原始 ID gh_… 和服务号密钥），都没有时只显示“请在浏览器打开”页（填了 Short Link 会提供复制）。微信外否则用明文 URL Scheme，这要求该页面已在小程序后台「URL Scheme」里声明。',
+    'A URL Link, when set, opens it inside and outside WeChat. Otherwise inside WeChat: the open tag (needs the original id gh_… and the service-account secrets), else only the “open in your browser” page (offering the Short Link to copy, if set). Outside WeChat: the plain URL Scheme, which only works for pages declared in the mini-program admin (URL Scheme settings).',
   ],
   hBaidu: [
     '百度 App 内直接打开智能小程序；在其他 App 和浏览器中打开 H5 备用页（未填时显示二维码页）。',
@@ -145,6 +146,11 @@ const S = {
   envVersion: ['版本', 'Version'],
   urlLink: ['URL Link（https://wxaurl.cn/…）', 'URL Link (https://wxaurl.cn/…)'],
   urlLinkExpiresAt: ['URL Link 过期时间', 'URL Link expiry'],
+  shortLink: ['Short Link（#小程序://…）', 'Short Link (#小程序://…)'],
+  wHintOnly: [
+    '微信内只会看到“请在浏览器打开”提示页：没有有效的 URL Link，也没有可用的开放标签（需原始 ID gh_… 和服务号密钥）。可填 URL Link，或填 Short Link 供访客复制到聊天中打开。',
+    'Inside WeChat visitors only get the “open in your browser” page: no live URL Link and no working open tag (needs the original id gh_… and the service-account secrets). Add a URL Link, or a Short Link for visitors to copy into a chat.',
+  ],
   appKey: ['AppKey', 'AppKey'],
   fallbackUrl: ['H5 备用页', 'H5 fallback'],
   url: ['网址', 'URL'],
@@ -182,6 +188,7 @@ const FIELDS: [string, keyof typeof S][] = [
   ['weekday', 'fWeekday'],
   ['schedule', 'fSchedule'],
   ['bot', 'fBot'],
+  ['harmony', 'fHarmony'],
 ];
 const OPS: Record<string, keyof typeof S> = {
   in: 'opIn',
@@ -215,7 +222,8 @@ function defaultCondition(field: string): AnyCondition {
     case 'schedule':
       return { field: 'schedule', op: 'between', start: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } as AnyCondition;
     case 'bot':
-      return { field: 'bot', op: 'equals', value: true } as AnyCondition;
+    case 'harmony':
+      return { field, op: 'equals', value: true } as AnyCondition;
     default:
       return { field, op: 'in', values: field === 'country' ? ['CN'] : [''] } as AnyCondition;
   }
@@ -387,6 +395,7 @@ export function mountEditor() {
         ),
         text('urlLink', tx('urlLink')),
         text('urlLinkExpiresAt', tx('urlLinkExpiresAt')),
+        text('shortLink', tx('shortLink')),
       );
     } else if (t.kind === 'baidu-swan') {
       row.append(
@@ -622,7 +631,7 @@ export function mountEditor() {
           tx('startHelp'),
         );
       row.append(iso('start'), iso('end'));
-    } else if (c.field === 'bot')
+    } else if (c.field === 'bot' || c.field === 'harmony')
       row.append(
         labelled(
           tx('value'),
@@ -936,6 +945,7 @@ function mountSimulate(box: HTMLElement, data: PageData, csrf: string, draft: ()
       plan: { kind: string; location?: string; url?: string };
       dropped: string[];
       warnings: string[];
+      warningCodes?: string[];
       skipped: { ruleId: string; reason: string }[];
       env: { host: string; os: string; bot: boolean };
     };
@@ -960,7 +970,9 @@ function mountSimulate(box: HTMLElement, data: PageData, csrf: string, draft: ()
       out.append(el('h4', { text: tx('skipped') }), ul);
     }
     if (r.dropped.length) out.append(el('p', { class: 'dropped', text: tx('dropped', { p: r.dropped.join(', ') }) }));
-    if (r.warnings.length) out.append(el('p', { class: 'notice', text: `${tx('warnings')}: ${r.warnings.join('; ')}` }));
+    // Warnings the console knows by code are shown in the page's language; others as the API words them.
+    const shown = r.warnings.map((w, i) => (r.warningCodes?.[i] === 'wechat_hint_page_only' ? tx('wHintOnly') : w));
+    if (shown.length) out.append(el('p', { class: 'notice', text: `${tx('warnings')}: ${shown.join('; ')}` }));
   });
   box.append(form, out);
 }

@@ -8,6 +8,8 @@ export type AppEnv = {
     /** A verified WeChat service account bound to the mini-programs (for the open tag inside WeChat). */
     WECHAT_OA_APPID?: string;
     WECHAT_OA_SECRET?: string;
+    /** JSON {appId: AppSecret} of Douyin mini-programs whose Links the worker generates per visit. */
+    DOUYIN_APP_SECRETS?: string;
     /** Seconds an R2 `incoming/` batch waits before the cron sweep stores it itself (default 60; tests use 0). */
     EVENTS_SWEEP_MIN_AGE_S?: string;
   };

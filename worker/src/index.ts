@@ -12,12 +12,15 @@ import { ApiError, onError } from './http/errors.js';
 import { securityHeaders } from './http/security-headers.js';
 import { adminLinksRoutes } from './links/admin-routes.js';
 import { redirectRoutes, resolveRoutes } from './links/public-routes.js';
+import { placementRulesRoutes } from './merchandising/routes.js';
 import { metaRoutes } from './meta/routes.js';
 import { modelsAdminRoutes } from './models-admin/routes.js';
 import { itemsRoutes } from './recommend/items-routes.js';
 import { recommendationsRoutes } from './recommend/recommendations-routes.js';
+import { refreshScenePriors } from './recommend/scene-store.js';
 import { sharesRoutes } from './referrals/public-routes.js';
 import { referralsRoutes } from './referrals/routes.js';
+import { refreshShareCounts } from './referrals/share-counts.js';
 import { sitesAdminRoutes } from './sites/admin-routes.js';
 import { siteCors } from './sites/cors.js';
 import { type SiteEnv, siteMiddleware } from './sites/middleware.js';
@@ -50,6 +53,7 @@ app.route('/v1/admin/sites/:site/items', catalogAdminRoutes);
 app.route('/v1/admin/sites/:site/models', modelsAdminRoutes);
 app.route('/v1/admin/sites/:site/stats', statsRoutes);
 app.route('/v1/admin/sites/:site/referrals', referralsRoutes);
+app.route('/v1/admin/sites/:site/placements', placementRulesRoutes);
 // API paths never fall through to static files: an unknown one is a JSON 404.
 app.all('/demo/img', notFound);
 app.all('/demo/img/*', notFound);
@@ -60,8 +64,8 @@ app.onError(onError);
 
 /**
  * The worker: HTTP through the Hono app; the events queue's consumer; and the cron trigger that
- * sweeps the events pipeline, recomputes trending lists from what is stored and drops expired
- * console sessions.
+ * sweeps the events pipeline, recomputes trending lists, today's share counts and the scene priors
+ * from what is stored, and drops expired console sessions.
  */
 export default {
   fetch: app.fetch,
@@ -70,14 +74,37 @@ export default {
   },
   scheduled(_controller: ScheduledController, env: AppEnv['Bindings'], ctx: ExecutionContext) {
     const minAge = Number(env.EVENTS_SWEEP_MIN_AGE_S ?? Number.NaN) * 1000;
+    // One step after another (the sweep first: the others read what it stores); a failing step is
+    // logged and the next still runs.
+    const steps: [string, () => Promise<string>][] = [
+      [
+        'events sweep',
+        async () => {
+          const s = await sweepEvents(env, Date.now(), Number.isFinite(minAge) && minAge >= 0 ? minAge : SWEEP_MIN_AGE_MS);
+          return `${s.batches} batches from incoming/, ${s.inserted} rows new, ${s.archived} archived`;
+        },
+      ],
+      ['trending', async () => `refreshed for ${(await refreshTrending(env)).length} sites`],
+      ['share counts', async () => `refreshed for ${(await refreshShareCounts(env)).length} sites`],
+      ['scene priors', async () => `learned for ${(await refreshScenePriors(env)).length} sites`],
+      [
+        'console sessions',
+        async () => {
+          await purgeSessions(env.DB);
+          return 'expired ones purged';
+        },
+      ],
+    ];
     ctx.waitUntil(
-      sweepEvents(env, Date.now(), Number.isFinite(minAge) && minAge >= 0 ? minAge : SWEEP_MIN_AGE_MS)
-        .then((s) => console.log(`events sweep: ${s.batches} batches from incoming/, ${s.inserted} rows new, ${s.archived} archived`))
-        .catch((e) => console.error(`events sweep failed: ${e}`))
-        .then(() => refreshTrending(env))
-        .then((sites) => console.log(`trending refreshed for ${sites.length} sites`))
-        .then(() => purgeSessions(env.DB))
-        .catch((e) => console.error(`cron: ${e}`)),
+      (async () => {
+        for (const [name, step] of steps) {
+          try {
+            console.log(`${name}: ${await step()}`);
+          } catch (e) {
+            console.error(`${name} failed: ${e}`);
+          }
+        }
+      })(),
     );
   },
 } satisfies ExportedHandler<AppEnv['Bindings'], EventsMessage>;

@@ -22,12 +22,12 @@ export function topK(scores: ArrayLike<number>, k: number, skip?: (index: number
 }
 
 /** The heap's root is the worst kept candidate: the lowest score, and among equal scores the highest index. */
-class MinHeap {
+export class MinHeap {
   private readonly idx: Int32Array;
   private readonly val: Float64Array;
   private size = 0;
 
-  constructor(private readonly cap: number) {
+  constructor(readonly cap: number) {
     this.idx = new Int32Array(cap);
     this.val = new Float64Array(cap);
   }

@@ -1,10 +1,13 @@
 import type { RecommendedItem } from '../../../schema/recommendations.js';
+import type { Texts } from './texts.js';
 
 type El = HTMLElement;
-const h = (tag: string, cls: string, part?: string): El => {
+/** An element with a class, optionally a `part` name and text (always as text, never HTML). */
+export const h = (tag: string, cls: string, part?: string, text?: string): El => {
   const el = document.createElement(tag);
   el.className = cls;
   if (part) el.setAttribute('part', part);
+  if (text) el.textContent = text;
   return el;
 };
 
@@ -19,10 +22,11 @@ export function formatPrice(price: number | undefined, currency: string | undefi
 }
 
 /**
- * A product card. Every product field goes in as text or an attribute, never as HTML. `reason`: a
- * short label (why it is shown) laid over the image corner, so it shifts nothing.
+ * A product card. Every product field goes in as text or an attribute, never as HTML. Short labels
+ * over the image's top corner, one under the other, so they shift nothing: `reason` (why it is shown)
+ * and, given `proofTexts`, social proof ("Shared 12 times today") from the item's `sharedToday`.
  */
-export function card(item: RecommendedItem, locale: string, reason?: string): El {
+export function card(item: RecommendedItem, locale: string, reason?: string, proofTexts?: Texts | false): El {
   const a = h('a', 'ep-card', 'card') as HTMLAnchorElement;
   if (item.url && /^(https?:|\/|#)/.test(item.url)) a.href = item.url;
   a.dataset.itemId = item.id;
@@ -33,16 +37,16 @@ export function card(item: RecommendedItem, locale: string, reason?: string): El
   img.height = 320;
   img.alt = item.title ?? item.id;
   if (item.image && /^(https?:|\/|data:image\/)/.test(item.image)) img.src = item.image;
-  const title = h('div', 'ep-t', 'title');
-  title.textContent = item.title ?? item.id;
-  const price = h('div', 'ep-p', 'price');
-  price.textContent = formatPrice(item.price, item.currency, locale);
-  a.append(img, title, price);
-  if (reason) {
-    const r = h('span', 'ep-r', 'reason');
-    r.textContent = reason;
-    a.append(r);
-  }
+  a.append(
+    img,
+    h('div', 'ep-t', 'title', item.title ?? item.id),
+    h('div', 'ep-p', 'price', formatPrice(item.price, item.currency, locale)),
+  );
+  if (reason) a.append(h('span', 'ep-r', 'reason', reason));
+  const n = item.sharedToday;
+  // Only a number ≥ 1 shows (as text, like every field).
+  if (proofTexts && typeof n === 'number' && n >= 1)
+    a.append(h('span', 'ep-r', 'social-proof', ((n === 1 && proofTexts.shared_once) || proofTexts.shared_today).replace('{n}', `${n}`)));
   return a;
 }
 
@@ -50,11 +54,6 @@ export function card(item: RecommendedItem, locale: string, reason?: string): El
 export function skeleton(): El {
   const s = h('div', 'ep-card ep-sk');
   s.setAttribute('aria-hidden', 'true');
-  const img = h('div', 'ep-img');
-  const t = h('div', 'ep-t');
-  const p = h('div', 'ep-p');
-  t.textContent = '\u00a0';
-  p.textContent = '\u00a0';
-  s.append(img, t, p);
+  s.append(h('div', 'ep-img'), h('div', 'ep-t', '', '\u00a0'), h('div', 'ep-p', '', '\u00a0'));
   return s;
 }

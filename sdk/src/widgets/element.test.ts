@@ -160,6 +160,26 @@ describe('<edgepick-recs>', () => {
     expect(own.querySelector('.ep-h')!.textContent).toBe('热门商品');
   });
 
+  it('shows social proof with the `social-proof` attribute (or the default), none without', async () => {
+    define({ locale: 'en' });
+    api.answer = () => {
+      const p = picks('popular', ['pop-1', 'pop-2']);
+      p.items[0].sharedToday = 3;
+      return p;
+    };
+    const proof = (el: HTMLElement) => [...el.querySelectorAll('[part=social-proof]')].map((l) => l.textContent);
+    expect(proof(await connect({ placement: 'popular', 'social-proof': '' }))).toEqual(['Shared 3 times today']);
+    const plain = await connect({ placement: 'popular' });
+    expect(proof(plain)).toEqual([]);
+    const loaded = nextLoad(plain);
+    plain.setAttribute('social-proof', '');
+    await loaded;
+    expect(proof(plain)).toEqual(['Shared 3 times today']);
+    tag = `${tag}-on`;
+    define({ locale: 'zh-CN', socialProof: true });
+    expect(proof(await connect({ placement: 'popular' }))).toEqual(['今日分享 3 次']);
+  });
+
   it('cleans up when removed, and starts over when added again', async () => {
     define();
     const el = await connect({ placement: 'popular' });

@@ -2,7 +2,7 @@ import type { Client } from '../core.js';
 import { mountRecommendations, type WidgetHandle, type WidgetOptions } from './mount.js';
 import type { Locale, Placement } from './texts.js';
 
-const ATTRS = ['placement', 'limit', 'item-id', 'layout', 'title', 'locale', 'fallback', 'shadow', 'reasons', 'share'];
+const ATTRS = ['placement', 'limit', 'item-id', 'layout', 'title', 'locale', 'fallback', 'shadow', 'reasons', 'share', 'social-proof'];
 
 /** Options for every `<edgepick-recs>` on the page (attributes win), plus the tag name. */
 export type ElementDefaults = Partial<Omit<WidgetOptions, 'client' | 'site' | 'endpoint' | 'key'>> & {
@@ -12,7 +12,7 @@ export type ElementDefaults = Partial<Omit<WidgetOptions, 'client' | 'site' | 'e
 
 /**
  * Defines `<edgepick-recs placement="for-you|similar|popular" limit="8" item-id="…" layout="grid|carousel"
- * title="…" locale="zh-CN|en" fallback="popular|hide" shadow reasons share>` rendering with `client`.
+ * title="…" locale="zh-CN|en" fallback="popular|hide" shadow reasons share social-proof>` rendering with `client`.
  * @example defineElements(createClient({ site: 'demo' }), { locale: 'en', renderItem: myCard })
  */
 export function defineElements(client: Client, { name = 'edgepick-recs', ...defaults }: ElementDefaults = {}) {
@@ -41,6 +41,7 @@ export function defineElements(client: Client, { name = 'edgepick-recs', ...defa
           shadow: this.hasAttribute('shadow') || defaults.shadow,
           reasons: this.hasAttribute('reasons') || defaults.reasons,
           share: this.hasAttribute('share') || defaults.share,
+          socialProof: this.hasAttribute('social-proof') || defaults.socialProof,
         };
       }
       connectedCallback() {

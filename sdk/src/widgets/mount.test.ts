@@ -68,6 +68,70 @@ describe('mountRecommendations: reasons', () => {
   });
 });
 
+describe('mountRecommendations: social proof', () => {
+  const withCounts = () => {
+    const p = picks('realtime', ['x1', 'x2', 'x3', 'x4', 'x5', 'x6']);
+    p.items[0].sharedToday = 12;
+    p.items[1].sharedToday = 1;
+    p.items[2].sharedToday = 0;
+    // Not a number: never shown, whatever it holds.
+    (p.items[3] as Record<string, unknown>).sharedToday = '<img src=x onerror=alert(1)>';
+    (p.items[5] as Record<string, unknown>).sharedToday = '7';
+    return p; // x5 has no count
+  };
+  const proofs = () => cards().map((c) => c.querySelector('[part=social-proof]')?.textContent ?? null);
+
+  it('labels items shared today when asked, in the widget’s language (once / n times)', async () => {
+    api.answer = () => withCounts();
+    await mounted({ socialProof: true, locale: 'en' });
+    expect(proofs()).toEqual(['Shared 12 times today', 'Shared once today', null, null, null, null]);
+    expect(el.querySelector('img[src=x]')).toBeNull();
+    handles.splice(0).forEach((h) => h.destroy());
+    el.replaceChildren();
+    await mounted({ socialProof: true, locale: 'zh-CN' });
+    expect(proofs()).toEqual(['今日分享 12 次', '今日分享 1 次', null, null, null, null]);
+    const label = cards()[0].querySelector('[part=social-proof]')!;
+    expect(label.className).toBe('ep-r');
+    expect(label.children).toHaveLength(0);
+  });
+
+  it('shows no social proof by default, nor on your own cards', async () => {
+    api.answer = () => withCounts();
+    await mounted({ locale: 'en' });
+    expect(proofs()).toEqual([null, null, null, null, null, null]);
+    handles.splice(0).forEach((h) => h.destroy());
+    el.replaceChildren();
+    await mounted({
+      socialProof: true,
+      renderItem: (item) => Object.assign(document.createElement('a'), { className: 'ep-card', textContent: item.id }),
+    });
+    expect(el.querySelector('[part=social-proof]')).toBeNull();
+  });
+
+  it('takes your own wording through texts, the count as text; stacks under a reason label', async () => {
+    api.answer = () => {
+      const p = withCounts();
+      p.items[0].reason = { type: 'trending' };
+      return p;
+    };
+    await mounted({
+      socialProof: true,
+      reasons: true,
+      locale: 'en',
+      texts: { shared_today: '<b>{n}</b> friends shared this', shared_once: 'One friend shared this' },
+    });
+    expect(proofs().slice(0, 2)).toEqual(['<b>12</b> friends shared this', 'One friend shared this']);
+    expect(el.querySelector('b')).toBeNull();
+    // The reason first, the social proof after it (CSS puts a second label under the first).
+    expect([...cards()[0].querySelectorAll('.ep-r')].map((l) => l.getAttribute('part'))).toEqual(['reason', 'social-proof']);
+    handles.splice(0).forEach((h) => h.destroy());
+    el.replaceChildren();
+    // zh-CN has no singular text: 1 goes into {n} like any count.
+    await mounted({ socialProof: true, locale: 'zh-CN', texts: { shared_today: '今天 {n} 人分享' } });
+    expect(proofs().slice(0, 2)).toEqual(['今天 12 人分享', '今天 1 人分享']);
+  });
+});
+
 describe('mountRecommendations: share button', () => {
   it('shares the item with the shopper as sharer: the Web Share sheet where there is one, else the link is copied', async () => {
     const p = picks('realtime', ['x1', 'x2']);

@@ -1,7 +1,7 @@
 import type { RecommendedItem } from '../../../schema/recommendations.js';
 import { type Client, type ClientOptions, createClient, type Picks } from '../core.js';
 import { ValidationError } from '../errors.js';
-import { card, skeleton } from './cards.js';
+import { card, h, skeleton } from './cards.js';
 import { adoptStyles } from './styles.js';
 import { type Locale, type Placement, pickLocale, TEXTS, type Texts } from './texts.js';
 
@@ -38,6 +38,11 @@ export interface WidgetOptions {
   share?: boolean;
   /** Show each item's `reason` as a short label on the built-in card ("Shared with you", "Trending"…). @default false */
   reasons?: boolean;
+  /**
+   * Social proof on the built-in card: "Shared 12 times today" for an item with `sharedToday` ≥ 1 (people
+   * who shared it on the site's day, counted by the API). @default false
+   */
+  socialProof?: boolean;
   /** Your own card: return an element (render data as text). @default the built-in card (image, title, price) */
   renderItem?: (item: RecommendedItem) => HTMLElement;
   /** Render inside a shadow root. @default false */
@@ -92,22 +97,15 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
 
   function frame(count: number, make: (i: number) => HTMLElement) {
     const t = texts();
-    const wrap = document.createElement('section');
-    wrap.className = `ep${o.layout === 'carousel' ? ' ep-car' : ''}`;
-    wrap.setAttribute('part', 'widget');
+    const wrap = h('section', `ep${o.layout === 'carousel' ? ' ep-car' : ''}`, 'widget');
     const title = o.title ?? t[o.placement!];
     const headingId = `ep-h-${Math.random().toString(36).slice(2, 8)}`;
     if (title) {
-      const h = document.createElement('h2');
-      h.className = 'ep-h';
-      h.id = headingId;
-      h.setAttribute('part', 'heading');
-      h.textContent = title;
-      wrap.append(h);
+      const heading = h('h2', 'ep-h', 'heading', title);
+      heading.id = headingId;
+      wrap.append(heading);
     }
-    const list = document.createElement('ul');
-    list.className = 'ep-list';
-    list.setAttribute('part', 'list');
+    const list = h('ul', 'ep-list', 'list');
     for (let i = 0; i < count; i++) {
       const li = document.createElement('li');
       li.append(make(i));
@@ -161,7 +159,7 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
       // type this version does not know shows nothing.
       const known = REASONS.find((r) => r === why);
       const label = known ? t[known] : undefined;
-      const node = o.renderItem ? o.renderItem(items[i]) : card(items[i], locale, label);
+      const node = o.renderItem ? o.renderItem(items[i]) : card(items[i], locale, label, o.socialProof && t);
       node.addEventListener('click', () =>
         client.track({ type: 'click', itemId: items[i].id, recommendationId: picks.recommendationId, placement: o.placement }),
       );
@@ -172,13 +170,9 @@ export function mountRecommendations(el: HTMLElement, options: WidgetOptions): W
 
   /** The card in a box with a share button over the image corner (a button may not sit inside the link). */
   function withShare(node: HTMLElement, item: RecommendedItem, t: Texts): HTMLElement {
-    const box = document.createElement('div');
-    box.className = 'ep-cw';
-    const b = document.createElement('button');
+    const box = h('div', 'ep-cw');
+    const b = h('button', 'ep-s', 'share', t.share) as HTMLButtonElement;
     b.type = 'button';
-    b.className = 'ep-s';
-    b.setAttribute('part', 'share');
-    b.textContent = t.share;
     b.setAttribute('aria-label', `${t.share}: ${item.title ?? item.id}`);
     b.addEventListener('click', async () => {
       const page = item.url && /^https?:/.test(item.url) ? item.url : undefined;

@@ -1,6 +1,8 @@
 /**
  * Widget CSS, applied with a constructable stylesheet (adoptedStyleSheets): allowed under a strict
  * CSP without 'unsafe-inline'. Theme with custom properties (--edgepick-*) and ::part().
+ * `.ep-r+.ep-r`: a second label on a card (social proof under a reason) sits one label lower —
+ * 2.7em of its .75em font ≈ 8px + its 1.6em height + a 4px gap at a 16px base font.
  */
 export const CSS = `
 .ep{--_a:var(--edgepick-accent,#e4393c);--_r:var(--edgepick-radius,10px);--_g:var(--edgepick-gap,12px);--_w:var(--edgepick-card-width,160px);font-family:var(--edgepick-font,inherit);color:var(--edgepick-color,inherit);display:block}
@@ -13,6 +15,7 @@ export const CSS = `
 .ep-s{position:absolute;top:8px;right:8px;font:inherit;font-size:.75em;line-height:1.6;padding:0 8px;border:0;border-radius:9px;background:#fffe;color:var(--_a);cursor:pointer}
 .ep-s:focus-visible{outline:2px solid var(--_a);outline-offset:2px}
 .ep-r{position:absolute;top:8px;left:8px;max-width:calc(100% - 16px);overflow:hidden;white-space:nowrap;text-overflow:ellipsis;font-size:.75em;line-height:1.6;padding:0 6px;border-radius:9px;background:#000a;color:#fff}
+.ep-r+.ep-r{top:2.7em}
 .ep-card:focus-visible{outline:2px solid var(--_a);outline-offset:2px}
 .ep-img{display:block;width:100%;height:auto;aspect-ratio:1;object-fit:cover;background:#f2f2f2}
 .ep-t{font-size:.9em;line-height:1.3em;height:2.6em;overflow:hidden;margin:8px 8px 4px}

@@ -19,6 +19,12 @@ export interface Texts {
   trending: string;
   pinned: string;
   new: string;
+  /**
+   * Social proof on a card (`socialProof` option): `{n}` is the item's `sharedToday`. `shared_once`, when
+   * given, is used for 1 instead (English needs it, Chinese does not).
+   */
+  shared_today: string;
+  shared_once?: string;
   /** The share button on a card (`share` option) and what it says once the link is copied. */
   share: string;
   copied: string;
@@ -39,6 +45,7 @@ export const TEXTS: Record<Locale, Texts> = {
     trending: '正在流行',
     pinned: '精选',
     new: '新品',
+    shared_today: '今日分享 {n} 次',
     share: '分享',
     copied: '链接已复制',
   },
@@ -55,6 +62,8 @@ export const TEXTS: Record<Locale, Texts> = {
     trending: 'Trending',
     pinned: 'Featured',
     new: 'New',
+    shared_today: 'Shared {n} times today',
+    shared_once: 'Shared once today',
     share: 'Share',
     copied: 'Link copied',
   },

@@ -20,12 +20,17 @@ export interface NavContext {
 
 const roleKey: Record<Principal['role'], MessageKey> = { admin: 'roleAdmin', developer: 'roleDeveloper', marketer: 'roleMarketer' };
 
-/** Pages a role may open in a site (the nav shows only these; other pages answer 403). */
-export const PAGES: { key: 'links' | 'keys' | 'models' | 'recommendations'; roles: Principal['role'][] }[] = [
+/**
+ * Pages a role may open in a site (the nav shows only these; other pages answer 403); a key's home is
+ * its first page. Referrals: marketers run the share campaigns and reward sharers, developers see
+ * revenue on Recommendations already; the admin API gives both roles the same numbers.
+ */
+export const PAGES: { key: 'links' | 'keys' | 'models' | 'recommendations' | 'referrals'; roles: Principal['role'][] }[] = [
   { key: 'links', roles: ['admin', 'marketer'] },
   { key: 'keys', roles: ['admin', 'developer'] },
   { key: 'models', roles: ['admin', 'developer'] },
   { key: 'recommendations', roles: ['admin', 'developer'] },
+  { key: 'referrals', roles: ['admin', 'marketer', 'developer'] },
 ];
 
 /** The page frame: header (site, nav, language, sign out), main, and the one script. */

@@ -9,6 +9,7 @@ import { keysPages } from './pages/keys.js';
 import { linksPages } from './pages/links.js';
 import { modelsPages } from './pages/models.js';
 import { recommendationsPages } from './pages/recommendations.js';
+import { referralsPages } from './pages/referrals.js';
 import { createSession, deleteSession, newCsrf, principalForToken, SESSION_COOKIE, SESSION_MAX_MS } from './session.js';
 
 /**
@@ -150,3 +151,4 @@ mountPage('links', linksPages);
 mountPage('keys', keysPages);
 mountPage('models', modelsPages);
 mountPage('recommendations', recommendationsPages);
+mountPage('referrals', referralsPages);

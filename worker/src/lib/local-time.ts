@@ -1,3 +1,5 @@
+import { SiteConfig } from '../../../schema/catalog.js';
+
 /** Weekday (1 = Monday … 7 = Sunday) and minutes since local midnight. */
 export interface LocalTime {
   weekday: number;
@@ -38,4 +40,30 @@ export function localTime(now: number, timeZone: string): LocalTime {
   e.minutes = hour * 60 + min;
   e.minute = minute;
   return e;
+}
+
+// A site's own clock for counting and learning (share counts, scene priors): a fixed offset from UTC.
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** China Standard Time (UTC+8, no daylight saving): the time zone of a site without `utcOffsetMinutes`. */
+export const DEFAULT_UTC_OFFSET_MINUTES = 480;
+
+/** A site's `utcOffsetMinutes` from its config (parsed or raw JSON); the default when absent or invalid. */
+export function siteUtcOffset(config: unknown): number {
+  const offset = SiteConfig.shape.utcOffsetMinutes.safeParse((config as { utcOffsetMinutes?: unknown } | null)?.utcOffsetMinutes);
+  return (offset.success ? offset.data : undefined) ?? DEFAULT_UTC_OFFSET_MINUTES;
+}
+
+/** The hour of day (0–23) of `ts` (ms since the epoch) at `offsetMinutes` east of UTC. */
+export function localHour(ts: number, offsetMinutes: number): number {
+  const t = (((ts + offsetMinutes * 60_000) % DAY_MS) + DAY_MS) % DAY_MS;
+  return Math.floor(t / HOUR_MS);
+}
+
+/** The local day (`YYYY-MM-DD`) at `now` for a site `offsetMinutes` east of UTC, and when it began (ms). */
+export function localDay(now: number, offsetMinutes: number): { day: string; start: number } {
+  const offset = offsetMinutes * 60_000;
+  const start = Math.floor((now + offset) / DAY_MS) * DAY_MS - offset;
+  return { day: new Date(start + offset).toISOString().slice(0, 10), start };
 }

@@ -161,6 +161,31 @@ describe('admin links API', () => {
     expect((await call('POST', '/sim/simulate', { time: 'yesterday' })).status).toBe(400);
   });
 
+  it('simulate warns when a WeChat visitor can only get the "open in your browser" page', async () => {
+    const wx = { kind: 'wechat-miniprogram', appId: 'wx0123456789abcdef', path: 'pages/index/index' };
+    const wechatUa =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47';
+    const sim = async (slug: string, target: object) => {
+      expect((await call('POST', '/', { slug, default: { type: 'target', target } })).status).toBe(201);
+      return json<{ plan: { kind: string; page?: string }; warnings: string[]; warningCodes: string[] }>(
+        await call('POST', `/${slug}/simulate`, { ua: wechatUa }),
+      );
+    };
+    const bare = await sim('wx-bare', wx);
+    expect(bare.plan).toMatchObject({ kind: 'page', page: 'wechat-in-app' });
+    expect(bare.warningCodes).toEqual(['wechat_hint_page_only']);
+    expect(bare.warnings[0]).toMatch(/only get the "open in your browser" page/);
+    expect(SimulateResponse.parse(bare)).toMatchObject({ warningCodes: ['wechat_hint_page_only'] });
+    // The test worker has the WECHAT_OA_* secrets: with the original id the open tag works, so no warning.
+    const tagged = await sim('wx-tagged', { ...wx, username: 'gh_0123456789ab' });
+    expect(tagged).toMatchObject({ plan: { page: 'wechat-open-tag' }, warnings: [], warningCodes: [] });
+    // A live URL Link opens it inside WeChat too.
+    expect(await sim('wx-linked', { ...wx, urlLink: 'https://wxaurl.cn/abc' })).toMatchObject({
+      plan: { kind: 'redirect' },
+      warningCodes: [],
+    });
+  });
+
   it('counts decisions per link, rule, target and day', async () => {
     await call('POST', '/', withSlug('counted'));
     for (let i = 0; i < 3; i++)

@@ -90,7 +90,7 @@ adminLinksRoutes.post('/:slug/simulate', async (c) => {
   const parsed = SimulateRequest.safeParse(await readJson(c));
   if (!parsed.success) throw invalid(parsed.error, 'body');
   const { link, version } = await currentLink(c.env.DB, site(c), c.req.param('slug'));
-  const { url: _url, ...result } = simulateLink(link, parsed.data, c.req.url, c.get('config'));
+  const { url: _url, ...result } = await simulateLink(link, parsed.data, c.req.url, c.get('config'), c.env);
   return c.json({ version, ...result });
 });
 

@@ -48,6 +48,13 @@ export const linksOperations: Operation[] = [
   },
   {
     method: 'get',
+    path: '/r/_/copy.js',
+    tags: ['links'],
+    summary: "The script behind the WeChat hint page's copy button for the mini-program Short Link",
+    responses: { '200': { description: 'JavaScript', contentType: 'text/javascript' } },
+  },
+  {
+    method: 'get',
     path: '/v1/sites/{site}/links/{slug}/resolve',
     tags: ['links'],
     summary: 'The /r/{slug} decision as JSON (for the SDK and mini-programs)',

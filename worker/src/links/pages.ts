@@ -2,14 +2,17 @@ import { html } from 'hono/html';
 import { qrSvg } from '../lib/qr.js';
 
 /**
- * Routing pages (relay, in-app hint, QR, bot preview, not found): static HTML with no scripts,
- * every value escaped by hono's `html` helper. Chinese first, English second.
+ * Routing pages (relay, in-app hint, QR, bot preview, not found): static HTML, every value escaped by
+ * hono's `html` helper; the only scripts are served files (/r/_/open-tag.js, /r/_/copy.js), never inline.
+ * Chinese first, English second.
  */
 const layout = (title: string, body: ReturnType<typeof html>, head: ReturnType<typeof html> = html``) => html`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>${head}
 <style>body{font-family:system-ui,-apple-system,"PingFang SC",sans-serif;max-width:480px;margin:12vh auto;padding:0 20px;text-align:center;color:#222}
 a.btn{display:inline-block;margin:16px 0;padding:12px 28px;border-radius:999px;background:#07c160;color:#fff;text-decoration:none;font-weight:600}
+.short input{width:100%;box-sizing:border-box;padding:10px;font-size:15px;border:1px solid #ccc;border-radius:8px;user-select:all;-webkit-user-select:all}
+button.btn{margin:12px 0;padding:10px 24px;border:0;border-radius:999px;background:#07c160;color:#fff;font-size:15px;font-weight:600}
 .baidu a.btn{background:#2932e1}.alipay a.btn{background:#1677ff}.douyin a.btn{background:#161823}.muted{color:#777;font-size:.9em}code{word-break:break-all}</style></head>
 <body>${body}</body></html>`;
 
@@ -20,10 +23,20 @@ export function wechatRelayPage(scheme: string) {
   );
 }
 
-export function wechatInAppPage(scheme: string) {
+/**
+ * Inside WeChat without a URL Link or the open tag: ask for the browser. With a Short Link (`#小程序://…`), offer it
+ * to copy into a chat, where tapping it opens the mini-program: a selectable field, and a copy button that
+ * /r/_/copy.js reveals (hidden without script).
+ */
+export function wechatInAppPage(scheme: string, shortLink?: string) {
   return layout(
     '在微信中打开 · Open in WeChat',
-    html`<h1>请点击右上角 ··· 选择“在浏览器打开”</h1><p>Tap ··· (top right) and choose “Open in browser”, then open the mini-program.</p><a class="btn" href="${scheme}">打开小程序 · Open</a>`,
+    html`<h1>请点击右上角 ··· 选择“在浏览器打开”</h1><p>Tap ··· (top right) and choose “Open in browser”, then open the mini-program.</p><a class="btn" href="${scheme}">打开小程序 · Open</a>${
+      shortLink
+        ? html`<div class="short"><p>或复制下面的小程序链接，发到任一微信聊天中，点击即可打开。<br>Or copy this mini-program link, send it in any WeChat chat and tap it.</p>
+<input id="ep-short" type="text" readonly value="${shortLink}" aria-label="小程序链接 · Mini-program link"><button type="button" class="btn" id="ep-copy" data-copied="已复制 · Copied" hidden>复制 · Copy</button></div><script src="/r/_/copy.js"></script>`
+        : ''
+    }`,
   );
 }
 

@@ -11,6 +11,9 @@ describe('offSiteUrls on platform link fields', () => {
   it("allows a platform's link host in its own target's urlLink only", () => {
     expect(offSiteUrls(douyin({ urlLink: 'https://z.douyin.com/79lNBpL' }), HOSTS)).toEqual([]);
     expect(offSiteUrls(wechat('https://wxaurl.cn/abc'), HOSTS)).toEqual([]);
+    // WeChat's current docs give URL Links on either host.
+    expect(offSiteUrls(wechat('https://wxmpurl.cn/abc'), HOSTS)).toEqual([]);
+    expect(offSiteUrls(wechat('https://evil.wxmpurl.cn/abc'), HOSTS)).toMatchObject([{ code: 'host_not_allowed' }]);
     // Crossed over: a WeChat host in a Douyin target and the other way round.
     expect(offSiteUrls(douyin({ urlLink: 'https://wxaurl.cn/abc' }), HOSTS)).toMatchObject([
       { code: 'host_not_allowed', path: ['default', 'target', 'urlLink'] },

@@ -4,14 +4,20 @@ import type { Plan } from './targets.js';
 
 /**
  * Hosts of links the platforms generate, allowed only in that platform's target and field:
- * WeChat URL Links (`https://wxaurl.cn/…`) in a wechat-miniprogram `urlLink`; Douyin Link V2
- * (`https://z.douyin.com/…`, the host in the open platform's "查询 Link" example) in a
- * douyin-miniprogram `urlLink`.
+ * WeChat URL Links (`https://wxaurl.cn/…` or `https://wxmpurl.cn/…`, WeChat "获取加密 URL Link",
+ * developers.weixin.qq.com/miniprogram/dev/framework/open-ability/url-link.html) in a wechat-miniprogram
+ * `urlLink`; Douyin Link V2 (`https://z.douyin.com/…`, the host in the open platform's "查询 Link" example)
+ * in a douyin-miniprogram `urlLink` (and as generated per visit, douyin-link.ts).
  */
 const URL_LINK_HOSTS: Partial<Record<Target['kind'], readonly string[]>> = {
-  'wechat-miniprogram': ['wxaurl.cn'],
+  'wechat-miniprogram': ['wxaurl.cn', 'wxmpurl.cn'],
   'douyin-miniprogram': ['z.douyin.com'],
 };
+
+/** Whether `hostname` (lower-case) is the link host of `kind`'s platform (wxaurl.cn for WeChat, z.douyin.com for Douyin…). */
+export function isPlatformLinkHost(kind: Target['kind'], hostname: string): boolean {
+  return (URL_LINK_HOSTS[kind] ?? []).includes(hostname);
+}
 /**
  * Pages the worker itself sends visitors to for a target kind (never from a link's fields): Alipay's
  * scheme wrapper `https://ds.alipay.com/?scheme=…`, which opens the mini-program from outside Alipay.
@@ -34,7 +40,7 @@ export function hostAllowed(host: string, linkHosts: readonly string[]): boolean
 
 /**
  * The open-redirect guard: every absolute URL a link can send a visitor to must be https on the
- * site's `linkHosts` (platform links — WeChat's wxaurl.cn, Douyin's z.douyin.com — in their own target's `urlLink` only). Returns one issue per
+ * site's `linkHosts` (platform links — WeChat's wxaurl.cn / wxmpurl.cn, Douyin's z.douyin.com — in their own target's `urlLink` only). Returns one issue per
  * off-site URL, with the path of the field; an empty list means the link may be saved.
  */
 export function offSiteUrls(link: LinkDefinition, linkHosts: readonly string[]): Issue[] {
@@ -51,8 +57,7 @@ export function offSiteUrls(link: LinkDefinition, linkHosts: readonly string[]):
       u.protocol === 'https:' &&
       !u.username &&
       !u.password &&
-      (hostAllowed(u.hostname, linkHosts) ||
-        (kind !== undefined && path.endsWith('.urlLink') && (URL_LINK_HOSTS[kind] ?? []).includes(u.hostname)));
+      (hostAllowed(u.hostname, linkHosts) || (kind !== undefined && path.endsWith('.urlLink') && isPlatformLinkHost(kind, u.hostname)));
     if (!allowed)
       issues.push({
         code: 'host_not_allowed',
@@ -81,9 +86,7 @@ export function urlAllowed(url: string, requestUrl: string, linkHosts: readonly 
   if (u.origin === new URL(requestUrl).origin) return true;
   if (u.protocol !== 'https:' || u.username || u.password) return false;
   return (
-    hostAllowed(u.hostname, linkHosts) ||
-    (URL_LINK_HOSTS[target] ?? []).includes(u.hostname) ||
-    (PLATFORM_PAGE_HOSTS[target] ?? []).includes(u.hostname)
+    hostAllowed(u.hostname, linkHosts) || isPlatformLinkHost(target, u.hostname) || (PLATFORM_PAGE_HOSTS[target] ?? []).includes(u.hostname)
   );
 }
 

@@ -5,7 +5,8 @@ import type { AppEnv } from '../env.js';
 import { ApiError, onError } from '../http/errors.js';
 import { packStore, type SiteEnv } from '../sites/middleware.js';
 import { publicUrl } from '../sites/origin.js';
-import { decide } from './decide.js';
+import { COPY_SCRIPT } from './copy-script.js';
+import { decideLive } from './decide.js';
 import { detectEnv } from './detect-env.js';
 import { getLink } from './kv-store.js';
 import { OPEN_TAG_SCRIPT } from './open-tag-script.js';
@@ -73,9 +74,17 @@ const PAGE_HEADERS = {
 /** `GET /r/:slug`: the campaign link entry. Reads only KV (cached per isolate). */
 export const redirectRoutes = new Hono<AppEnv>();
 
-redirectRoutes.get('/_/open-tag.js', (c) =>
-  c.body(OPEN_TAG_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }),
-);
+const SCRIPT_HEADERS = { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' };
+redirectRoutes.get('/_/open-tag.js', (c) => c.body(OPEN_TAG_SCRIPT, 200, SCRIPT_HEADERS));
+redirectRoutes.get('/_/copy.js', (c) => c.body(COPY_SCRIPT, 200, SCRIPT_HEADERS));
+
+/** The WeChat hint page with a Short Link loads /r/_/copy.js for its copy button; nothing else may run. */
+const COPY_PAGE_HEADERS = {
+  ...PAGE_HEADERS,
+  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data: https:",
+};
+const inAppPage = (c: Context, scheme: string, shortLink?: string) =>
+  c.body(String(wechatInAppPage(scheme, shortLink)), 200, shortLink ? COPY_PAGE_HEADERS : PAGE_HEADERS);
 
 /** The open tag needs the JS-SDK from res.wx.qq.com and our small enabling script. */
 const OPEN_TAG_HEADERS = {
@@ -92,12 +101,14 @@ redirectRoutes.get('/:slug', async (c) => {
   const linkHosts = config?.linkHosts ?? [];
   // The link's own URL as the site prints it (a pinned public origin beats the Host header).
   const self = publicUrl(c.req.url, config).href;
-  const { decision, rendered } = decide(
+  // With the worker's secrets: the open tag inside WeChat, a Douyin Link generated for this visit (cached).
+  const { decision, rendered } = await decideLive(
     compiledLink(compiled.link),
     compiled.link,
     detectEnv({ ...facts(c), url: self }),
     visitorId(c),
     self,
+    c.env,
   );
   const { plan } = rendered;
   // Split variants are counted apart (`h5:v1`) so an A/B split's outcome can be read from the stats.
@@ -137,22 +148,21 @@ redirectRoutes.get('/:slug', async (c) => {
     case 'page': {
       if (plan.page === 'wechat-open-tag') {
         const ticket = c.env.WECHAT_OA_APPID ? await jsapiTicket(c.env) : null;
-        if (!ticket) return c.body(String(wechatInAppPage(plan.url)), 200, PAGE_HEADERS);
+        if (!ticket) return inAppPage(c, plan.url, plan.shortLink);
         const cfg = await signPage(c.env.WECHAT_OA_APPID!, ticket, c.req.url);
         return c.body(String(openTagPage(cfg, plan.username, plan.path, plan.url)), 200, OPEN_TAG_HEADERS);
       }
+      if (plan.page === 'wechat-in-app') return inAppPage(c, plan.url, plan.shortLink);
       const page =
         plan.page === 'wechat-relay'
           ? wechatRelayPage(plan.url)
-          : plan.page === 'wechat-in-app'
-            ? wechatInAppPage(plan.url)
-            : plan.page === 'baidu-relay'
-              ? baiduRelayPage(plan.url, plan.fallbackUrl)
-              : plan.page === 'alipay-relay'
-                ? alipayRelayPage(plan.url)
-                : plan.page === 'douyin-relay'
-                  ? douyinRelayPage(plan.url, plan.fallbackUrl)
-                  : qrPage(plan.page === 'qr' ? (plan.qrUrl ?? plan.url) : plan.url);
+          : plan.page === 'baidu-relay'
+            ? baiduRelayPage(plan.url, plan.fallbackUrl)
+            : plan.page === 'alipay-relay'
+              ? alipayRelayPage(plan.url)
+              : plan.page === 'douyin-relay'
+                ? douyinRelayPage(plan.url, plan.fallbackUrl)
+                : qrPage(plan.qrUrl ?? plan.url);
       return c.body(String(page), 200, PAGE_HEADERS);
     }
   }
@@ -168,12 +178,13 @@ resolveRoutes.get('/:slug/resolve', async (c) => {
   if (!compiled || compiled.site !== c.get('site'))
     throw new ApiError('not_found', `no link ${JSON.stringify(slug.slice(0, 64))} on site ${c.get('site')}`);
   const env = detectEnv({ ...facts(c), url: c.req.query('url') ?? c.req.url });
-  const { json } = decide(
+  const { json } = await decideLive(
     compiledLink(compiled.link),
     compiled.link,
     env,
     c.req.query('visitorId') ?? visitorId(c),
     new URL(`/r/${slug}`, publicUrl(c.req.url, c.get('config'))).toString(),
+    c.env,
   );
   return c.json({ slug, site: compiled.site, version: compiled.version, ...json });
 });

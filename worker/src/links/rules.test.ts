@@ -131,6 +131,44 @@ describe('numeric ranges', () => {
   });
 });
 
+describe('HarmonyOS', () => {
+  // HarmonyOS 3 on a Huawei phone (os android + harmony), HarmonyOS NEXT (os harmonyos + harmony), plain Android.
+  const harmony3 = detectEnv({
+    userAgent:
+      'Mozilla/5.0 (Linux; Android 10; HarmonyOS; NOH-AN00; HMSCore 6.11.0.302) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/99.0.4844.88 HuaweiBrowser/14.0.0.300 Mobile Safari/537.36',
+  });
+  const next = detectEnv({
+    userAgent:
+      'Mozilla/5.0 (Phone; OpenHarmony 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/114.0.0.0 Safari/537.36 ArkWeb/4.1.6.1 Mobile',
+  });
+  const android = detectEnv({
+    userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36',
+  });
+
+  it('`harmony equals true|false` tells HarmonyOS 2–4 apart from plain Android, and matches NEXT too', () => {
+    expect([harmony3.os, next.os, android.os]).toEqual(['android', 'harmonyos', 'android']);
+    const yes = { field: 'harmony' as const, op: 'equals' as const, value: true };
+    expect([harmony3, next, android].map((e) => testCondition(yes, e))).toEqual([true, true, false]);
+    expect([harmony3, next, android].map((e) => testCondition({ ...yes, value: false }, e))).toEqual([false, false, true]);
+  });
+
+  it('routes HarmonyOS phones by rule, and simulate explains a miss', () => {
+    const c = compileLink(
+      LinkDefinition.parse({
+        slug: 'hm',
+        rules: [{ id: 'harmony', conditions: [{ field: 'harmony', op: 'equals', value: true }], action: h5('https://shop.example/hm') }],
+        default: h5('https://shop.example/'),
+      }),
+    );
+    expect(evaluateLink(c, { env: harmony3, visitorId: 'v' }).ruleId).toBe('harmony');
+    const miss = evaluateLink(c, { env: android, visitorId: 'v' });
+    expect(miss.ruleId).toBeNull();
+    expect(explainSkipped(c, { env: android, visitorId: 'v' }, miss)).toEqual([
+      { ruleId: 'harmony', condition: 0, reason: 'failed: harmony equals true' },
+    ]);
+  });
+});
+
 describe('sticky weighted splits', () => {
   it('hashes with FNV-1a 32', () => {
     expect(fnv1a32('')).toBe(0x811c9dc5);

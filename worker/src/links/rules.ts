@@ -93,6 +93,11 @@ export function compileCondition(c: Condition): Test {
       const want = c.value;
       return (env) => env.bot === want;
     }
+    case 'harmony': {
+      // `harmony` is present (true) on any HarmonyOS device, absent elsewhere.
+      const want = c.value;
+      return (env) => (env.harmony === true) === want;
+    }
     case 'query': {
       const key = c.key;
       if (c.op === 'exists') return (env) => env.query[key] !== undefined;

@@ -3,9 +3,10 @@ import type { LinkDefinition } from '../../../schema/routing.js';
 import type { SimulateRequest } from '../../../schema/routing-admin.js';
 import { ApiError } from '../http/errors.js';
 import { publicUrl } from '../sites/origin.js';
-import { decide } from './decide.js';
+import { decideLive } from './decide.js';
 import { detectEnv } from './detect-env.js';
 import { expiryWarnings } from './expiry.js';
+import type { LiveEnv } from './live-options.js';
 import { offSiteUrls } from './policy.js';
 import { compileLink, explainSkipped } from './rules.js';
 import { decisionStats } from './stats-store.js';
@@ -29,13 +30,16 @@ export const withWarnings = (link: LinkDefinition) => {
 
 /**
  * The decision `/r/:slug` would make for a simulated visitor: `{env, ruleId, variant?, target,
- * plan, dropped, warnings, skipped}` (`skipped`: why each earlier rule did not match).
+ * plan, dropped, warnings, warningCodes, skipped}` (`skipped`: why each earlier rule did not match). With the
+ * worker's `bindings` it is the real one: warnings when only WeChat's hint page is reachable (no open-tag secrets),
+ * and for a Douyin app with a secret, the Link generated for this visit (from the cache when it has one).
  */
-export function simulateLink(
+export async function simulateLink(
   link: LinkDefinition,
   s: SimulateRequest,
   requestUrl: string,
   config: Pick<SiteConfig, 'publicOrigin'> | undefined,
+  bindings: LiveEnv,
 ) {
   const url = new URL(`/r/${link.slug}`, publicUrl(requestUrl, config));
   for (const [k, v] of Object.entries(s.query)) url.searchParams.set(k, v);
@@ -47,7 +51,15 @@ export function simulateLink(
     cf: { country: s.country, region: s.region, city: s.city },
   });
   const rules = compileLink(link);
-  const { ctx, decision, json } = decide(rules, link, env, s.visitorId, url.toString(), s.time ? new Date(s.time) : new Date());
+  const { ctx, decision, json } = await decideLive(
+    rules,
+    link,
+    env,
+    s.visitorId,
+    url.toString(),
+    bindings,
+    s.time ? new Date(s.time) : new Date(),
+  );
   return { ...json, url: url.toString(), skipped: explainSkipped(rules, ctx, decision) };
 }
 

@@ -47,6 +47,48 @@ describe('renderTarget', () => {
     expect(renderTarget(tagged, env({ os: 'ios', host: 'wecom' }), self).plan).toMatchObject({ page: 'wechat-in-app' });
   });
 
+  describe('inside WeChat, the main channel', () => {
+    const wechat = env({ os: 'ios', host: 'wechat' });
+    const tagged = { ...(wx as Extract<Target, { kind: 'wechat-miniprogram' }>), username: 'gh_0123456789ab' } as const;
+    const short = '#小程序://小程序示例/示例页面/9pZvnVw3KMCQpVp';
+
+    it('warns when only the "open in your browser" page is reachable: no URL Link, no open tag', () => {
+      const bare = renderTarget(wx, wechat, self);
+      expect(bare.plan).toEqual({ kind: 'page', page: 'wechat-in-app', url: expect.stringMatching(/^weixin:/) });
+      expect(bare.warningCodes).toEqual(['wechat_hint_page_only']);
+      expect(bare.warnings[0]).toMatch(/inside wechat .*no live URL Link and no open tag \(the target has no original id/);
+      // With the original id but without the signing secrets, the open tag cannot work either.
+      const unsigned = renderTarget(tagged, wechat, self, new Date(), [], { openTag: false });
+      expect(unsigned.plan).toMatchObject({ page: 'wechat-in-app' });
+      expect(unsigned.warnings[0]).toMatch(/WECHAT_OA_APPID/);
+      // WeCom and mini-program web-views have no open tag at all.
+      for (const host of ['wecom', 'wechat-miniprogram'] as const)
+        expect(renderTarget(tagged, env({ host }), self, new Date(), [], { openTag: true }).warningCodes).toEqual([
+          'wechat_hint_page_only',
+        ]);
+    });
+
+    it('does not warn with the open tag set up or a live URL Link, nor outside WeChat', () => {
+      expect(renderTarget(tagged, wechat, self, new Date(), [], { openTag: true })).toMatchObject({
+        plan: { page: 'wechat-open-tag' },
+        warningCodes: [],
+      });
+      const linked = { ...wx, urlLink: 'https://wxmpurl.cn/abc' } as Target;
+      expect(renderTarget(linked, wechat, self)).toMatchObject({ plan: { kind: 'redirect' }, warningCodes: [] });
+      expect(renderTarget(wx, env({ os: 'android' }), self).warningCodes).toEqual([]);
+    });
+
+    it('offers the Short Link on the hint page (and carries it for the open tag’s fallback)', () => {
+      const withShort = { ...wx, shortLink: short } as Target;
+      const r = renderTarget(withShort, wechat, self);
+      expect(r.plan).toMatchObject({ page: 'wechat-in-app', shortLink: short });
+      expect(r.warnings[0]).toMatch(/with the Short Link to copy/);
+      expect(renderTarget({ ...tagged, shortLink: short }, wechat, self).plan).toMatchObject({ page: 'wechat-open-tag', shortLink: short });
+      // Outside WeChat the Short Link is of no use: the relay page does not carry it.
+      expect(renderTarget(withShort, env(), self).plan).toEqual({ kind: 'page', page: 'wechat-relay', url: expect.any(String) });
+    });
+  });
+
   it('prefers a live URL Link and warns about an expired one', () => {
     const withLink: Target = {
       ...(wx as Extract<Target, { kind: 'wechat-miniprogram' }>),
@@ -166,6 +208,7 @@ describe('renderTarget', () => {
         plan: { kind: 'redirect', location: 'https://z.douyin.com/79lNBpL' },
         dropped: ['ref', 'utm_source'],
         warnings: [],
+        warningCodes: [],
       });
       expect(renderTarget(dy, env({ host: 'wechat', os: 'ios' }), self, before).plan).toEqual({
         kind: 'redirect',
@@ -190,6 +233,26 @@ describe('renderTarget', () => {
         url: self,
         fallbackUrl: 'https://shop.example/item/42?ref=v_1',
       });
+    });
+
+    it('with a Link generated for this visit: redirects to it, dropping only what did not fit', () => {
+      const { urlLink: _l, urlLinkExpiresAt: _e, ...noLink } = dy;
+      const link = { url: 'https://z.douyin.com/gen42', expiresAt: '2027-04-01T00:00:00.000Z', dropped: ['utm_term'] };
+      const r = renderTarget(noLink, env({ host: 'other', query: { ref: 'v_1' } }), self, before, [], { douyin: { link } });
+      expect(r).toEqual({ plan: { kind: 'redirect', location: link.url }, dropped: ['utm_term'], warnings: [], warningCodes: [] });
+      // An expired pasted Link does not matter while a generated one exists.
+      expect(renderTarget(dy, env(), self, after, [], { douyin: { link } }).warningCodes).toEqual([]);
+    });
+
+    it('when Douyin gave no Link this time: says so, then uses the pasted Link or the fallback', () => {
+      const failed = { douyin: { link: null } };
+      const r = renderTarget(dy, env({ query: { ref: 'v_1' } }), self, before, [], failed);
+      expect(r.plan).toEqual({ kind: 'redirect', location: 'https://z.douyin.com/79lNBpL' });
+      expect(r.warningCodes).toEqual(['douyin_link_not_generated']);
+      const late = renderTarget(dy, env(), self, after, [], failed);
+      expect(late.plan).toMatchObject({ page: 'douyin-relay' });
+      expect(late.warningCodes).toEqual(['douyin_link_expired', 'douyin_link_not_generated', 'douyin_no_live_link']);
+      expect(late.warnings).toHaveLength(3);
     });
 
     it('warns when the Link expired and stops using it', () => {

@@ -4,6 +4,7 @@ import { demoOperations } from '../demo/openapi.js';
 import { eventsComponents, eventsOperations } from '../events/openapi.js';
 import { buildOpenApi, type Operation } from '../http/openapi.js';
 import { linksComponents, linksOperations } from '../links/openapi.js';
+import { merchandisingComponents, merchandisingOperations } from '../merchandising/openapi.js';
 import { modelsComponents, modelsOperations } from '../models-admin/openapi.js';
 import { recommendComponents, recommendOperations } from '../recommend/openapi.js';
 import { referralsComponents, referralsOperations } from '../referrals/openapi.js';
@@ -42,6 +43,7 @@ export function openApiDocument() {
       ...catalogOperations,
       ...modelsOperations,
       ...referralsOperations,
+      ...merchandisingOperations,
       ...demoOperations,
       ...metaOperations,
     ],
@@ -53,6 +55,7 @@ export function openApiDocument() {
       ...catalogComponents,
       ...modelsComponents,
       ...referralsComponents,
+      ...merchandisingComponents,
       Health: { schema: z.object({ ok: z.literal(true) }) },
       OpenApiDocument: { schema: z.object({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }).loose() },
     },

@@ -1,4 +1,5 @@
 import type { Pack } from '../../../models/pack/reader.js';
+import { newArrivals } from '../../../models/pack/serve/cold-start.js';
 import type { CatalogItem } from '../../../schema/catalog.js';
 
 /** A site's serving state, built once per pack version and shared by every request in the isolate. */
@@ -22,6 +23,8 @@ export interface LoadedModel {
   scratch: Float32Array;
   /** Item indices never to recommend: out of stock or deleted through the catalog API. */
   unavailable: Int32Array;
+  /** In-stock products of the live catalog the pack does not know yet (cold start: `exploreSlot`). */
+  newArrivals: CatalogItem[];
 }
 
 /** The catalog API's products and deletions (KV `site/{site}/catalog-live/*`), laid over a pack's own catalog. */
@@ -50,7 +53,13 @@ export function withCatalog(model: LoadedModel, overlay: CatalogOverlay): Loaded
   model.pack.itemIds.forEach((id, i) => {
     if (overlay.deleted.has(id) || catalog[i]?.inStock === false) unavailable.push(i);
   });
-  return { ...model, catalog, catalogById, unavailable: Int32Array.from(unavailable) };
+  return {
+    ...model,
+    catalog,
+    catalogById,
+    unavailable: Int32Array.from(unavailable),
+    newArrivals: newArrivals(catalogById, model.itemIndex),
+  };
 }
 
 /** Precomputes what every request needs: id indexes, popularity order, norms, catalog rows. */
@@ -86,5 +95,6 @@ export function prepare(version: string, packPrefix: string, pack: Pack, catalog
     catalogById,
     scratch: new Float32Array(n),
     unavailable: new Int32Array(0),
+    newArrivals: newArrivals(catalogById, itemIndex),
   };
 }

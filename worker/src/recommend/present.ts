@@ -7,13 +7,19 @@ import type { LoadedModel } from './model.js';
  * Response items: id, score (6 decimals), `reason` when one is given (same order as `picks`) and the
  * catalog's fields, worker-relative paths made absolute.
  */
-export function present(model: LoadedModel, picks: Pick[], origin: string, reasons: (Reason | undefined)[] = []): RecommendedItem[] {
-  return picks.map(({ index, score }, i) => {
-    const item = model.catalog[index];
+export function present(
+  model: LoadedModel,
+  picks: (Pick & { id?: string })[],
+  origin: string,
+  reasons: (Reason | undefined)[] = [],
+): RecommendedItem[] {
+  return picks.map(({ index, score, id }, i) => {
+    // index −1: a product only the live catalog knows (a pinned or new arrival), by its id.
+    const item = index >= 0 ? model.catalog[index] : model.catalogById.get(id!);
     const reason = reasons[i];
     return {
       ...(item ? withAbsoluteUrls(item, origin) : {}),
-      id: model.pack.itemIds[index],
+      id: index >= 0 ? model.pack.itemIds[index] : id!,
       score: Math.round(score * 1e6) / 1e6,
       ...(reason ? { reason } : {}),
     };

@@ -42,6 +42,7 @@ export function toRecommendationsRequest(q: RecommendationsQuery): unknown {
     recent: list(q.recent)?.map(recentItem),
     filter: filterOf(q),
     placement: q.placement,
+    channel: q.channel,
   };
 }
 

@@ -30,5 +30,5 @@ recommendationsRoutes.post('/', jsonBodyLimit(RECOMMENDATIONS_BODY_LIMIT), async
 recommendationsRoutes.all('/', methodNotAllowed('GET', 'POST'));
 
 async function respond(c: Context<SiteEnv>, req: RecommendationsRequest): Promise<RecommendationsResponse> {
-  return personalPicks(c.env, c.get('site'), requireModel(c), req, publicOrigin(c.req.url, c.get('config')));
+  return personalPicks(c.env, c.get('site'), requireModel(c), req, publicOrigin(c.req.url, c.get('config')), c.get('config'));
 }

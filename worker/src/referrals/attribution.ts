@@ -8,7 +8,8 @@
  *   is known by their visitor id and, once signed in, their user id; an arrival whose `ref` is the
  *   person themself is a self-referral and is ignored.
  * - **Level 1**: a purchase is credited to the sharer of the buyer's latest arrival before it, if that
- *   arrival is at most ATTRIBUTION_WINDOW_MS older (last touch). `visits` are the sharer's arrivals.
+ *   arrival is at most ATTRIBUTION_WINDOW_MS older (last touch). `visits` are the sharer's arrivals, one per
+ *   visitor and UTC day (every event of a visit carries `ref`; impressions are not arrivals).
  * - **Level 2**: the person whose share first brought the sharer (the sharer's first-ever arrival)
  *   gets the sharer's level-1 visits, purchases and revenue as their level 2 — never deeper.
  * - **Cycles**: no level-2 credit when it would go to the buyer themself or back to the level-1 sharer
@@ -127,13 +128,17 @@ export function attribute(
     return [...visitors.map((v) => `v:${v}`), ...users.map((u) => `u:${u}`)];
   };
   const valid = arrivals.filter((a) => !isSelf(a, a.ref, links)).sort((a, b) => a.at - b.at);
+  const visited = new Set<string>();
   for (const a of valid) {
     for (const id of keysOf(a)) {
       const list = byPerson.get(id) ?? [];
       list.push(a);
       byPerson.set(id, list);
     }
-    if (a.at >= from && a.at < to) {
+    // One visit per visitor × sharer × UTC day: the SDK puts `ref` on every event of a visit.
+    const visit = `${a.visitorId}\u0000${a.ref}\u0000${Math.floor(a.at / 86_400_000)}`;
+    if (a.at >= from && a.at < to && !visited.has(visit)) {
+      visited.add(visit);
       of(a.ref).level1.visits++;
       const up = upline(a.ref, a);
       if (up !== undefined) of(up).level2.visits++;

@@ -3,12 +3,12 @@ import { type ArrivalRow, ATTRIBUTION_WINDOW_MS, type PurchaseRow } from './attr
 /** Rows read per query at most: a small or mid-size shop's arrivals and purchases of a year fit. */
 const MAX_ROWS = 200_000;
 
-/** Every arrival (event with `ref`) up to `to` (ms): first referrers need all of history. */
+/** Every arrival (event with `ref`, impressions aside) up to `to` (ms): first referrers need all of history. */
 export async function arrivals(db: D1Database, site: string, to: number): Promise<ArrivalRow[]> {
   const { results } = await db
     .prepare(
       `SELECT visitor_id AS visitorId, user_id AS userId, ref, received_at AS at FROM events
-        WHERE site = ?1 AND ref IS NOT NULL AND received_at < ?2 ORDER BY received_at LIMIT ?3`,
+        WHERE site = ?1 AND ref IS NOT NULL AND type != 'impression' AND received_at < ?2 ORDER BY received_at LIMIT ?3`,
     )
     .bind(site, to, MAX_ROWS)
     .all<ArrivalRow>();

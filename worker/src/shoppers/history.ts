@@ -17,6 +17,9 @@ export interface Interaction {
   ref?: string;
 }
 
+/** Items bought remembered per shopper (beyond HISTORY_MAX): placements that exclude purchases never show them. */
+export const PURCHASED_MAX = 500;
+
 /** Visitor ids remembered per shopper (devices and channels they signed in from). */
 const VISITORS_MAX = 20;
 /** After a sign-in, the visitor's anonymous history is read again this much later (events still on their way to D1). */
@@ -70,6 +73,12 @@ export class ShopperHistory extends DurableObject<Env> {
     const merged = [...current, ...items.filter((i) => !ids.has(i.id) && (ids.add(i.id), true))];
     merged.sort((a, b) => a.ts - b.ts);
     const kept = merged.slice(-HISTORY_MAX);
+    const bought = items.filter((i) => i.type === 'purchase').map((i) => i.itemId);
+    if (bought.length) {
+      const before = (await this.ctx.storage.get<string[]>('purchased')) ?? [];
+      const fresh = new Set(bought);
+      await this.ctx.storage.put('purchased', [...before.filter((id) => !fresh.has(id)), ...fresh].slice(-PURCHASED_MAX));
+    }
     await this.ctx.storage.put('recent', kept);
     return kept.length;
   }
@@ -90,6 +99,12 @@ export class ShopperHistory extends DurableObject<Env> {
   /** The shopper's latest interactions, oldest first. */
   async recent(): Promise<Interaction[]> {
     return (await this.ctx.storage.get<Interaction[]>('recent')) ?? [];
+  }
+
+  /** The latest interactions and every item bought (at most PURCHASED_MAX, latest last), in one call. */
+  async snapshot(): Promise<{ recent: Interaction[]; purchased: string[] }> {
+    const got = await this.ctx.storage.get<Interaction[] | string[]>(['recent', 'purchased']);
+    return { recent: (got.get('recent') as Interaction[]) ?? [], purchased: (got.get('purchased') as string[]) ?? [] };
   }
 }
 
@@ -129,4 +144,14 @@ export async function rememberInteractions(env: HistoryEnv, site: string, events
 export async function shopperInteractions(env: HistoryEnv, site: string, userId: string): Promise<Interaction[]> {
   if (!env.SHOPPERS) return [];
   return stub(env, site, userId).recent();
+}
+
+/** An identified shopper's latest interactions and items bought ([] without the binding). */
+export async function shopperSnapshot(
+  env: HistoryEnv,
+  site: string,
+  userId: string,
+): Promise<{ recent: Interaction[]; purchased: string[] }> {
+  if (!env.SHOPPERS) return { recent: [], purchased: [] };
+  return stub(env, site, userId).snapshot();
 }

@@ -1,14 +1,32 @@
 const app = getApp();
 const PLACEMENT = 'swan-similar';
 
+/** A query value as text ('' when absent or malformed): page options arrive URL-encoded. */
+function param(query, name) {
+  try {
+    return decodeURIComponent(query[name] || '');
+  } catch (_e) {
+    return '';
+  }
+}
+
 Page({
   data: { item: null, similar: [], recommendationId: '' },
 
   async onLoad(query) {
     const client = app.globalData.edgepick;
-    const id = decodeURIComponent(query.id || '');
+    // `id` from the home page; `item` from a friend's share or a campaign link (`/r/<slug>` passes `ref`,
+    // `ch`, and `item` when the link lists it in its pass-through, into the `baiduboxapp://swan/…` query).
+    const id = param(query, 'id') || param(query, 'item');
     this.itemId = id;
-    client.track({ type: 'view', itemId: id, recommendationId: query.rid ? decodeURIComponent(query.rid) : undefined });
+    client.track({
+      type: 'view',
+      itemId: id,
+      recommendationId: param(query, 'rid') || undefined,
+      // Opened from a share: the arrival is recorded with the sharer, and this item comes back first in
+      // the shopper's picks as `shared_with_you` (also when the app was already running: no onLaunch).
+      ref: param(query, 'ref') || undefined,
+    });
     const [item, similar] = await Promise.all([
       client.item(id).catch(() => ({ id, title: id })),
       client.similar(id, { k: 6 }).catch(() => ({ items: [], recommendationId: '' })),
@@ -30,11 +48,12 @@ Page({
 
   onShareAppMessage() {
     const client = app.globalData.edgepick;
-    client.track({ type: 'share', itemId: this.itemId });
-    return {
-      title: this.data.item ? this.data.item.title : '给你推荐',
-      content: '好友推荐',
-      path: `/pages/product/product?id=${encodeURIComponent(this.itemId)}&ref=${client.visitorId}`,
-    };
+    // shareLink() tracks the share and adds this shopper as `ref` (the user id once setUserId() was
+    // called, else the visitor id) and `ch`: the friend who opens it lands here with the sharer.
+    const path = client.shareLink(this.itemId, {
+      url: `/pages/product/product?item=${encodeURIComponent(this.itemId)}`,
+      channel: client.channel,
+    });
+    return { title: this.data.item ? this.data.item.title : '给你推荐', content: '好友推荐', path };
   },
 });

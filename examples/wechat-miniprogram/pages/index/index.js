@@ -38,10 +38,11 @@ Page({
     const client = app.globalData.edgepick;
     const id = e.from === 'button' ? e.target.dataset.id : undefined; // a card's share button, or the menu
     if (id) {
-      client.track({ type: 'share', itemId: id });
-      // The friend who opens this lands on the product with `ref` = this visitor (read in app.js onLaunch).
-      return { title: '给你推荐', path: `/pages/product/product?id=${encodeURIComponent(id)}&ref=${client.visitorId}` };
+      // The friend who opens this lands on the product page with `ref` = this shopper (shareLink() also tracks the share).
+      const path = client.shareLink(id, { url: `/pages/product/product?item=${encodeURIComponent(id)}`, channel: client.channel });
+      return { title: '给你推荐', path };
     }
+    // The home page: the sharer rides along on the friend's events (app.js passes `ref` to the client).
     return { title: '为你推荐', path: `/pages/index/index?ref=${client.visitorId}` };
   },
 });

@@ -87,9 +87,17 @@ describe('console links pages', () => {
         ruleId: string | null;
         target: { kind: string };
         skipped: { ruleId: string }[];
+        warningCodes: string[];
       };
-    expect(await sim('baidu-android')).toMatchObject({ ruleId: 'baidu', target: { kind: 'baidu-swan' } });
-    expect(await sim('wechat-ios')).toMatchObject({ ruleId: null, target: { kind: 'wechat-miniprogram' }, skipped: [{ ruleId: 'baidu' }] });
+    expect(await sim('baidu-android')).toMatchObject({ ruleId: 'baidu', target: { kind: 'baidu-swan' }, warningCodes: [] });
+    // Inside WeChat a target without a URL Link or open tag only reaches the "open in your browser" page: warned.
+    expect(await sim('wechat-ios')).toMatchObject({
+      ruleId: null,
+      target: { kind: 'wechat-miniprogram' },
+      skipped: [{ ruleId: 'baidu' }],
+      plan: { page: 'wechat-in-app' },
+      warningCodes: ['wechat_hint_page_only'],
+    });
     // Publish → version 2; /r/ follows.
     const pub = await m.postJson('/console/sites/links-b/links/launch/publish', draft);
     expect(pub.status).toBe(200);

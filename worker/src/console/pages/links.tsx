@@ -674,7 +674,7 @@ linksPages.post('/:slug/simulate', async (c) => {
   const preset = body?.preset && body.preset in PRESETS ? PRESETS[body.preset as keyof typeof PRESETS] : undefined;
   const sim = SimulateRequest.safeParse({ ...(body?.sim as object), ...(preset ? { ua: preset } : {}) });
   if (!sim.success) return c.json({ error: { code: 'invalid_request', message: 'invalid simulation', issues: toIssues(sim.error) } }, 400);
-  return c.json(simulateLink(link.data, sim.data, c.req.url, s.config));
+  return c.json(await simulateLink(link.data, sim.data, c.req.url, s.config, c.env));
 });
 
 /** Rollback: the first POST without `confirm=yes` answers a confirmation page (no-script users); then it publishes. */

@@ -45,6 +45,10 @@ const tr = dictionary({
   ],
   source_similar: ['相似商品', 'similar items'],
   source_trending: ['近期热门', 'trending'],
+  source_rules_fallback: [
+    '推荐位规则兜底：规则下没有个性化结果，按热门补位',
+    "the placement rules' fallback: no personal pick within the rules, popular items instead",
+  ],
   noPicks: ['没有可推荐的商品。', 'No items to recommend.'],
   rank: ['#', '#'],
   item: ['商品', 'Item'],
