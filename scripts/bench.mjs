@@ -9,6 +9,7 @@ const benches = [
   ['Recommendation latency on the local worker', 'bench/worker-latency.ts'],
   ['Routing rule evaluation', 'bench/rules.ts'],
   ["Excluding a shopper's own items (Amazon Toys)", 'bench/own-items.ts'],
+  ['Merchandising rules, scene and cold start inside the scoring pass', 'bench/merch-scoring.ts'],
   ['Sustained load through wrangler dev (autocannon)', 'bench/load.ts'],
   ['Event ingest through the pipeline (R2 + Queue → D1 + R2 archive)', 'bench/ingest.ts'],
 ];

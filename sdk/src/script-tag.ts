@@ -19,6 +19,7 @@ const client = createClient({
   endpoint: data.endpoint ?? (script?.src ? new URL(script.src, location.href).origin : ''),
   key: data.key,
   consent: data.consent as Consent | undefined,
+  shareSlug: data.shareSlug,
   // A visit from a shared link: the sharer's visitor id rides along on this visit's events.
   ref: new URLSearchParams(location.search).get('ref') ?? undefined,
 });

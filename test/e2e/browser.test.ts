@@ -253,7 +253,7 @@ describe('the script tag on a storefront from another origin', () => {
     server = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html; charset=utf-8');
       res.end(`<!doctype html><meta charset="utf-8"><title>My shop</title>
-        <script src="${url}/sdk/edgepick.js" data-site="demo" data-locale="en"></script>
+        <script src="${url}/sdk/edgepick.js" data-site="demo" data-locale="en" data-share-slug="spring-share"></script>
         <h1>My shop</h1><edgepick-recs placement="for-you" limit="4"></edgepick-recs>
         <edgepick-recs id="sim" placement="similar" item-id="p0001" limit="3" shadow></edgepick-recs>`);
     });
@@ -310,6 +310,16 @@ describe('the script tag on a storefront from another origin', () => {
     );
     const events = JSON.parse((await sent).postData()!).events as { type: string; ref?: string }[];
     expect(events.find((e) => e.type === 'add_to_cart')?.ref).toBe('v_friend42');
+    // data-share-slug: this storefront's shares go through its campaign link (routed into mini-programs).
+    const link = await page.evaluate(() =>
+      (
+        window as unknown as { edgepick: { client: { shareLink(id: string, o: object): string; visitorId: string } } }
+      ).edgepick.client.shareLink('p0001', { channel: 'wechat' }),
+    );
+    const visitor = await page.evaluate(
+      () => (window as unknown as { edgepick: { client: { visitorId: string } } }).edgepick.client.visitorId,
+    );
+    expect(link).toBe(`${url}/r/spring-share?ref=${visitor}&item=p0001&ch=wechat`);
     await page.close();
   });
 });

@@ -15,6 +15,7 @@ import { redirectRoutes, resolveRoutes } from './links/public-routes.js';
 import { placementRulesRoutes } from './merchandising/routes.js';
 import { metaRoutes } from './meta/routes.js';
 import { modelsAdminRoutes } from './models-admin/routes.js';
+import { refreshExploreStats } from './recommend/explore-stats.js';
 import { itemsRoutes } from './recommend/items-routes.js';
 import { recommendationsRoutes } from './recommend/recommendations-routes.js';
 import { refreshScenePriors } from './recommend/scene-store.js';
@@ -86,6 +87,7 @@ export default {
       ],
       ['trending', async () => `refreshed for ${(await refreshTrending(env)).length} sites`],
       ['share counts', async () => `refreshed for ${(await refreshShareCounts(env)).length} sites`],
+      ['explore stats', async () => `counted for ${(await refreshExploreStats(env)).length} sites`],
       ['scene priors', async () => `learned for ${(await refreshScenePriors(env)).length} sites`],
       [
         'console sessions',

@@ -24,6 +24,7 @@ const STRINGS = {
   models: ['模型', 'Models'],
   recommendations: ['推荐效果', 'Recommendations'],
   referrals: ['分享效果', 'Referrals'],
+  placements: ['推荐位规则', 'Placements'],
   forbiddenTitle: ['无权访问', 'Not allowed'],
   forbiddenBody: ['你的角色（{role}）不能打开此页面。', 'Your role ({role}) cannot open this page.'],
   notFoundTitle: ['未找到', 'Not found'],

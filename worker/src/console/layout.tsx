@@ -23,13 +23,18 @@ const roleKey: Record<Principal['role'], MessageKey> = { admin: 'roleAdmin', dev
 /**
  * Pages a role may open in a site (the nav shows only these; other pages answer 403); a key's home is
  * its first page. Referrals: marketers run the share campaigns and reward sharers, developers see
- * revenue on Recommendations already; the admin API gives both roles the same numbers.
+ * revenue on Recommendations already; the admin API gives both roles the same numbers. Placements
+ * (merchandising rules): both roles too, as `PUT …/placements/:placement/rules` takes either.
  */
-export const PAGES: { key: 'links' | 'keys' | 'models' | 'recommendations' | 'referrals'; roles: Principal['role'][] }[] = [
+export const PAGES: {
+  key: 'links' | 'keys' | 'models' | 'recommendations' | 'placements' | 'referrals';
+  roles: Principal['role'][];
+}[] = [
   { key: 'links', roles: ['admin', 'marketer'] },
   { key: 'keys', roles: ['admin', 'developer'] },
   { key: 'models', roles: ['admin', 'developer'] },
   { key: 'recommendations', roles: ['admin', 'developer'] },
+  { key: 'placements', roles: ['admin', 'marketer', 'developer'] },
   { key: 'referrals', roles: ['admin', 'marketer', 'developer'] },
 ];
 

@@ -21,13 +21,20 @@ export interface CompiledRules {
   pins: { itemId: string; position: number; index: number }[];
 }
 
+/** Whether `tags` holds one of `wanted` (a plain loop: compiling runs it for every item of the pack). */
+function hasAny(tags: readonly string[] | undefined, wanted: ReadonlySet<string>): boolean {
+  if (!tags) return false;
+  for (let j = 0; j < tags.length; j++) if (wanted.has(tags[j])) return true;
+  return false;
+}
+
 const conditionOf = (c: ItemCondition | MerchFilter) => {
   const cats = c.category ? new Set(c.category) : undefined;
   const tags = c.tags ? new Set(c.tags) : undefined;
   return (item: CatalogItem | undefined): boolean => {
     if (!item) return false;
     if (cats && (item.category === undefined || !cats.has(item.category))) return false;
-    if (tags && !item.tags?.some((t) => tags.has(t))) return false;
+    if (tags && !hasAny(item.tags, tags)) return false;
     if (c.minPrice !== undefined && !(item.price !== undefined && item.price >= c.minPrice)) return false;
     if (c.maxPrice !== undefined && !(item.price !== undefined && item.price <= c.maxPrice)) return false;
     return true;
@@ -45,7 +52,7 @@ function filterOf(f: MerchFilter | undefined): ((item: CatalogItem | undefined) 
   return (item) => {
     if (keeps && !keeps(item)) return false;
     if (noCats && item?.category !== undefined && noCats.has(item.category)) return false;
-    if (noTags && item?.tags?.some((t) => noTags.has(t))) return false;
+    if (noTags && hasAny(item?.tags, noTags)) return false;
     return true;
   };
 }
@@ -59,10 +66,25 @@ export function compileRules(model: LoadedModel, version: number, rules: Placeme
     refused = new Uint8Array(n);
     for (let i = 0; i < n; i++) if (!filter(model.catalog[i])) refused[i] = 1;
   }
-  const units = new Map<number, number>();
-  for (const b of rules.boosts ?? []) {
-    const matches = conditionOf(b.when);
-    for (let i = 0; i < n; i++) if (matches(model.catalog[i])) units.set(i, (units.get(i) ?? 0) + b.weight);
+  // Summed in a dense array (one pass per boost), then kept sparse: only the items a boost touches.
+  const boostIndex: number[] = [];
+  const boostUnits: number[] = [];
+  if (rules.boosts?.length) {
+    const sum = new Float64Array(n);
+    const touched = new Uint8Array(n);
+    for (const b of rules.boosts) {
+      const matches = conditionOf(b.when);
+      for (let i = 0; i < n; i++)
+        if (matches(model.catalog[i])) {
+          sum[i] += b.weight;
+          touched[i] = 1;
+        }
+    }
+    for (let i = 0; i < n; i++)
+      if (touched[i] && sum[i] !== 0) {
+        boostIndex.push(i);
+        boostUnits.push(sum[i]);
+      }
   }
   const groups = new Map<string | undefined, number>();
   const groupOfCategory = (category: string | undefined) => {
@@ -83,8 +105,8 @@ export function compileRules(model: LoadedModel, version: number, rules: Placeme
     rules,
     passes: filter ?? (() => true),
     refused,
-    boostIndex: Int32Array.from(units.keys()),
-    boostUnits: Float32Array.from(units.values()),
+    boostIndex: Int32Array.from(boostIndex),
+    boostUnits: Float32Array.from(boostUnits),
     groupOf,
     groupOfCategory,
     pins,

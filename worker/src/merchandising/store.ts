@@ -44,3 +44,26 @@ export async function writeRules(
   forgetServedRules(site, placement);
   return { site, placement, version, updatedAt, updatedBy: by, rules };
 }
+
+/** One placement that has rules (`listRules`). */
+export interface PlacementRulesSummary {
+  placement: string;
+  version: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** Most placements `listRules` answers: a shop has a handful of widget placements; this only bounds a runaway. */
+export const LIST_RULES_MAX = 500;
+
+/** The placements of `site` that have rules (version ≥ 1), by name; the primary key (site, placement) serves it. */
+export async function listRules(db: D1Database, site: string): Promise<PlacementRulesSummary[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT placement, version, updated_at AS updatedAt, updated_by AS updatedBy FROM placement_rules
+       WHERE site = ?1 ORDER BY placement LIMIT ?2`,
+    )
+    .bind(site, LIST_RULES_MAX)
+    .all<PlacementRulesSummary>();
+  return results;
+}

@@ -6,6 +6,7 @@ import { demotedBy, rotationEvents } from '../merchandising/rotation.js';
 import { servedRules } from '../merchandising/served.js';
 import { shareCountsFor } from '../referrals/share-counts.js';
 import { shopperSnapshot } from '../shoppers/history.js';
+import { exploreStatsFor } from './explore-stats.js';
 import type { LoadedModel } from './model.js';
 import { present } from './present.js';
 import { newRecommendationId } from './query.js';
@@ -29,11 +30,13 @@ export async function personalPicks(
   config?: { utcOffsetMinutes?: number },
 ): Promise<RecommendationsResponse> {
   const now = Date.now();
-  const [full, options, priors, shares] = await Promise.all([
+  const [full, options, priors, shares, exploreStats] = await Promise.all([
     withHistory(env, site, req),
     placementOptions(env, site, model, req),
     scenePriorsFor(env.PACKS, site, now),
     shareCountsFor(env.PACKS, site, now),
+    // Cold-start feedback (impressions and clicks of new products); no read without new arrivals.
+    model.newArrivals.length ? exploreStatsFor(env.PACKS, site, now) : undefined,
   ]);
   // The scene: what sells in this channel, placement and hour of the site's day (learned by the cron).
   const lifts = priors
@@ -42,7 +45,7 @@ export async function personalPicks(
   const scene = lifts?.size
     ? { index: Int32Array.from(lifts.keys()), units: Float64Array.from(lifts.values()), weight: SCENE_WEIGHT }
     : undefined;
-  const { source, picks, reasons } = recommend(model, full.req, { ...options, purchased: full.purchased, scene });
+  const { source, picks, reasons } = recommend(model, full.req, { ...options, purchased: full.purchased, scene, exploreStats });
   const items = present(model, picks, origin, reasons);
   // Social proof: people who shared the item today (widgets show it when the site turns it on).
   for (const item of items) {

@@ -29,6 +29,8 @@ export interface RecommendOptions {
   scene?: { index: ArrayLike<number>; units: ArrayLike<number>; weight: number };
   /** Uniform in [0, 1) for the cold-start slot (`exploreSlot`). @default Math.random */
   random?: () => number;
+  /** Impressions and clicks so far per new product id (cold start: an item shown often without a click is tried less). */
+  exploreStats?: { impressions: ReadonlyMap<string, number>; clicks: ReadonlyMap<string, number> };
 }
 
 /** A pick; `id` is set for a product only the live catalog knows (`index` −1). */
@@ -127,6 +129,8 @@ export function recommend(model: LoadedModel, req: RecommendationsRequest, optio
         allowed: (item) => !hardIds.has(item.id) && !recentIds.has(item.id) && requestFilter(item) && (rules?.passes(item) ?? true),
         profile: profileOf.length ? attributeProfile(profileOf) : undefined,
         random: options.random ?? Math.random,
+        impressions: options.exploreStats?.impressions,
+        clicks: options.exploreStats?.clicks,
       },
       { rate: explore.rate, position: explore.position - 1 },
     );

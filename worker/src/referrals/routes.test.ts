@@ -64,6 +64,49 @@ describe('GET /v1/admin/sites/:site/referrals', () => {
     expect((await get('?from=2026-02-30')).status).toBe(400);
   });
 
+  it('the chain A → B → C → D: A gets level 1 for B and level 2 for C, never anything for D; a forged ref on a purchase is ignored', async () => {
+    const { keys } = await createSite('chain-shop');
+    const ev = (n: number, e: Record<string, unknown>) => ({ id: `chain-e-${String(n).padStart(4, '0')}`, itemId: 'p1', ...e });
+    const events = [
+      ev(1, { type: 'view', visitorId: 'v-b', userId: 'B', ref: 'A' }), // A shares → B arrives
+      ev(2, { type: 'purchase', visitorId: 'v-b', userId: 'B', price: 10 }), // B buys
+      ev(3, { type: 'view', visitorId: 'v-c', userId: 'C', ref: 'B' }), // B shares → C arrives
+      ev(4, { type: 'purchase', visitorId: 'v-c', userId: 'C', price: 20 }), // C buys
+      ev(5, { type: 'view', visitorId: 'v-d', userId: 'D', ref: 'C' }), // C shares → D arrives
+      ev(6, { type: 'purchase', visitorId: 'v-d', userId: 'D', price: 40 }), // D buys
+      // E never arrived through a share; the purchase names M as sharer anyway (forged): nobody is credited,
+      // and M's "referral" of E cannot start a chain either.
+      ev(7, { type: 'purchase', visitorId: 'v-e', userId: 'E', price: 80, ref: 'M' }),
+      ev(8, { type: 'view', visitorId: 'v-f', userId: 'F', ref: 'E' }),
+      ev(9, { type: 'purchase', visitorId: 'v-f', userId: 'F', price: 5 }),
+    ];
+    const post = (batch: object[]) =>
+      SELF.fetch(`${BASE}/v1/sites/chain-shop/events?key=${keys.public}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ events: batch }),
+      });
+    expect((await post(events)).status).toBe(200);
+    expect((await post(events)).status).toBe(200); // retried: every purchase still counts once
+    await waitForStored(
+      'chain-shop',
+      events.map((e) => e.id),
+    );
+    const res = await SELF.fetch(`${BASE}/v1/admin/sites/chain-shop/referrals`, { headers: { authorization: `Bearer ${keys.developer}` } });
+    const by = Object.fromEntries(
+      ((await res.json()) as { sharers: { sharer: string; level1: object; level2: object }[] }).sharers.map((s) => [s.sharer, s]),
+    );
+    expect(by.A.level1).toEqual({ visits: 1, purchases: 1, revenue: 10 }); // B's purchase
+    expect(by.A.level2).toEqual({ visits: 1, purchases: 1, revenue: 20 }); // C's purchase, through B; never D's
+    expect(by.B.level1).toEqual({ visits: 1, purchases: 1, revenue: 20 });
+    expect(by.B.level2).toEqual({ visits: 1, purchases: 1, revenue: 40 });
+    expect(by.C.level1).toEqual({ visits: 1, purchases: 1, revenue: 40 });
+    expect(by.C.level2).toEqual({ visits: 0, purchases: 0, revenue: 0 });
+    expect(by.M).toBeUndefined();
+    expect(by.E.level1).toEqual({ visits: 1, purchases: 1, revenue: 5 });
+    expect(by.E.level2).toEqual({ visits: 0, purchases: 0, revenue: 0 });
+  });
+
   describe('GET /v1/sites/:site/shares/mine', () => {
     it('gives the shopper their own results, by the visitor id they shared under or signed in from', async () => {
       const { keys } = await createSite('mine-shop');

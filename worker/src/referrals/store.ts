@@ -3,12 +3,17 @@ import { type ArrivalRow, ATTRIBUTION_WINDOW_MS, type PurchaseRow } from './attr
 /** Rows read per query at most: a small or mid-size shop's arrivals and purchases of a year fit. */
 const MAX_ROWS = 200_000;
 
-/** Every arrival (event with `ref`, impressions aside) up to `to` (ms): first referrers need all of history. */
+/**
+ * Every arrival up to `to` (ms): an event with `ref` that is not an impression (a widget showing a card
+ * is not an arrival) nor a purchase (attribution comes from the recorded arrival, never from the
+ * purchase's own fields: a forged `ref` on a purchase credits nobody and extends no chain). All of
+ * history: first referrers need it.
+ */
 export async function arrivals(db: D1Database, site: string, to: number): Promise<ArrivalRow[]> {
   const { results } = await db
     .prepare(
       `SELECT visitor_id AS visitorId, user_id AS userId, ref, received_at AS at FROM events
-        WHERE site = ?1 AND ref IS NOT NULL AND type != 'impression' AND received_at < ?2 ORDER BY received_at LIMIT ?3`,
+        WHERE site = ?1 AND ref IS NOT NULL AND type NOT IN ('impression', 'purchase') AND received_at < ?2 ORDER BY received_at LIMIT ?3`,
     )
     .bind(site, to, MAX_ROWS)
     .all<ArrivalRow>();

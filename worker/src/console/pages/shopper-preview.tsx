@@ -1,4 +1,9 @@
-import { RecommendationsQuery, RecommendationsRequest, type RecommendationsResponse } from '../../../../schema/recommendations.js';
+import {
+  RecommendationsQuery,
+  RecommendationsRequest,
+  type RecommendationsResponse,
+  type RecommendedItem,
+} from '../../../../schema/recommendations.js';
 import { personalPicks } from '../../recommend/personal.js';
 import { toRecommendationsRequest } from '../../recommend/query.js';
 import type { SiteState } from '../../sites/site-store.js';
@@ -7,9 +12,11 @@ import type { ConsoleContext } from '../context.js';
 import { dictionary, type Lang } from '../i18n.js';
 
 /**
- * "See as a shopper" on the recommendations page: a GET form (user id and/or recent item ids) and the
- * picks that shopper would get now — validated by the API's own schemas and computed by the public
- * route's own function (`personalPicks`), never by an HTTP call to ourselves. Nothing is recorded.
+ * "See as a shopper" on the recommendations page and on a placement's rules page: a GET form (user id
+ * and/or recent item ids; a visitor id too for a placement, whose rotation reads the visitor's
+ * impressions) and the picks that shopper would get now — validated by the API's own schemas and
+ * computed by the public route's own function (`personalPicks`), never by an HTTP call to ourselves.
+ * Nothing is recorded.
  */
 
 const tr = dictionary({
@@ -22,6 +29,15 @@ const tr = dictionary({
   userIdHelp: [
     '店铺的用户 ID（可选）；模型训练过的用户得到 model 来源。',
     "The shop's user id (optional); a user the model was trained on gets source model.",
+  ],
+  visitorId: ['访客 ID', 'Visitor id'],
+  visitorIdHelp: [
+    'SDK 的匿名访客 ID（可选）；轮换规则按此访客的曝光降权。',
+    "The SDK's anonymous visitor id (optional); rotation demotes by this visitor's impressions.",
+  ],
+  placementHelp: [
+    '按推荐位 {placement} 已保存的规则计算（未保存的修改不参与预览）。',
+    'Computed with the saved rules of placement {placement} (unsaved changes are not previewed).',
   ],
   recent: ['最近互动的商品', 'Recent items'],
   recentHelp: [
@@ -54,14 +70,23 @@ const tr = dictionary({
   item: ['商品', 'Item'],
   score: ['得分', 'Score'],
   price: ['价格', 'Price'],
+  reason: ['推荐理由', 'Reason'],
+  reason_pinned: ['置顶（规则固定位置）', 'pinned (a fixed position in the rules)'],
+  reason_new: ['新品（冷启动探索位）', 'new (the cold-start slot)'],
+  reason_popular: ['热门', 'among the most popular'],
+  reason_because_you_viewed: ['与看过的相似', 'like what they viewed'],
+  reason_shared_with_you: ['好友分享', 'someone shared it with them'],
+  reason_trending: ['正在流行', 'popular lately'],
 });
 
 export interface ShopperInput {
   userId: string;
+  /** Asked on a placement's page only ('' elsewhere). */
+  visitorId: string;
   recent: string;
 }
 
-type Field = 'userId' | 'recent' | 'form';
+type Field = 'userId' | 'visitorId' | 'recent' | 'form';
 
 export type ShopperResult =
   | { kind: 'idle' }
@@ -72,13 +97,14 @@ export type ShopperResult =
 /** The form's inputs from the page query (`see` marks a submitted form). */
 export function shopperInput(c: ConsoleContext): ShopperInput | undefined {
   if (c.req.query('see') === undefined) return undefined;
-  return { userId: (c.req.query('userId') ?? '').trim(), recent: (c.req.query('recent') ?? '').trim() };
+  const q = (name: string) => (c.req.query(name) ?? '').trim();
+  return { userId: q('userId'), visitorId: q('visitorId'), recent: q('recent') };
 }
 
 /**
  * Validates the inputs as `GET /v1/sites/:site/recommendations` does (RecommendationsQuery →
  * toRecommendationsRequest → RecommendationsRequest) and answers with the picks, or field errors, or
- * "no model" when the site serves none.
+ * "no model" when the site serves none. With `placement`, the placement's saved rules apply.
  */
 export async function previewShopper(
   c: ConsoleContext,
@@ -86,32 +112,51 @@ export async function previewShopper(
   state: SiteState | undefined,
   input: ShopperInput,
   origin: string,
+  placement?: string,
 ): Promise<ShopperResult> {
-  const query = RecommendationsQuery.parse({ userId: input.userId || undefined, recent: input.recent || undefined });
+  const query = RecommendationsQuery.parse({
+    userId: input.userId || undefined,
+    visitorId: input.visitorId || undefined,
+    recent: input.recent || undefined,
+    placement,
+  });
   const parsed = RecommendationsRequest.safeParse(toRecommendationsRequest(query));
   if (!parsed.success) {
     const errors: Partial<Record<Field, string>> = {};
     for (const issue of parsed.error.issues) {
       const [head, index] = issue.path;
-      const field: Field = head === 'userId' || head === 'recent' ? head : 'form';
+      const field: Field = head === 'userId' || head === 'visitorId' || head === 'recent' ? head : 'form';
       const where = head === 'recent' && typeof index === 'number' ? `#${index + 1} ` : '';
       errors[field] ??= tr(c.get('lang'), 'invalid', { message: `${where}${issue.message}` });
     }
     return { kind: 'invalid', errors };
   }
   if (!state?.model) return { kind: 'noModel' };
-  return { kind: 'picks', response: await personalPicks(c.env, site, state.model, parsed.data, origin) };
+  // The site's config last, as the public route passes it (its UTC offset sets the scene's hour).
+  return { kind: 'picks', response: await personalPicks(c.env, site, state.model, parsed.data, origin, state.config) };
 }
 
-/** The form and, once submitted, its answer. */
-export function ShopperPreview(props: { lang: Lang; site: string; days: number; input?: ShopperInput; result: ShopperResult }) {
-  const { lang, input, result } = props;
+/**
+ * The form and, once submitted, its answer. On the recommendations page (`days` kept in the form); on a
+ * placement's page (`placement` and `action`), with a visitor id field and each pick's reason.
+ */
+export function ShopperPreview(props: {
+  lang: Lang;
+  site: string;
+  days?: number;
+  placement?: string;
+  /** Where the form GETs (default: the recommendations page). */
+  action?: string;
+  input?: ShopperInput;
+  result: ShopperResult;
+}) {
+  const { lang, input, result, placement } = props;
   const errors = result.kind === 'invalid' ? result.errors : {};
-  const field = (name: 'userId' | 'recent', extra: { maxlength: number }) => (
+  const field = (name: 'userId' | 'visitorId' | 'recent', extra: { maxlength: number }) => (
     <div>
       <label for={`shopper-${name}`}>{tr(lang, name)}</label>
       <p class="help" id={`shopper-${name}-help`}>
-        {tr(lang, name === 'userId' ? 'userIdHelp' : 'recentHelp')}
+        {tr(lang, `${name}Help`)}
       </p>
       <input
         id={`shopper-${name}`}
@@ -133,11 +178,13 @@ export function ShopperPreview(props: { lang: Lang; site: string; days: number; 
   return (
     <section aria-labelledby="shopper-heading" id="shopper">
       <h2 id="shopper-heading">{tr(lang, 'shopper')}</h2>
-      <form method="get" action={`/console/sites/${props.site}/recommendations#shopper`} class="card">
+      <form method="get" action={`${props.action ?? `/console/sites/${props.site}/recommendations`}#shopper`} class="card">
         <p class="help">{tr(lang, 'shopperHelp')}</p>
-        <input type="hidden" name="days" value={String(props.days)} />
+        {placement !== undefined ? <p class="help">{tr(lang, 'placementHelp', { placement })}</p> : null}
+        {props.days !== undefined ? <input type="hidden" name="days" value={String(props.days)} /> : null}
         <div class="row">
           {field('userId', { maxlength: 200 })}
+          {placement !== undefined ? field('visitorId', { maxlength: 200 }) : null}
           {field('recent', { maxlength: 8000 })}
         </div>
         {errors.form ? (
@@ -156,12 +203,18 @@ export function ShopperPreview(props: { lang: Lang; site: string; days: number; 
           {tr(lang, 'noModel', { site: props.site })}
         </div>
       ) : null}
-      {result.kind === 'picks' ? <Picks lang={lang} response={result.response} /> : null}
+      {result.kind === 'picks' ? <Picks lang={lang} response={result.response} reasons={placement !== undefined} /> : null}
     </section>
   );
 }
 
-function Picks(props: { lang: Lang; response: RecommendationsResponse }) {
+/** A pick's reason as words: the label, and the item behind it when there is one (`like what they viewed: a1`). */
+function reasonText(lang: Lang, reason: RecommendedItem['reason']): string {
+  if (!reason) return '–';
+  return `${tr(lang, `reason_${reason.type}`)}${reason.itemId ? `: ${reason.itemId}` : ''}`;
+}
+
+function Picks(props: { lang: Lang; response: RecommendationsResponse; reasons: boolean }) {
   const { lang, response } = props;
   return (
     <div class="card">
@@ -176,7 +229,7 @@ function Picks(props: { lang: Lang; response: RecommendationsResponse }) {
       </p>
       {response.items.length ? (
         <div class="table-wrap">
-          <table id="shopper-picks" class="stats">
+          <table id="shopper-picks" class={props.reasons ? 'stats wide' : 'stats'}>
             <thead>
               <tr>
                 <th scope="col">{tr(lang, 'rank')}</th>
@@ -187,6 +240,7 @@ function Picks(props: { lang: Lang; response: RecommendationsResponse }) {
                 <th scope="col" class="num">
                   {tr(lang, 'price')}
                 </th>
+                {props.reasons ? <th scope="col">{tr(lang, 'reason')}</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -201,6 +255,14 @@ function Picks(props: { lang: Lang; response: RecommendationsResponse }) {
                   <td class="num">
                     {item.price === undefined ? '–' : `${formatNumber(item.price, lang)}${item.currency ? ` ${item.currency}` : ''}`}
                   </td>
+                  {props.reasons ? (
+                    <td>
+                      <span class="badge" data-reason={item.reason?.type}>
+                        {item.reason?.type ?? '–'}
+                      </span>{' '}
+                      {reasonText(lang, item.reason)}
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
