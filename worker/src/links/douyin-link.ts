@@ -84,7 +84,6 @@ async function sha256Hex(text: string): Promise<string> {
 type Cached = { url: string; expiresAt: number };
 const MEMORY_MAX = 512;
 const memory = new Map<string, Cached>();
-const inFlight = new Map<string, Promise<Cached | null>>();
 const budget = new Map<string, { minute: number; used: number }>();
 
 function remember(key: string, v: Cached) {
@@ -170,7 +169,6 @@ export async function douyinLiveLink(
     : null;
 }
 
-const OVER_BUDGET = new Error('over budget');
 const toLink = (c: Cached, dropped: string[]): LiveLink => ({ url: c.url, expiresAt: new Date(c.expiresAt).toISOString(), dropped });
 
 async function lookup(
@@ -185,36 +183,29 @@ async function lookup(
   const live = (c: Cached | null | undefined) => (c && c.expiresAt - o.now > RENEW_BEFORE_MS ? c : null);
   const mem = live(memory.get(key));
   if (mem) return mem;
-  let pending = inFlight.get(key);
-  if (!pending) {
-    pending = (async (): Promise<Cached | null> => {
-      const stored = live((await env.PACKS.get(key, 'json').catch(() => null)) as Cached | null);
-      if (stored) return stored;
-      if ((downUntil.get(target.appId) ?? 0) > o.now) return null;
-      if (!unmetered && !spend(target.appId, o.now)) throw OVER_BUDGET;
-      const expireTime = Math.floor(o.now / 1000) + LIFETIME_S;
-      const made = await generate(env, target.appId, secret, linkRequestBody(target.appId, target.path, json, expireTime), o);
-      if (!made) {
-        downUntil.set(target.appId, o.now + BACKOFF_MS);
-        return null;
-      }
-      const ttl = Math.floor((made.expiresAt - RENEW_BEFORE_MS - o.now) / 1000);
-      if (ttl >= 60)
-        await env.PACKS.put(key, JSON.stringify(made), { expirationTtl: ttl }).catch((e: Error) =>
-          console.error(`douyin link KV: ${e.message}`),
-        );
-      return made;
-    })().finally(() => inFlight.delete(key));
-    inFlight.set(key, pending);
+  // Each request does its own I/O: a pending read or fetch of one request is never awaited by another (a
+  // Worker cancels a request's I/O with it). Only resolved Links are shared, through `memory` and KV; duplicate
+  // generations under concurrency are bounded by GENERATE_PER_MINUTE.
+  const stored = live((await env.PACKS.get(key, 'json').catch(() => null)) as Cached | null);
+  if (stored) {
+    remember(key, stored);
+    return stored;
   }
-  try {
-    const got = await pending;
-    if (got) remember(key, got);
-    return got;
-  } catch (e) {
-    if (e === OVER_BUDGET) return 'over-budget';
-    throw e;
+  if ((downUntil.get(target.appId) ?? 0) > o.now) return null;
+  if (!unmetered && !spend(target.appId, o.now)) return 'over-budget';
+  const expireTime = Math.floor(o.now / 1000) + LIFETIME_S;
+  const made = await generate(env, target.appId, secret, linkRequestBody(target.appId, target.path, json, expireTime), o);
+  if (!made) {
+    downUntil.set(target.appId, o.now + BACKOFF_MS);
+    return null;
   }
+  remember(key, made);
+  const ttl = Math.floor((made.expiresAt - RENEW_BEFORE_MS - o.now) / 1000);
+  if (ttl >= 60)
+    await env.PACKS.put(key, JSON.stringify(made), { expirationTtl: ttl }).catch((e: Error) =>
+      console.error(`douyin link KV: ${e.message}`),
+    );
+  return made;
 }
 
 /** Forgets this isolate's Links and budgets (tests). */

@@ -182,6 +182,17 @@ describe('merchandising rules change picks', () => {
     expect(r.items[0].reason).toEqual({ type: 'popular' });
     // The same request without rules is ordinary realtime picks.
     expect((await recs('mp-fallback', { visitorId: 'v1', k: 3, recent })).source).toBe('realtime');
+    // The fallback keeps the rules' own pass: at most one per category here.
+    await site('mp-fallback', { maxPerCategory: 1, explore: { rate: 0 } }, 'capped');
+    const everything = [...Array.from({ length: 10 }, (_, i) => `a${i}`), ...Array.from({ length: 10 }, (_, i) => `b${i}`)];
+    const capped = await recs('mp-fallback', {
+      visitorId: 'v1',
+      k: 5,
+      placement: 'capped',
+      recent: everything.map((itemId) => ({ itemId })),
+    });
+    expect(capped.source).toBe('rules_fallback');
+    expect(ids(capped)).toEqual(['b0', 'a0']);
     // Rules that match nothing at all: an empty list, still labelled.
     await site('mp-fallback', { filter: { category: ['no-such-category'] } }, 'empty');
     const none = await recs('mp-fallback', { visitorId: 'v1', k: 3, placement: 'empty' });

@@ -7,8 +7,8 @@ export const ROTATION_EVENTS_MAX = 2_000;
  * Items to demote for a shopper under `rotation`: shown (impression events) at least
  * `afterImpressions` times within the last `hours` with no other interaction on the item after the
  * first of those impressions. Reads the shopper's own events from D1 (index `events_visitor`, site ×
- * visitor × time) — one indexed query, only for placements that enable rotation. The visitor ids are
- * the request's `visitorId` and, for a signed-in shopper, the devices the shopper used.
+ * visitor × time) — one indexed query, only for placements that enable rotation. Per device: the
+ * request's `visitorId` (a signed-in shopper's other devices rotate on their own).
  */
 export function demotedBy(
   events: readonly { item_id: string; type: string; received_at: number }[],

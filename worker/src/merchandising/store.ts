@@ -39,7 +39,12 @@ export async function writeRules(
     .bind(site, placement, JSON.stringify(rules), updatedAt, by)
     .first<{ version: number }>();
   const version = row!.version;
-  const served: ServedRules = { version, rules };
+  // Two PUTs at once: whichever writes KV last writes D1's latest version, never an older one.
+  const latest = await db
+    .prepare('SELECT version, rules FROM placement_rules WHERE site = ?1 AND placement = ?2')
+    .bind(site, placement)
+    .first<{ version: number; rules: string }>();
+  const served: ServedRules = latest ? { version: latest.version, rules: JSON.parse(latest.rules) } : { version, rules };
   await kv.put(kvKeys.placementRules(site, placement), JSON.stringify(served));
   forgetServedRules(site, placement);
   return { site, placement, version, updatedAt, updatedBy: by, rules };

@@ -77,6 +77,7 @@ describe('picks in context', () => {
     expect((await put('placements/always/rules', { explore: { rate: 1, position: 2 } })).status).toBe(200);
     expect((await put('placements/never/rules', { explore: { rate: 0 } })).status).toBe(200);
     expect((await put('placements/pets/rules', { explore: { rate: 1 }, filter: { category: ['pets'] } })).status).toBe(200);
+    expect((await put('placements/pinned/rules', { explore: { rate: 1 }, pins: [{ itemId: 'new-tea', position: 1 }] })).status).toBe(200);
     const recent = [{ itemId: 'a1', type: 'click' }];
     const always = await recs('ctx-new', { visitorId: 'v1', k: 4, placement: 'always', recent });
     expect(always.items[1]).toMatchObject({ id: 'new-tea', reason: { type: 'new' }, title: 'New tea' });
@@ -87,6 +88,10 @@ describe('picks in context', () => {
     expect(ids(await recs('ctx-new', { visitorId: 'v1', k: 4, placement: 'always', recent, exclude: ['new-tea'] }))).not.toContain(
       'new-tea',
     );
+    // Pinned and new at once: shown once, as the pin.
+    const pinned = await recs('ctx-new', { visitorId: 'v1', k: 4, placement: 'pinned', recent });
+    expect(ids(pinned).filter((i) => i === 'new-tea')).toEqual(['new-tea']);
+    expect(pinned.items[0].reason).toEqual({ type: 'pinned' });
     // Without rules: one list in five, about. Never the sold-out one.
     let shown = 0;
     for (let i = 0; i < 60; i++) {

@@ -13,6 +13,9 @@ import { newRecommendationId } from './query.js';
 import { type RecommendOptions, recommend } from './recommend.js';
 import { scenePriorsFor } from './scene-store.js';
 
+/** Interactions further apart than this are two visits (the usual 30-minute web-analytics session). */
+const VISIT_GAP_MS = 30 * 60_000;
+
 type PicksEnv = Parameters<typeof shopperSnapshot>[0] & { PACKS: KVNamespace; DB: D1Database };
 
 /**
@@ -75,11 +78,17 @@ async function withHistory(
     console.error(`shopper history unavailable: ${(e as Error).message}`);
   }
   if (!history.recent.length) return { req, purchased: history.purchased };
-  // Every event of a visit through a share link carries its `ref`; the item shared is the first one.
-  const sharers = new Set<string>();
-  const landed = (ref: string | undefined) => ref !== undefined && !sharers.has(ref) && (sharers.add(ref), true);
+  // Every event of a visit through a share link carries its `ref`; the item shared is the first one of the
+  // visit (a new visit: more than VISIT_GAP_MS since the last interaction carrying that sharer).
+  const last = new Map<string, number>();
+  const landed = (ref: string | undefined, ts: number) => {
+    if (ref === undefined) return false;
+    const before = last.get(ref);
+    last.set(ref, ts);
+    return before === undefined || ts - before > VISIT_GAP_MS;
+  };
   const recent = [
-    ...history.recent.map((h) => ({ itemId: h.itemId, type: h.type, ts: h.ts, ...(landed(h.ref) ? { ref: h.ref } : {}) })),
+    ...history.recent.map((h) => ({ itemId: h.itemId, type: h.type, ts: h.ts, ...(landed(h.ref, h.ts) ? { ref: h.ref } : {}) })),
     ...(req.recent ?? []),
   ].slice(-RECENT_MAX);
   return { req: { ...req, recent }, purchased: history.purchased };

@@ -90,13 +90,15 @@ export function recommend(model: LoadedModel, req: RecommendationsRequest, optio
   // Fixed places first: pins (the marketer's), then items shared with the shopper.
   const placed = new Map<number, { pick: Ranked; reason: Reason; item: CatalogItem | undefined }>();
   const eligible = withRules(exclusion(model, hard, req.filter, owned));
+  // A pin is the marketer's choice: shown even if the shopper saw it before, never if bought or refused.
+  const pinnable = withRules(exclusion(model, hard, req.filter));
   const requestFilter = itemFilter(req.filter) ?? (() => true);
   for (const pin of rules?.pins ?? []) {
     if (pin.position > req.k) break;
     const item = pin.index >= 0 ? model.catalog[pin.index] : model.catalogById.get(pin.itemId);
     const ok =
       pin.index >= 0
-        ? !eligible(pin.index)
+        ? !pinnable(pin.index)
         : item !== undefined && item.inStock !== false && !hardIds.has(pin.itemId) && requestFilter(item);
     if (ok && rules!.passes(item))
       placed.set(pin.position - 1, {
@@ -121,6 +123,7 @@ export function recommend(model: LoadedModel, req: RecommendationsRequest, optio
   const explore = rules?.rules.explore ?? DEFAULT_EXPLORE;
   if (model.newArrivals.length && explore.rate > 0) {
     const recentIds = new Set((req.recent ?? []).map((r) => r.itemId));
+    for (const p of placed.values()) recentIds.add(p.pick.id ?? pack.itemIds[p.pick.index]);
     const profileOf = evidenceRows(model, seen, u);
     const slot = exploreSlot(
       {
@@ -148,11 +151,11 @@ export function recommend(model: LoadedModel, req: RecommendationsRequest, optio
   const vector = evidence.length > 0 ? foldIn(pack, evidence, trained) : trained;
   const source: RecommendationSource = evidence.length > 0 ? 'realtime' : trained ? 'model' : 'popular';
   const want = Math.max(0, req.k - placed.size);
-  const adjusted = Boolean(rules?.boostIndex.length || rules?.groupOf || options.demoted?.size || options.scene?.index.length);
-  let picks: Ranked[];
-  if (!vector && !adjusted) picks = popularItems(model, want, skip);
-  else {
-    const scores = vector ? dotScores(pack, vector, model.scratch) : copyInto(model.scratch, pack.itemPopularity);
+  // The scoring pass: scores (dot products, or popularity) → adjustments → the best `count`, capped per category.
+  const select = (v: Float32Array | undefined, count: number, pass: (i: number) => boolean): Ranked[] => {
+    const adjusted = Boolean(rules?.boostIndex.length || rules?.groupOf || options.demoted?.size || options.scene?.index.length);
+    if (!v && !adjusted) return popularItems(model, count, pass);
+    const scores = v ? dotScores(pack, v, model.scratch) : copyInto(model.scratch, pack.itemPopularity);
     adjustScores(
       scores,
       n,
@@ -164,7 +167,7 @@ export function recommend(model: LoadedModel, req: RecommendationsRequest, optio
         liftWeight: options.scene?.weight,
         demoted: options.demoted?.size ? indicesOf(model, options.demoted) : undefined,
       },
-      skip,
+      pass,
     );
     const cap = rules?.rules.maxPerCategory;
     let order: Int32Array;
@@ -174,10 +177,11 @@ export function recommend(model: LoadedModel, req: RecommendationsRequest, optio
         const g = rules.groupOfCategory(p.item?.category);
         counts.set(g, (counts.get(g) ?? 0) + 1);
       }
-      order = topKCapped(scores, rules.groupOf, want, cap, skip, counts);
-    } else order = topK(scores, want, skip);
-    picks = Array.from(order, (index) => ({ index, score: scores[index] }));
-  }
+      order = topKCapped(scores, rules.groupOf, count, cap, pass, counts);
+    } else order = topK(scores, count, pass);
+    return Array.from(order, (index) => ({ index, score: scores[index] }));
+  };
+  const picks = select(vector, want, skip);
   const scoredReasons: (Reason | undefined)[] =
     source === 'popular'
       ? picks.map(() => ({ type: 'popular' }))
@@ -185,7 +189,8 @@ export function recommend(model: LoadedModel, req: RecommendationsRequest, optio
 
   if (!picks.length && !placed.size && rules) {
     // The rules (with the shopper's exclusions) left nothing: popular within the rules and the request.
-    const fallback = popularItems(model, req.k, withRules(exclusion(model, hard, req.filter)));
+    // Same pass (boosts, rotation, cap), without the shopper's seen and owned items.
+    const fallback = select(undefined, req.k, withRules(exclusion(model, hard, req.filter)));
     return { source: 'rules_fallback', picks: fallback, reasons: fallback.map(() => ({ type: 'popular' })) };
   }
   return merge(req.k, placed, picks, scoredReasons, source);

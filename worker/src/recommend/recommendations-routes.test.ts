@@ -282,4 +282,26 @@ describe('query and id hygiene', () => {
     };
     expect(web.items[0]).toMatchObject({ id: 'b4', reason: { type: 'shared_with_you' } });
   });
+
+  it('labels the landing item of each visit through a share, not everything browsed during it', async () => {
+    await publish('rec-shared-visits', 'v1');
+    const t0 = Date.now() - 3 * 3_600_000;
+    const ev = (n: number, itemId: string, minutes: number) => ({
+      id: `shared-visit-${n}`,
+      type: 'view',
+      visitorId: 'v-visits',
+      userId: 'u-visits',
+      itemId,
+      ref: 'u-friend',
+      ts: t0 + minutes * 60_000,
+    });
+    // Visit 1 lands on a1 and browses a2; two hours later visit 2 lands on a3 (the same friend's next share).
+    const sent = await post('/v1/sites/rec-shared-visits/events', { events: [ev(1, 'a1', 0), ev(2, 'a2', 5), ev(3, 'a3', 125)] });
+    expect(sent.status).toBe(200);
+    const r = (await (await get('/v1/sites/rec-shared-visits/recommendations?userId=u-visits&k=4')).json()) as {
+      items: { id: string; reason?: { type: string } }[];
+    };
+    const shared = r.items.filter((i) => i.reason?.type === 'shared_with_you').map((i) => i.id);
+    expect(shared).toEqual(['a1', 'a3']);
+  });
 });

@@ -124,4 +124,22 @@ describe('share counts (social proof)', () => {
     expect(counts.has('i0')).toBe(true);
     expect(counts.has('i999')).toBe(false);
   });
+
+  it('a KV outage reads as no counts (never a failed list), and one failing site does not stop the others', async () => {
+    const broken = { get: async () => Promise.reject(new Error('KV down')) } as unknown as KVNamespace;
+    expect((await shareCountsFor(broken, 'sc-kv-down', MIDNIGHT_CST)).size).toBe(0);
+    const now = MIDNIGHT_CST + 10 * H;
+    await insert('sc-ok', [{ visitor: 'v', item: 'p1', at: now - H }]);
+    let puts = 0;
+    const flaky = {
+      get: (key: string, type?: unknown) =>
+        key.includes('sc-ok') ? env.PACKS.get(key, type as 'json') : Promise.reject(new Error('KV down')),
+      put: (key: string, value: string) => (puts++, env.PACKS.put(key, value)),
+    } as unknown as KVNamespace;
+    await insert('sc-bad', [{ visitor: 'v', item: 'p1', at: now - H }]);
+    const sites = await refreshShareCounts({ DB: env.DB, PACKS: flaky }, now);
+    expect(sites).toContain('sc-ok');
+    expect(sites).not.toContain('sc-bad');
+    expect(puts).toBeGreaterThanOrEqual(1);
+  });
 });

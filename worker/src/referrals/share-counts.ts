@@ -43,29 +43,36 @@ export async function refreshShareCounts(env: { DB: D1Database; PACKS: KVNamespa
     .all<{ site: string }>();
   const counted: string[] = [];
   for (const { site } of sites) {
-    const utcOffsetMinutes = await siteOffset(env.PACKS, site);
-    const { day, start } = localDay(now, utcOffsetMinutes);
-    const { results } = await env.DB.prepare(
-      `SELECT item_id, COUNT(DISTINCT COALESCE(user_id, visitor_id)) AS n FROM events
-        WHERE site = ?1 AND type = 'share' AND received_at >= ?2 AND received_at <= ?3
-        GROUP BY item_id ORDER BY n DESC, item_id LIMIT ?4`,
-    )
-      .bind(site, start, now, SHARE_COUNTS_MAX)
-      .all<{ item_id: string; n: number }>();
-    if (!results.length) continue;
-    const items = Object.fromEntries(results.map((r) => [r.item_id, r.n]));
-    // KV writes are the scarce quota (1,000 a day on the free plan; the cron runs 144 times a day):
-    // counts that did not change since the last run are not written again.
-    const old = await env.PACKS.get<ShareCounts>(shareCountsKey(site), 'json');
-    if (old?.day === day && old.utcOffsetMinutes === utcOffsetMinutes && JSON.stringify(old.items) === JSON.stringify(items)) {
-      counted.push(site);
-      continue;
+    try {
+      if (await countSite(env, site, now)) counted.push(site);
+    } catch (e) {
+      // One site's D1 or KV failure is logged; the others are still counted.
+      console.error(`share counts for ${site}: ${(e as Error).message}`);
     }
-    const value: ShareCounts = { day, utcOffsetMinutes, computedAt: new Date(now).toISOString(), items };
-    await env.PACKS.put(shareCountsKey(site), JSON.stringify(value));
-    counted.push(site);
   }
   return counted;
+}
+
+/** Counts and stores one site's shares of today; false when it had none today. */
+async function countSite(env: { DB: D1Database; PACKS: KVNamespace }, site: string, now: number): Promise<boolean> {
+  const utcOffsetMinutes = await siteOffset(env.PACKS, site);
+  const { day, start } = localDay(now, utcOffsetMinutes);
+  const { results } = await env.DB.prepare(
+    `SELECT item_id, COUNT(DISTINCT COALESCE(user_id, visitor_id)) AS n FROM events
+      WHERE site = ?1 AND type = 'share' AND received_at >= ?2 AND received_at <= ?3
+      GROUP BY item_id ORDER BY n DESC, item_id LIMIT ?4`,
+  )
+    .bind(site, start, now, SHARE_COUNTS_MAX)
+    .all<{ item_id: string; n: number }>();
+  if (!results.length) return false;
+  const items = Object.fromEntries(results.map((r) => [r.item_id, r.n]));
+  // KV writes are the scarce quota (1,000 a day on the free plan; the cron runs 144 times a day):
+  // counts that did not change since the last run are not written again.
+  const old = await env.PACKS.get<ShareCounts>(shareCountsKey(site), 'json');
+  if (old?.day === day && old.utcOffsetMinutes === utcOffsetMinutes && JSON.stringify(old.items) === JSON.stringify(items)) return true;
+  const value: ShareCounts = { day, utcOffsetMinutes, computedAt: new Date(now).toISOString(), items };
+  await env.PACKS.put(shareCountsKey(site), JSON.stringify(value));
+  return true;
 }
 
 /** The site's `utcOffsetMinutes` from its KV config; the default when absent, invalid or unreadable JSON. */
@@ -89,8 +96,15 @@ const NONE: ReadonlyMap<string, number> = new Map();
 export async function shareCountsFor(kv: KVNamespace, site: string, now = Date.now()): Promise<ReadonlyMap<string, number>> {
   let hit = cache.get(site);
   if (!hit || now - hit.at >= SHARE_COUNTS_TTL_MS) {
-    const value = (await kv.get<ShareCounts>(shareCountsKey(site), 'json')) ?? null;
-    hit = { at: now, value, counts: value ? new Map(Object.entries(value.items ?? {})) : NONE };
+    let value: ShareCounts | null;
+    try {
+      value = (await kv.get<ShareCounts>(shareCountsKey(site), 'json')) ?? null;
+    } catch (e) {
+      // Social proof is never worth a failed list: keep what we had (or nothing) for the next minute.
+      console.error(`share counts for ${site} unreadable: ${(e as Error).message}`);
+      value = hit?.value ?? null;
+    }
+    hit = { at: now, value, counts: value?.items ? new Map(Object.entries(value.items)) : NONE };
     if (cache.size > 1_000) cache.clear();
     cache.set(site, hit);
   }
