@@ -18,6 +18,7 @@ export const CreateSiteRequest = z
       .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY')
       .default('CNY'),
     publicOrigin: SiteConfig.shape.publicOrigin,
+    utcOffsetMinutes: SiteConfig.shape.utcOffsetMinutes,
   })
   .strict();
 export type CreateSiteRequest = z.infer<typeof CreateSiteRequest>;
@@ -30,6 +31,7 @@ export const PatchSiteRequest = z
     linkHosts: z.array(z.string().max(253)).max(100),
     currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY'),
     publicOrigin: SiteConfig.shape.publicOrigin.unwrap(),
+    utcOffsetMinutes: SiteConfig.shape.utcOffsetMinutes.unwrap(),
   })
   .partial()
   .strict();
@@ -43,6 +45,8 @@ export const SiteInfo = z.object({
   linkHosts: z.array(z.string()),
   currency: z.string(),
   publicOrigin: z.string().optional(),
+  /** The site's time zone, minutes east of UTC (its days and hours: share counts, scene); absent = UTC+8. */
+  utcOffsetMinutes: z.number().int().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -8,16 +8,27 @@ const MAX_ROWS = 200_000;
  * is not an arrival) nor a purchase (attribution comes from the recorded arrival, never from the
  * purchase's own fields: a forged `ref` on a purchase credits nobody and extends no chain). All of
  * history: first referrers need it.
+ *
+ * Every event of a visit carries `ref`, so rows are folded in D1 to the first and last arrival per
+ * person × sharer × UTC day — far fewer rows than events under MAX_ROWS. Visits and first referrers are
+ * exact; last touch differs only when, within one day, a purchase follows another sharer's arrival that
+ * itself came between two arrivals by the same first sharer (the folded-away middle one).
  */
 export async function arrivals(db: D1Database, site: string, to: number): Promise<ArrivalRow[]> {
   const { results } = await db
     .prepare(
-      `SELECT visitor_id AS visitorId, user_id AS userId, ref, received_at AS at FROM events
-        WHERE site = ?1 AND ref IS NOT NULL AND type NOT IN ('impression', 'purchase') AND received_at < ?2 ORDER BY received_at LIMIT ?3`,
+      `SELECT visitor_id AS visitorId, user_id AS userId, ref, MIN(received_at) AS first, MAX(received_at) AS last FROM events
+        WHERE site = ?1 AND ref IS NOT NULL AND type NOT IN ('impression', 'purchase') AND received_at < ?2
+        GROUP BY visitor_id, user_id, ref, received_at / 86400000 ORDER BY first LIMIT ?3`,
     )
     .bind(site, to, MAX_ROWS)
-    .all<ArrivalRow>();
-  return results;
+    .all<{ visitorId: string; userId: string | null; ref: string; first: number; last: number }>();
+  const rows: ArrivalRow[] = [];
+  for (const r of results) {
+    rows.push({ visitorId: r.visitorId, userId: r.userId, ref: r.ref, at: r.first });
+    if (r.last !== r.first) rows.push({ visitorId: r.visitorId, userId: r.userId, ref: r.ref, at: r.last });
+  }
+  return rows;
 }
 
 /** Purchases in `[from, to)` (ms), with Σ price × quantity. */

@@ -145,6 +145,10 @@ describe('sites and keys', () => {
       allowedOrigins: ['https://m.shop.example'],
       linkHosts: ['shop.example'],
     });
+    // The site's time zone (its days and hours for share counts and scene), validated.
+    const tz = await req('PATCH', '/v1/admin/sites/shop-patch', a.keys.developer.token, { utcOffsetMinutes: -300 });
+    expect(await tz.json()).toMatchObject({ utcOffsetMinutes: -300 });
+    expect((await req('PATCH', '/v1/admin/sites/shop-patch', a.keys.developer.token, { utcOffsetMinutes: 900 })).status).toBe(400);
     expect((await req('PATCH', '/v1/admin/sites/shop-patch', a.keys.marketer.token, { name: 'no' })).status).toBe(403);
     expect((await req('PATCH', '/v1/admin/sites/shop-patch', a.keys.developer.token, { id: 'other' })).status).toBe(400);
     const cors = await req('GET', `/v1/sites/shop-patch/popular?key=${a.keys.public.token}`, null, undefined, {

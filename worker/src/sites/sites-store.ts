@@ -28,6 +28,7 @@ function info(row: SiteRow): SiteInfo {
     linkHosts: c.linkHosts,
     currency: c.currency,
     ...(c.publicOrigin ? { publicOrigin: c.publicOrigin } : {}),
+    ...(c.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: c.utcOffsetMinutes } : {}),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
