@@ -7,7 +7,8 @@ import { ADMIN_TOKEN } from './demo-server.js';
 
 // The console in Debian's Chromium against `wrangler dev` (the e2e demo server): a marketer's whole
 // path — sign in, create a link, add a rule, simulate, publish, follow /r/, roll back, results —
-// plus the refusals, escaping, the 360 px layout and a screenshot of each main page in both languages.
+// plus the refusals, escaping, the 360 px layout and a screenshot of each main page in both languages;
+// and a placement's rules saved through the form, previewed as a shopper and served by the public API.
 
 const url = inject('demoUrl');
 const SHOTS = join(new URL('../..', import.meta.url).pathname, 'test-results/console');
@@ -89,6 +90,27 @@ const overflowing = (page: Page) =>
 async function visit(ua: string) {
   const res = await fetch(`${url}/r/${SLUG}`, { redirect: 'manual', headers: { 'user-agent': ua } });
   return `${res.status} ${res.headers.get('location') ?? ''} ${await res.text()}`;
+}
+
+/** Fields of the placement rules form by input name (ids `pr-{name}`; `pins` is the textarea, one `itemId position` a line). */
+type RulesFields = Partial<Record<'category' | 'pins' | 'maxPerCategory' | 'minPrice' | 'maxPrice', string>>;
+
+/** Fills the rules form of the open placement page and posts it; resolves with the answer's status (303 → the page again). */
+async function postRules(page: Page, fields: RulesFields): Promise<number> {
+  for (const [name, value] of Object.entries(fields)) await page.fill(`#pr-${name}`, value);
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/placements/')),
+    page.click('section[aria-labelledby="rules-h"] form button[type="submit"]'),
+  ]);
+  await page.waitForLoadState();
+  return res.status();
+}
+
+/** Opens `placement` of `site` in the console and saves `fields` through the form (a fresh placement: version 1). */
+async function saveRules(page: Page, site: string, placement: string, fields: RulesFields) {
+  await page.goto(`${url}/console/sites/${site}/placements/${placement}`);
+  expect(await postRules(page, fields)).toBe(303);
+  await page.waitForURL(/\?saved=1$/);
 }
 
 describe('console (Chromium, wrangler dev)', () => {
@@ -253,6 +275,33 @@ describe('console (Chromium, wrangler dev)', () => {
       });
       expect(res.status).toBe(200);
     }
+    // A share arrival and a purchase on the demo site, so its Referrals page has a sharer row.
+    const stamp = Date.now().toString(36);
+    const shared = (await (await fetch(`${url}/v1/sites/demo/popular?k=1`)).json()) as { items: { id: string; price?: number }[] };
+    const arrival = { visitorId: `v-shot-friend-${stamp}`, itemId: shared.items[0].id, ref: `v-shot-sharer-${stamp}` };
+    const referral = await fetch(`${url}/v1/sites/demo/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        events: [
+          { id: `shot-ref-view-${stamp}`, type: 'view', ...arrival },
+          { id: `shot-ref-buy-${stamp}`, type: 'purchase', ...arrival, quantity: 2, price: shared.items[0].price ?? 10 },
+        ],
+      }),
+    });
+    expect(referral.status).toBe(200);
+    // Rules so the placement pages have content: the shop's marketer saves them through the form; on the
+    // demo site (a model, so the page's shopper preview has picks) through the admin API.
+    const marketer = await signedIn(keys.marketer);
+    await saveRules(marketer.page, SITE, 'home', { category: 'tea, 茶具', pins: 'p0042 1\np0107 3', maxPerCategory: '2', minPrice: '5' });
+    expect(marketer.errors).toEqual([]);
+    await marketer.ctx.close();
+    const put = await fetch(`${url}/v1/admin/sites/demo/placements/shot-home/rules`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ pins: [{ itemId: shared.items[0].id, position: 2 }], maxPerCategory: 2 }),
+    });
+    expect(put.status).toBe(200);
     await new Promise((r) => setTimeout(r, 3_000)); // the events queue stores them
     for (const lang of ['zh-CN', 'en'] as const) {
       const anon = await browser.newPage({ viewport: { width: 360, height: 800 } });
@@ -260,11 +309,17 @@ describe('console (Chromium, wrangler dev)', () => {
       expect(await overflowing(anon)).toEqual([]);
       await anon.screenshot({ path: join(SHOTS, `sign-in-${lang}-360.png`), fullPage: true });
       await anon.close();
-      // The shop's pages as its own keys see them, and the demo site (a trained model, events) as the owner.
-      for (const [token, site, pages] of [
-        [keys.marketer, SITE, ['links', `links/${SLUG}`]],
-        [keys.developer, SITE, ['keys', 'models', 'recommendations']],
-        [ADMIN_TOKEN, 'demo', ['models', 'recommendations', 'links/demo']],
+      // The shop's pages as its own keys see them (both roles may open placements and referrals, so each role's
+      // screenshots get a prefix), and the demo site (a trained model, events, a sharer) as the owner.
+      for (const [token, site, prefix, pages] of [
+        [keys.marketer, SITE, '', ['links', `links/${SLUG}`, 'placements', 'placements/home', 'referrals']],
+        [keys.developer, SITE, 'developer-', ['keys', 'models', 'recommendations', 'placements', 'referrals']],
+        [
+          ADMIN_TOKEN,
+          'demo',
+          'demo-',
+          ['models', 'recommendations', 'links/demo', 'placements', 'placements/shot-home?visitorId=v-shot-0&see=1', 'referrals'],
+        ],
       ] as const) {
         const { ctx, page, errors } = await signedIn(token, lang);
         for (const p of pages) {
@@ -275,7 +330,7 @@ describe('console (Chromium, wrangler dev)', () => {
             expect(await page.getAttribute('html', 'lang')).toBe(lang);
             if (width === 360) expect(await overflowing(page), `${p} at 360 px (${lang})`).toEqual([]);
             await page.screenshot({
-              path: join(SHOTS, `${site === 'demo' ? 'demo-' : ''}${p.replace(/\//g, '_')}-${lang}-${width}.png`),
+              path: join(SHOTS, `${prefix}${p.replace(/[/?&=]/g, '_')}-${lang}-${width}.png`),
               fullPage: true,
             });
           }
@@ -284,5 +339,75 @@ describe('console (Chromium, wrangler dev)', () => {
         await ctx.close();
       }
     }
+  });
+
+  it("a placement's rules through the form: a bad price range is refused, then a pin shows first in the preview and the API", async () => {
+    // Two categories of the demo catalog's most popular items; the pin is the least popular item of the first.
+    const popular = (await (await fetch(`${url}/v1/sites/demo/popular?k=30`)).json()) as { items: { id: string; category?: string }[] };
+    const [catA, catB] = [...new Set(popular.items.map((it) => it.category).filter((c) => c !== undefined))];
+    expect(catB).toBeDefined();
+    const pinned = popular.items.filter((it) => it.category === catA).at(-1)!.id;
+    expect(pinned).not.toBe(popular.items[0].id);
+    const placement = `e2e-home-${Date.now().toString(36)}`;
+    const rulesApi = `${url}/v1/admin/sites/demo/placements/${placement}/rules`;
+    const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+
+    // The demo site has no site keys (it was not created through the admin API), so no marketer can sign in to
+    // it: its owner edits here; the shop's own marketer saves rules through the same form in the test above.
+    const { ctx, page, errors } = await signedIn(ADMIN_TOKEN, 'en');
+    await page.goto(`${url}/console/sites/demo/placements`);
+    await page.fill('#open', placement);
+    await Promise.all([page.waitForURL(new RegExp(`/placements/${placement}$`)), page.click('#open ~ .actions button')]);
+    expect(await page.textContent('#current-version')).toMatch(/No rules yet/);
+
+    // Lowest price above highest price: the schema's message next to the field, nothing saved.
+    const fields = { category: `${catA}, ${catB}`, pins: `${pinned} 1`, maxPerCategory: '2' };
+    expect(await postRules(page, { ...fields, minPrice: '500', maxPrice: '10' })).toBe(400);
+    expect(await page.getAttribute('#pr-minPrice', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#pr-minPrice', 'aria-describedby')).toContain('pr-minPrice-error');
+    expect(await page.textContent('#pr-minPrice-error')).toMatch(/minPrice must be ≤ maxPrice/);
+    expect(await page.textContent('#pr-form-error')).toMatch(/Nothing was saved/);
+    expect(await page.inputValue('#pr-pins')).toBe(`${pinned} 1`); // what was typed is kept
+    expect(await page.textContent('#current-version')).toMatch(/No rules yet/);
+    expect(((await (await fetch(rulesApi, admin)).json()) as { version: number }).version).toBe(0);
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await overflowing(page), 'the rules form with an error at 360 px').toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'placement-error-en-360.png'), fullPage: true });
+    await page.setViewportSize({ width: 1200, height: 900 });
+
+    // Fixed: saved as version 1.
+    expect(await postRules(page, { minPrice: '', maxPrice: '' })).toBe(303);
+    await page.waitForURL(/\?saved=1$/);
+    expect(await page.textContent('.notice[role="status"]')).toMatch(/Saved as version 1/);
+    expect(await page.textContent('#current-version')).toMatch(/^version 1 · /);
+    const stored = (await (await fetch(rulesApi, admin)).json()) as { version: number; rules: Record<string, unknown> };
+    expect(stored.version).toBe(1);
+    expect(stored.rules).toMatchObject({ filter: { category: [catA, catB] }, pins: [{ itemId: pinned, position: 1 }], maxPerCategory: 2 });
+
+    // See as a shopper: the pinned item first, labelled pinned.
+    await page.fill('#shopper-visitorId', 'e2e-x');
+    await Promise.all([page.waitForURL(/see=1/), page.click('#shopper button[name="see"]')]);
+    const first = page.locator('#shopper-picks tbody tr').first();
+    expect(await first.locator('code').textContent()).toBe(pinned);
+    expect(await first.locator('[data-reason]').getAttribute('data-reason')).toBe('pinned');
+    expect(await first.textContent()).toContain('pinned (a fixed position in the rules)');
+    expect(await page.locator('#shopper-picks [data-reason="pinned"]').count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'placement-preview-en.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await ctx.close();
+
+    // The public API: the pin first, only the two categories, at most 2 of each.
+    const res = await fetch(`${url}/v1/sites/demo/recommendations?visitorId=e2e-x&k=5&placement=${placement}`);
+    expect(res.status).toBe(200);
+    const recs = (await res.json()) as { items: { id: string; category?: string; reason?: unknown }[] };
+    expect(recs.items[0]).toMatchObject({ id: pinned, reason: { type: 'pinned' } });
+    expect(recs.items[0].reason).toEqual({ type: 'pinned' });
+    const perCategory = new Map<string | undefined, number>();
+    for (const it of recs.items) perCategory.set(it.category, (perCategory.get(it.category) ?? 0) + 1);
+    expect(
+      [...perCategory.keys()].every((c) => c === catA || c === catB),
+      JSON.stringify(recs.items),
+    ).toBe(true);
+    expect(Math.max(...perCategory.values())).toBeLessThanOrEqual(2);
   });
 });
