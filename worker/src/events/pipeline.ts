@@ -1,5 +1,6 @@
 import { Event } from '../../../schema/events.js';
 import { SITE_ID_PATTERN } from '../../../schema/ids.js';
+import { activityStatements } from './activity.js';
 
 /**
  * The event pipeline (docs/api.md "Events: what happens after 200"):
@@ -175,8 +176,13 @@ export async function storeRows(db: D1Database, rows: Received[]): Promise<numbe
     size += bytes;
   }
   const now = Date.now();
-  const results = await db.batch(chunks.map((c) => stmt.bind(`[${c.join(',')}]`, now)));
-  return results.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+  // The sites' activity in the same batch (atomic with the rows): the cron's steps read it.
+  const activity = activityStatements(
+    db,
+    rows.map((r) => ({ site: r.site, at: r.receivedAt, type: r.event.type })),
+  );
+  const results = await db.batch([...chunks.map((c) => stmt.bind(`[${c.join(',')}]`, now)), ...activity]);
+  return results.slice(0, chunks.length).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
 }
 
 /** A stored event as one NDJSON line of the R2 archive (the columns of D1's `events`, camelCased). */

@@ -1,5 +1,6 @@
 import { DEFAULT_EVENT_WEIGHTS, type EventType } from '../../../schema/events.js';
 import { kvKeys } from '../../../schema/pack-manifest.js';
+import { activeSites } from './activity.js';
 
 /** Events older than this do not count toward trending. */
 export const TRENDING_WINDOW_MS = 7 * 86_400_000;
@@ -44,10 +45,8 @@ export function trendingScores(
  */
 export async function refreshTrending(env: { DB: D1Database; PACKS: KVNamespace }, now = Date.now()): Promise<string[]> {
   const since = now - TRENDING_WINDOW_MS;
-  const { results: sites } = await env.DB.prepare('SELECT DISTINCT site FROM events WHERE received_at >= ?1')
-    .bind(since)
-    .all<{ site: string }>();
-  for (const { site } of sites) {
+  const sites = await activeSites(env.DB, since);
+  for (const site of sites) {
     const { results } = await env.DB.prepare(
       `SELECT item_id, type, received_at FROM events WHERE site = ?1 AND received_at >= ?2 AND type != 'impression' ORDER BY received_at DESC LIMIT 200000`,
     )
@@ -60,7 +59,7 @@ export async function refreshTrending(env: { DB: D1Database; PACKS: KVNamespace 
     };
     await env.PACKS.put(kvKeys.trending(site), JSON.stringify(value));
   }
-  return sites.map((s) => s.site);
+  return sites;
 }
 
 // Plain data only, read by each request itself when stale (never a shared pending read).

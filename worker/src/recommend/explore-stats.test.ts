@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { exploreSlot } from '../../../models/pack/serve/cold-start.js';
 import { kvKeys } from '../../../schema/pack-manifest.js';
 import { publish } from '../../../test/workers/fixtures.js';
+import { recordActivity } from '../events/activity.js';
 import {
   EXPLORE_STATS_MAX_IDS,
   type ExploreStats,
@@ -35,6 +36,10 @@ async function insert(site: string, rows: Row[]) {
         r.at,
       ),
     ),
+  );
+  await recordActivity(
+    env.DB,
+    rows.map((r) => ({ site, at: r.at, type: r.type })),
   );
 }
 const times = (n: number, row: Row): Row[] => Array.from({ length: n }, (_, i) => ({ ...row, at: row.at - i * 60_000 }));

@@ -1,5 +1,6 @@
 import { LiveCatalogBucket, LiveCatalogMeta } from '../../../schema/catalog.js';
 import { kvKeys } from '../../../schema/pack-manifest.js';
+import { activeSites } from '../events/activity.js';
 
 /**
  * Feedback for the cold-start slot (`exploreSlot` in models/pack/serve/cold-start.ts): how often each
@@ -58,11 +59,8 @@ export interface ExploreCounts {
  * still run. Returns the sites counted.
  */
 export async function refreshExploreStats(env: { DB: D1Database; PACKS: KVNamespace }, now = Date.now()): Promise<string[]> {
-  const { results: sites } = await env.DB.prepare('SELECT DISTINCT site FROM events WHERE received_at > ?1 AND received_at <= ?2')
-    .bind(now - EXPLORE_ACTIVE_MS, now)
-    .all<{ site: string }>();
   const counted: string[] = [];
-  for (const { site } of sites) {
+  for (const site of await activeSites(env.DB, now - EXPLORE_ACTIVE_MS)) {
     try {
       const ids = await liveIds(env.PACKS, site);
       if (!ids) continue;

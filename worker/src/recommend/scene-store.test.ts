@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScenePriors } from '../../../models/pack/serve/scene.js';
 import { kvKeys } from '../../../schema/pack-manifest.js';
+import { recordActivity } from '../events/activity.js';
 import { asScenePriors, forgetScenePriors, refreshScenePriors, sceneKey, scenePriorsFor } from './scene-store.js';
 
 // A clock far from the other tests' events, so the 30-day window holds only the events inserted here.
@@ -27,6 +28,10 @@ async function insert(rows: Row[]) {
     await env.DB.batch(
       rows.slice(i, i + 100).map((r) => stmt.bind(r.site, r.id, r.type, r.item, r.placement ?? null, r.clientTs, r.receivedAt, r.channel)),
     );
+  await recordActivity(
+    env.DB,
+    rows.map((r) => ({ site: r.site, at: r.receivedAt, type: r.type })),
+  );
 }
 
 /**

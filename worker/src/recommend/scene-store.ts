@@ -1,5 +1,6 @@
 import { learnScenePriors, SCENE_PRIORS_VERSION, type ScenePriors } from '../../../models/pack/serve/scene.js';
 import { kvKeys } from '../../../schema/pack-manifest.js';
+import { activeSites } from '../events/activity.js';
 import { localHour, siteUtcOffset } from '../lib/local-time.js';
 
 /** Events older than this do not count toward a site's scene priors. */
@@ -31,11 +32,8 @@ export async function refreshScenePriors(
 ): Promise<string[]> {
   const everyMs = options.everyMs ?? SCENE_REFRESH_MS;
   const since = now - SCENE_WINDOW_MS;
-  const { results: sites } = await env.DB.prepare('SELECT DISTINCT site FROM events WHERE received_at >= ?1')
-    .bind(since)
-    .all<{ site: string }>();
   const done: string[] = [];
-  for (const { site } of sites) {
+  for (const site of await activeSites(env.DB, since)) {
     try {
       // A KV outage skips the site (logged); an unreadable value counts as none, as the site store treats configs.
       const [configText, currentText] = await Promise.all([env.PACKS.get(kvKeys.config(site)), env.PACKS.get(sceneKey(site))]);

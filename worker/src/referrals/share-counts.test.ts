@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { kvKeys } from '../../../schema/pack-manifest.js';
+import { recordActivity } from '../events/activity.js';
 import { forgetShareCounts, refreshShareCounts, SHARE_COUNTS_MAX, shareCountsFor, shareCountsKey } from './share-counts.js';
 
 // A fixed clock far from the wall clock, so rows other test files store "now" never fall in the window.
@@ -16,6 +17,10 @@ async function insert(site: string, rows: { type?: string; visitor: string; user
         `INSERT INTO events (site, id, type, visitor_id, user_id, item_id, received_at, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '{}')`,
       ).bind(site, `share-count-${++seq}`, r.type ?? 'share', r.visitor, r.user ?? null, r.item, r.at),
     ),
+  );
+  await recordActivity(
+    env.DB,
+    rows.map((r) => ({ site, at: r.at, type: r.type ?? 'share' })),
   );
 }
 const read = async (site: string, now: number) => Object.fromEntries(await shareCountsFor(env.PACKS, site, now));

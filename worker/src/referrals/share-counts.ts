@@ -1,4 +1,5 @@
 import { kvKeys } from '../../../schema/pack-manifest.js';
+import { activeSites } from '../events/activity.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, localDay, siteUtcOffset } from '../lib/local-time.js';
 
 /**
@@ -36,13 +37,8 @@ export interface ShareCounts {
  * sites counted.
  */
 export async function refreshShareCounts(env: { DB: D1Database; PACKS: KVNamespace }, now = Date.now()): Promise<string[]> {
-  const { results: sites } = await env.DB.prepare(
-    `SELECT DISTINCT site FROM events WHERE type = 'share' AND received_at > ?1 AND received_at <= ?2`,
-  )
-    .bind(now - DAY_MS, now)
-    .all<{ site: string }>();
   const counted: string[] = [];
-  for (const { site } of sites) {
+  for (const site of await activeSites(env.DB, now - DAY_MS, { shares: true })) {
     try {
       if (await countSite(env, site, now)) counted.push(site);
     } catch (e) {
