@@ -94,3 +94,18 @@ export async function createSite(id: string, extra: Record<string, unknown> = {}
     keyIds: { public: body.keys.public.id, developer: body.keys.developer.id, marketer: body.keys.marketer.id },
   };
 }
+
+/** The cells (th and td, tags stripped, entities kept) of each row of `<table id="{id}">`'s tbody and tfoot. */
+export function rowsOf(html: string, id: string): string[][] {
+  const table = new RegExp(`<table id="${id}"[^>]*>(.*?)</table>`, 's').exec(html)?.[1];
+  if (!table) throw new Error(`no table #${id}`);
+  const body = table.replace(/<thead>.*?<\/thead>/s, '');
+  return [...body.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) =>
+    [...m[1].matchAll(/<t[hd][^>]*>(.*?)<\/t[hd]>/gs)].map((c) =>
+      c[1]
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ),
+  );
+}

@@ -76,6 +76,15 @@ export function formatNumber(v: number, lang: Lang, decimals = 2): string {
   }).format(v);
 }
 
+/** An amount in `currency` as `lang` writes it (¥1,234.50 / CN¥1,234.50); an unknown code: the number and the code. */
+export function formatMoney(v: number, lang: Lang, currency: string): string {
+  try {
+    return new Intl.NumberFormat(lang, { style: 'currency', currency }).format(v);
+  } catch {
+    return `${formatNumber(v, lang)} ${currency}`;
+  }
+}
+
 /** A value for a tooltip or the data table: `12.5%` for rates, else the number and its unit. Non-finite: "–". */
 export function formatValue(v: number, lang: Lang, options: { percent?: boolean; unit?: string } = {}): string {
   if (!Number.isFinite(v)) return '–';

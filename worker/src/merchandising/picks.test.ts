@@ -1,6 +1,7 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { publish } from '../../../test/workers/fixtures.js';
+import { pickIds, postPicks } from '../../../test/workers/picks.js';
 import { waitForStored } from '../../../test/workers/stored-events.js';
 
 // The fixture model (test/workers/fixtures.ts): a0..a9 tea (price 10..100, popularity 10..1), b0..b9
@@ -8,8 +9,6 @@ import { waitForStored } from '../../../test/workers/stored-events.js';
 // items (b0, b1, …). Each test has its own site, so its rules do not touch the others.
 const BASE = 'https://edge.test';
 const OWNER = { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' };
-type Item = { id: string; title?: string; reason?: { type: string } };
-type Recs = { source: string; items: Item[] };
 
 async function site(id: string, placementRules?: unknown, placement = 'home') {
   await publish(id, 'v1');
@@ -22,16 +21,8 @@ async function site(id: string, placementRules?: unknown, placement = 'home') {
     if (res.status !== 200) throw new Error(`rules: ${res.status} ${await res.text()}`);
   }
 }
-const recs = async (id: string, body: Record<string, unknown>) => {
-  const res = await SELF.fetch(`${BASE}/v1/sites/${id}/recommendations`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as Recs;
-};
-const ids = (r: Recs) => r.items.map((i) => i.id);
+const recs = postPicks;
+const ids = pickIds;
 /** Upserts products through the catalog API, then waits out the site store's 5 s TTL (the edge re-reads KV). */
 async function catalog(id: string, items: object[]) {
   const res = await SELF.fetch(`${BASE}/v1/admin/sites/${id}/items`, { method: 'PUT', headers: OWNER, body: JSON.stringify({ items }) });

@@ -2,6 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { learnScenePriors, type SceneEvent } from '../../../models/pack/serve/scene.js';
 import { publish } from '../../../test/workers/fixtures.js';
+import { type Picks, pickIds, postPicks } from '../../../test/workers/picks.js';
 import { localDay } from '../lib/local-time.js';
 import { shareCountsKey } from '../referrals/share-counts.js';
 import { sceneKey } from './scene-store.js';
@@ -9,17 +10,8 @@ import { sceneKey } from './scene-store.js';
 // Fixture model (test/workers/fixtures.ts): a0..a9 tea, b0..b9 pets; popularity favours b0 > b1 > … > a9.
 const BASE = 'https://edge.test';
 const OWNER = { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' };
-type Recs = { source: string; items: { id: string; sharedToday?: number; reason?: { type: string } }[] };
-const recs = async (site: string, body: Record<string, unknown>) => {
-  const res = await SELF.fetch(`${BASE}/v1/sites/${site}/recommendations`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as Recs;
-};
-const ids = (r: Recs) => r.items.map((i) => i.id);
+const recs = postPicks;
+const ids = pickIds;
 
 describe('picks in context', () => {
   it('re-ranks by scene: what sells in WeChat comes up for a WeChat shopper, not on the web', async () => {
@@ -38,7 +30,7 @@ describe('picks in context', () => {
     // No channel: no scene lift for it (the hour bucket alone has no effect in these events).
     expect(ids(await recs('ctx-scene', { visitorId: 'v1', k: 5 }))).toEqual(web);
     // GET carries the channel too.
-    const viaGet = (await (await SELF.fetch(`${BASE}/v1/sites/ctx-scene/recommendations?visitorId=v1&k=5&channel=wechat`)).json()) as Recs;
+    const viaGet = (await (await SELF.fetch(`${BASE}/v1/sites/ctx-scene/recommendations?visitorId=v1&k=5&channel=wechat`)).json()) as Picks;
     expect(ids(viaGet)).toEqual(wechat);
     expect((await SELF.fetch(`${BASE}/v1/sites/ctx-scene/recommendations?channel=moon`)).status).toBe(400);
   });

@@ -1,6 +1,6 @@
 import { SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleClient, createSite, signIn } from '../../../../test/workers/console.js';
+import { type ConsoleClient, createSite, rowsOf, signIn } from '../../../../test/workers/console.js';
 import { publish } from '../../../../test/workers/fixtures.js';
 import { waitForStored } from '../../../../test/workers/stored-events.js';
 
@@ -9,21 +9,6 @@ const site = 'recs-page';
 const EVIL = '<script>alert(1)</script>';
 const REC_V1 = 'r_0123456789abcdef01.v1';
 const REC_V2 = 'r_abcdef0123456789ab.v2';
-
-/** The cells (th and td, tags stripped, entities kept) of each row of `<table id="{id}">`'s tbody and tfoot. */
-function rowsOf(html: string, id: string): string[][] {
-  const table = new RegExp(`<table id="${id}"[^>]*>(.*?)</table>`, 's').exec(html)?.[1];
-  if (!table) throw new Error(`no table #${id}`);
-  const body = table.replace(/<thead>.*?<\/thead>/s, '');
-  return [...body.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) =>
-    [...m[1].matchAll(/<t[hd][^>]*>(.*?)<\/t[hd]>/gs)].map((c) =>
-      c[1]
-        .replace(/<[^>]+>/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim(),
-    ),
-  );
-}
 
 let keys: Awaited<ReturnType<typeof createSite>>['keys'];
 let developer: ConsoleClient;

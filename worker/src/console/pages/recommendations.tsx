@@ -4,7 +4,7 @@ import { eventStats, type StatsRow, type TopItem, topItems } from '../../events/
 import { packStore } from '../../sites/middleware.js';
 import { publicOrigin } from '../../sites/origin.js';
 import type { SiteState } from '../../sites/site-store.js';
-import { formatNumber, formatValue } from '../chart-scale.js';
+import { formatMoney, formatNumber, formatValue } from '../chart-scale.js';
 import { BarChart, LineChart, type Series } from '../charts.js';
 import { type ConsoleEnv, messagePage, nav } from '../context.js';
 import { dictionary, type Lang, t } from '../i18n.js';
@@ -149,14 +149,6 @@ function Charts(props: { lang: Lang; rows: StatsRow[]; from: string; days: numbe
   );
 }
 
-function money(v: number, lang: Lang, currency: string): string {
-  try {
-    return new Intl.NumberFormat(lang, { style: 'currency', currency }).format(v);
-  } catch {
-    return `${formatNumber(v, lang)} ${currency}`;
-  }
-}
-
 type Totals = Pick<StatsRow, 'impressions' | 'clicks' | 'addToCarts' | 'purchases' | 'revenue'>;
 
 function Totals(props: { lang: Lang; rows: StatsRow[]; currency: string }) {
@@ -185,7 +177,7 @@ function Totals(props: { lang: Lang; rows: StatsRow[]; currency: string }) {
     formatValue(t.impressions > 0 ? t.clicks / t.impressions : Number.NaN, lang, { percent: true }),
     formatNumber(t.addToCarts, lang),
     formatNumber(t.purchases, lang),
-    money(Math.round(t.revenue * 100) / 100, lang, currency),
+    formatMoney(Math.round(t.revenue * 100) / 100, lang, currency),
   ];
   const heads = ['impressions', 'clicks', 'ctr', 'addToCarts', 'purchases', 'revenue'] as const;
   return (

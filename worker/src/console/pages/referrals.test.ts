@@ -1,26 +1,11 @@
 import { SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleClient, createSite, signIn } from '../../../../test/workers/console.js';
+import { type ConsoleClient, createSite, rowsOf, signIn } from '../../../../test/workers/console.js';
 import { waitForStored } from '../../../../test/workers/stored-events.js';
 
 const BASE = 'https://edge.test';
 const site = 'refs-page';
 const EVIL = '<script>alert(1)</script>';
-
-/** The cells (th and td, tags stripped, entities kept) of each row of `<table id="{id}">`'s tbody and tfoot. */
-function rowsOf(html: string, id: string): string[][] {
-  const table = new RegExp(`<table id="${id}"[^>]*>(.*?)</table>`, 's').exec(html)?.[1];
-  if (!table) throw new Error(`no table #${id}`);
-  const body = table.replace(/<thead>.*?<\/thead>/s, '');
-  return [...body.matchAll(/<tr>(.*?)<\/tr>/gs)].map((m) =>
-    [...m[1].matchAll(/<t[hd][^>]*>(.*?)<\/t[hd]>/gs)].map((c) =>
-      c[1]
-        .replace(/<[^>]+>/g, ' ')
-        .replace(/\s+/g, ' ')
-        .trim(),
-    ),
-  );
-}
 
 let keys: Awaited<ReturnType<typeof createSite>>['keys'];
 let marketer: ConsoleClient;

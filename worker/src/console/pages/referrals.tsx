@@ -3,7 +3,7 @@ import { dayRange } from '../../lib/days.js';
 import { ATTRIBUTION_WINDOW_MS, type LevelStats, type SharerStats } from '../../referrals/attribution.js';
 import { referralsReport } from '../../referrals/report.js';
 import { packStore } from '../../sites/middleware.js';
-import { formatNumber, formatValue } from '../chart-scale.js';
+import { formatMoney, formatNumber, formatValue } from '../chart-scale.js';
 import { type ConsoleContext, type ConsoleEnv, messagePage, nav } from '../context.js';
 import { dictionary, type Lang, t } from '../i18n.js';
 import { Layout } from '../layout.js';
@@ -70,14 +70,6 @@ const WINDOW_DAYS = ATTRIBUTION_WINDOW_MS / 86_400_000;
 const zero = (): LevelStats => ({ visits: 0, purchases: 0, revenue: 0 });
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-function money(v: number, lang: Lang, currency: string): string {
-  try {
-    return new Intl.NumberFormat(lang, { style: 'currency', currency }).format(v);
-  } catch {
-    return `${formatNumber(v, lang)} ${currency}`;
-  }
-}
-
 /** The site's currency (KV site state); CNY when the state cannot be read. */
 async function currencyOf(c: ConsoleContext, site: string): Promise<string> {
   try {
@@ -120,7 +112,7 @@ function RangeNav(props: { lang: Lang; path: string; days: number; from: string;
 const cells = (l: LevelStats, lang: Lang, currency: string) => [
   formatNumber(l.visits, lang),
   formatNumber(l.purchases, lang),
-  money(l.revenue, lang, currency),
+  formatMoney(l.revenue, lang, currency),
 ];
 
 function SharersTable(props: { lang: Lang; site: string; days: number; sharers: SharerStats[]; currency: string }) {
@@ -147,7 +139,7 @@ function SharersTable(props: { lang: Lang; site: string; days: number; sharers: 
               sharers: formatNumber(props.sharers.length, lang),
               visits: formatNumber(total.level1.visits, lang),
               purchases: formatNumber(total.level1.purchases, lang),
-              revenue: money(total.level1.revenue, lang, currency),
+              revenue: formatMoney(total.level1.revenue, lang, currency),
             })}
           </p>
           {shown.length < props.sharers.length ? (
